@@ -1,0 +1,2 @@
+/** Immutable records and enums of the autofix domain. */
+package dev.autofix.core.model;

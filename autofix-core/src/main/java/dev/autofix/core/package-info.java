@@ -1,0 +1,2 @@
+/** The autofix domain: model, ports and use cases, depending on nothing but the JDK. */
+package dev.autofix.core;

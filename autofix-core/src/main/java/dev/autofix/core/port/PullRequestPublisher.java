@@ -1,0 +1,84 @@
+package dev.autofix.core.port;
+
+import dev.autofix.core.model.AgentReport;
+import dev.autofix.core.model.FixRun;
+import dev.autofix.core.model.Issue;
+import dev.autofix.core.model.Patch;
+import dev.autofix.core.model.PullRequestRef;
+import dev.autofix.core.model.Workspace;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Pushes a fix branch and opens a <em>draft</em> pull request for it. Idempotent per branch: a
+ * second call for the same run finds the same pull request instead of opening another.
+ */
+public interface PullRequestPublisher {
+
+  /** Pushes and opens (or finds) the draft pull request. Throws only for a defect. */
+  PublishResult publish(PublishRequest request);
+
+  /**
+   * Everything the pull request says.
+   *
+   * @param run the run
+   * @param issue the issue it fixes
+   * @param workspace the workspace holding the committed branch
+   * @param patch the committed change
+   * @param report the agent's own account
+   * @param verification what the harness verified
+   * @param agent the agent's name
+   * @param duration how long the run took so far
+   */
+  record PublishRequest(
+      FixRun run,
+      Issue issue,
+      Workspace workspace,
+      Patch patch,
+      AgentReport report,
+      FixVerifier.Verification verification,
+      String agent,
+      Duration duration) {
+    public PublishRequest {
+      Objects.requireNonNull(run, "run == null");
+      Objects.requireNonNull(issue, "issue == null");
+      Objects.requireNonNull(workspace, "workspace == null");
+      Objects.requireNonNull(patch, "patch == null");
+      Objects.requireNonNull(report, "report == null");
+      Objects.requireNonNull(verification, "verification == null");
+      Objects.requireNonNull(agent, "agent == null");
+      Objects.requireNonNull(duration, "duration == null");
+    }
+  }
+
+  /** The outcome of {@link #publish}. */
+  sealed interface PublishResult permits Opened, AlreadyOpen, NothingToPropose, Rejected {}
+
+  /** A new draft pull request. */
+  record Opened(PullRequestRef pullRequest) implements PublishResult {
+    public Opened {
+      Objects.requireNonNull(pullRequest, "pullRequest == null");
+    }
+  }
+
+  /** The branch already had a pull request; it is returned, not duplicated. */
+  record AlreadyOpen(PullRequestRef pullRequest) implements PublishResult {
+    public AlreadyOpen {
+      Objects.requireNonNull(pullRequest, "pullRequest == null");
+    }
+  }
+
+  /** The branch has no commits over its base: nothing to propose. */
+  record NothingToPropose(String reason) implements PublishResult {
+    public NothingToPropose {
+      Objects.requireNonNull(reason, "reason == null");
+    }
+  }
+
+  /** The host refused (no access, drafts unsupported, ...): its status and message. */
+  record Rejected(int status, String message) implements PublishResult {
+    public Rejected {
+      Objects.requireNonNull(message, "message == null");
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.autofix.core.usecase;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The bounds and choices the use cases follow, set by the composition root from configuration.
+ *
+ * @param maxConcurrent how many runs may be {@code running} at once, across every worker (1)
+ * @param lease how long a worker's claim on a run lasts without renewal; longer than any step of a
+ *     run, the agent's timeout included (2 hours)
+ * @param maxAttempts after this many attempts a run abandoned by a dead worker fails instead of
+ *     going back to the queue (3)
+ * @param publishUnverified whether a change whose verification failed still becomes a draft pull
+ *     request, marked as such, rather than {@code no_fix} (false)
+ */
+public record AutofixPolicy(
+    int maxConcurrent, Duration lease, int maxAttempts, boolean publishUnverified) {
+  public AutofixPolicy {
+    Objects.requireNonNull(lease, "lease == null");
+    if (maxConcurrent < 1) {
+      throw new IllegalArgumentException("maxConcurrent must be at least 1: " + maxConcurrent);
+    }
+    if (lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("lease must be positive: " + lease);
+    }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+    }
+  }
+
+  /** One agent at a time, a two-hour lease, three attempts, verified changes only. */
+  public static AutofixPolicy defaults() {
+    return new AutofixPolicy(1, Duration.ofHours(2), 3, false);
+  }
+
+  public AutofixPolicy withMaxConcurrent(int value) {
+    return new AutofixPolicy(value, lease, maxAttempts, publishUnverified);
+  }
+
+  public AutofixPolicy withLease(Duration value) {
+    return new AutofixPolicy(maxConcurrent, value, maxAttempts, publishUnverified);
+  }
+
+  public AutofixPolicy withMaxAttempts(int value) {
+    return new AutofixPolicy(maxConcurrent, lease, value, publishUnverified);
+  }
+
+  public AutofixPolicy withPublishUnverified(boolean value) {
+    return new AutofixPolicy(maxConcurrent, lease, maxAttempts, value);
+  }
+}

@@ -1,0 +1,457 @@
+package dev.autofix.core.usecase;
+
+import dev.autofix.core.model.AgentReport;
+import dev.autofix.core.model.ErrorDetails;
+import dev.autofix.core.model.FixRun;
+import dev.autofix.core.model.Patch;
+import dev.autofix.core.model.PullRequestRef;
+import dev.autofix.core.model.RunChange;
+import dev.autofix.core.model.RunId;
+import dev.autofix.core.model.RunStatus;
+import dev.autofix.core.model.Workspace;
+import dev.autofix.core.port.AgentRunner;
+import dev.autofix.core.port.DefectReporter;
+import dev.autofix.core.port.FixVerifier;
+import dev.autofix.core.port.IssueSource;
+import dev.autofix.core.port.PullRequestPublisher;
+import dev.autofix.core.port.RateLimiter;
+import dev.autofix.core.port.RunLogs;
+import dev.autofix.core.port.RunStore;
+import dev.autofix.core.port.Workspaces;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Takes the next runnable run and carries it to its end: claim, daily permit, error details,
+ * workspace, agent, commit, verification, draft pull request, feedback.
+ *
+ * <p>Every path ends in a recorded status with a reason. Over the daily cap the run is {@code
+ * deferred} to the next day (not lost, not billed). A defect anywhere ends the run as {@code
+ * failed} with the defect's fingerprint, and is reported; if the agent had not started yet, the
+ * permit is refunded. Should even that write fail, the run's lease expires and recovery takes it.
+ */
+public final class FixNextRun {
+  private static final System.Logger LOG = System.getLogger(FixNextRun.class.getName());
+  private static final int REASON_TAIL = 2_000;
+
+  private final Ports ports;
+  private final AutofixPolicy policy;
+  private final Clock clock;
+
+  public FixNextRun(Ports ports, AutofixPolicy policy, Clock clock) {
+    this.ports = Objects.requireNonNull(ports, "ports == null");
+    this.policy = Objects.requireNonNull(policy, "policy == null");
+    this.clock = Objects.requireNonNull(clock, "clock == null");
+  }
+
+  /** Runs the next runnable run, if any, to its end. Throws only if claiming itself fails. */
+  public Result execute(Command command) {
+    Optional<FixRun> claimed =
+        ports
+            .store()
+            .claimNext(
+                new RunStore.Claim(
+                    command.workerId(), clock.instant(), policy.lease(), policy.maxConcurrent()));
+    if (claimed.isEmpty()) {
+      return new Idle();
+    }
+    return new Attempt(claimed.get(), command.workerId()).run();
+  }
+
+  /** The adapters a run passes through. */
+  public record Ports(
+      RunStore store,
+      RateLimiter limiter,
+      IssueSource source,
+      Workspaces workspaces,
+      AgentRunner agent,
+      FixVerifier verifier,
+      PullRequestPublisher publisher,
+      RunLogs logs,
+      DefectReporter defects) {
+    public Ports {
+      Objects.requireNonNull(store, "store == null");
+      Objects.requireNonNull(limiter, "limiter == null");
+      Objects.requireNonNull(source, "source == null");
+      Objects.requireNonNull(workspaces, "workspaces == null");
+      Objects.requireNonNull(agent, "agent == null");
+      Objects.requireNonNull(verifier, "verifier == null");
+      Objects.requireNonNull(publisher, "publisher == null");
+      Objects.requireNonNull(logs, "logs == null");
+      Objects.requireNonNull(defects, "defects == null");
+    }
+  }
+
+  /**
+   * A worker asking for work.
+   *
+   * @param workerId the worker's id, recorded as the lease owner
+   */
+  public record Command(String workerId) {
+    public Command {
+      Objects.requireNonNull(workerId, "workerId == null");
+    }
+  }
+
+  /** How the attempt ended. */
+  public sealed interface Result
+      permits Idle, Deferred, Postponed, PrOpened, NoFix, Failed, Interrupted {}
+
+  /** Nothing was runnable (or the concurrency cap is reached). */
+  public record Idle() implements Result {}
+
+  /** Over the daily cap: the run waits until {@code retryAt}. */
+  public record Deferred(FixRun run, Instant retryAt) implements Result {}
+
+  /** The issue source was unavailable: the run is queued again for {@code retryAt}. */
+  public record Postponed(FixRun run, Instant retryAt, String reason) implements Result {}
+
+  /** A draft pull request was opened (or found open). */
+  public record PrOpened(FixRun run, PullRequestRef pullRequest) implements Result {}
+
+  /** No pull request: the agent changed nothing, or the change failed verification. */
+  public record NoFix(FixRun run, String reason) implements Result {}
+
+  /** The run failed; {@code reason} says why. */
+  public record Failed(FixRun run, String reason) implements Result {}
+
+  /**
+   * The run was changed by someone else meanwhile (cancelled, or its lease taken after it expired);
+   * this attempt's result was not recorded.
+   */
+  public record Interrupted(RunId runId, RunStatus actual) implements Result {}
+
+  /** One claimed run, carried to its end. */
+  private final class Attempt {
+    private final FixRun run;
+    private final String workerId;
+    private final RunLogs.RunLog log;
+    private final Instant started;
+    private RateLimiter.Granted permit;
+    private boolean agentStarted;
+
+    Attempt(FixRun run, String workerId) {
+      this.run = run;
+      this.workerId = workerId;
+      this.log = ports.logs().open(run.id());
+      this.started = clock.instant();
+    }
+
+    Result run() {
+      Workspace workspace = null;
+      try {
+        log.append("attempt " + run.attempts() + " by " + workerId + " for " + run.issue().id());
+        switch (ports.limiter().tryAcquire()) {
+          case RateLimiter.Denied denied -> {
+            return defer(denied);
+          }
+          case RateLimiter.Granted granted -> permit = granted;
+        }
+        ErrorDetails details;
+        switch (ports.source().fetch(run.issue())) {
+          case IssueSource.Found found -> details = found.details();
+          case IssueSource.NotFound notFound -> {
+            refundPermit();
+            return fail("the issue source no longer knows the issue: " + notFound.message());
+          }
+          case IssueSource.Unavailable unavailable -> {
+            refundPermit();
+            return postpone(unavailable);
+          }
+        }
+        workspace = ports.workspaces().prepare(run, log);
+        if (!renewLease()) {
+          return lostLease();
+        }
+        agentStarted = true;
+        log.append("agent " + ports.agent().name() + " starts in " + workspace.directory());
+        AgentReport report;
+        switch (ports
+            .agent()
+            .run(new AgentRunner.AgentTask(run, run.issue(), details, workspace, log))) {
+          case AgentRunner.Completed completed -> report = completed.report();
+          case AgentRunner.TimedOut timedOut -> {
+            return fail(
+                "the agent timed out after " + timedOut.after() + tail(timedOut.outputTail()));
+          }
+          case AgentRunner.Failed failed -> {
+            return fail(
+                "the agent failed with exit code " + failed.exitCode() + tail(failed.message()));
+          }
+        }
+        renewLease();
+        Patch patch;
+        switch (ports.workspaces().commit(workspace, commitMessage())) {
+          case Workspaces.Committed committed -> patch = committed.patch();
+          case Workspaces.Unchanged unchanged -> {
+            return noFix(
+                "the agent made no change"
+                    + (report.summary() == null ? "" : ": " + report.summary()),
+                report,
+                null);
+          }
+        }
+        FixVerifier.Verification verification = ports.verifier().verify(workspace, log);
+        if (verification instanceof FixVerifier.Failed failed && !policy.publishUnverified()) {
+          return noFix(
+              "the change did not pass verification: `"
+                  + failed.command()
+                  + "` "
+                  + (failed.exitCode() < 0 ? "timed out" : "exited " + failed.exitCode())
+                  + tail(failed.outputTail()),
+              report,
+              patch.branch());
+        }
+        renewLease();
+        return publish(workspace, patch, report, verification);
+      } catch (RuntimeException defect) {
+        return defect(defect);
+      } finally {
+        if (workspace != null) {
+          release(workspace);
+        }
+      }
+    }
+
+    private Result defer(RateLimiter.Denied denied) {
+      String reason =
+          "daily cap of "
+              + denied.limit()
+              + " fix attempts reached; waits until "
+              + denied.retryAt();
+      log.append(reason);
+      return switch (transition(
+          RunStatus.DEFERRED,
+          RunChange.because(reason).withNotBefore(denied.retryAt()).refundingAttempt())) {
+        case RunStore.Applied applied -> new Deferred(applied.run(), denied.retryAt());
+        case RunStore.Conflict conflict -> interrupted(conflict);
+        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
+      };
+    }
+
+    private Result postpone(IssueSource.Unavailable unavailable) {
+      Instant retryAt = clock.instant().plus(unavailable.retryAfter());
+      String reason =
+          "the issue source is unavailable (" + unavailable.message() + "); retry at " + retryAt;
+      log.append(reason);
+      return switch (transition(
+          RunStatus.QUEUED, RunChange.because(reason).withNotBefore(retryAt).refundingAttempt())) {
+        case RunStore.Applied applied -> new Postponed(applied.run(), retryAt, reason);
+        case RunStore.Conflict conflict -> interrupted(conflict);
+        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
+      };
+    }
+
+    private Result publish(
+        Workspace workspace,
+        Patch patch,
+        AgentReport report,
+        FixVerifier.Verification verification) {
+      var request =
+          new PullRequestPublisher.PublishRequest(
+              run,
+              run.issue(),
+              workspace,
+              patch,
+              report,
+              verification,
+              ports.agent().name(),
+              Duration.between(started, clock.instant()));
+      return switch (ports.publisher().publish(request)) {
+        case PullRequestPublisher.Opened opened -> prOpened(opened.pullRequest(), report, patch);
+        case PullRequestPublisher.AlreadyOpen open -> prOpened(open.pullRequest(), report, patch);
+        case PullRequestPublisher.NothingToPropose nothing ->
+            noFix("nothing to propose: " + nothing.reason(), report, patch.branch());
+        case PullRequestPublisher.Rejected rejected ->
+            fail(
+                "the pull request was rejected (" + rejected.status() + "): " + rejected.message(),
+                report,
+                patch.branch());
+      };
+    }
+
+    private Result prOpened(PullRequestRef pr, AgentReport report, Patch patch) {
+      RunChange change =
+          withReport(RunChange.because("draft pull request " + pr.url()), report)
+              .withBranch(patch.branch())
+              .withPullRequestUrl(pr.url());
+      log.append("opened " + pr.url());
+      return switch (transition(RunStatus.PR_OPENED, change)) {
+        case RunStore.Applied applied -> {
+          feedback(new IssueSource.PullRequestOpened(pr, report.summary()));
+          yield new PrOpened(applied.run(), pr);
+        }
+        case RunStore.Conflict conflict -> interrupted(conflict);
+        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
+      };
+    }
+
+    private Result noFix(String reason, AgentReport report, String branch) {
+      return end(RunStatus.NO_FIX, reason, report, branch);
+    }
+
+    private Result fail(String reason) {
+      return end(RunStatus.FAILED, reason, null, null);
+    }
+
+    private Result fail(String reason, AgentReport report, String branch) {
+      return end(RunStatus.FAILED, reason, report, branch);
+    }
+
+    private Result end(RunStatus status, String reason, AgentReport report, String branch) {
+      log.append(status.wireName() + ": " + reason);
+      RunChange change = withReport(RunChange.because(reason), report).withBranch(branch);
+      return switch (transition(status, change)) {
+        case RunStore.Applied applied -> {
+          feedback(new IssueSource.EndedWithoutPullRequest(status, reason));
+          yield status == RunStatus.NO_FIX
+              ? new NoFix(applied.run(), reason)
+              : new Failed(applied.run(), reason);
+        }
+        case RunStore.Conflict conflict -> interrupted(conflict);
+        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
+      };
+    }
+
+    private RunChange withReport(RunChange change, AgentReport report) {
+      RunChange result = change.withAgent(ports.agent().name());
+      if (report == null) {
+        return agentStarted ? result : change;
+      }
+      return result.withSummary(report.summary()).withCostUsd(report.costUsd());
+    }
+
+    private Result defect(RuntimeException defect) {
+      String fingerprint = Defects.fingerprint(defect);
+      String reason = Defects.describe(defect, fingerprint);
+      LOG.log(Level.ERROR, "run " + run.id() + " hit " + reason, defect);
+      report(defect, fingerprint);
+      if (!agentStarted) {
+        try {
+          refundPermit();
+        } catch (RuntimeException refundFailed) {
+          report(refundFailed, Defects.fingerprint(refundFailed));
+        }
+      }
+      try {
+        log.append("failed: " + reason);
+        return switch (transition(RunStatus.FAILED, RunChange.because(reason))) {
+          case RunStore.Applied applied -> new Failed(applied.run(), reason);
+          case RunStore.Conflict conflict -> interrupted(conflict);
+          case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
+        };
+      } catch (RuntimeException recordFailed) {
+        // The store is down too: the lease will expire and recovery will take the run back.
+        report(recordFailed, Defects.fingerprint(recordFailed));
+        return new Failed(run, reason);
+      }
+    }
+
+    private void report(RuntimeException error, String fingerprint) {
+      ports
+          .defects()
+          .report(
+              new DefectReporter.Defect(
+                  fingerprint,
+                  "fix-run",
+                  error,
+                  Map.of("runId", run.id().toString(), "issue", run.issue().id().toString())));
+    }
+
+    private void refundPermit() {
+      if (permit != null) {
+        RateLimiter.Granted granted = permit;
+        permit = null;
+        ports.limiter().refund(granted);
+      }
+    }
+
+    private boolean renewLease() {
+      Instant now = clock.instant();
+      return ports.store().renewLease(run.id(), workerId, now.plus(policy.lease()), now);
+    }
+
+    private Result lostLease() {
+      refundPermit();
+      RunStatus actual =
+          ports.store().find(run.id()).map(FixRun::status).orElse(RunStatus.CANCELLED);
+      log.append("the run changed before the agent started; it is " + actual.wireName());
+      return new Interrupted(run.id(), actual);
+    }
+
+    private void release(Workspace workspace) {
+      try {
+        ports.workspaces().release(workspace);
+      } catch (RuntimeException e) {
+        String fingerprint = Defects.fingerprint(e);
+        LOG.log(Level.ERROR, "could not release the workspace of run " + run.id(), e);
+        report(e, fingerprint);
+      }
+    }
+
+    private void feedback(IssueSource.Feedback feedback) {
+      try {
+        switch (ports.source().postFeedback(run.issue(), feedback)) {
+          case IssueSource.Posted posted -> log.append("feedback posted on the issue");
+          case IssueSource.Skipped skipped -> log.append("no feedback: " + skipped.reason());
+          case IssueSource.NotPosted notPosted -> {
+            log.append("feedback not posted: " + notPosted.reason());
+            LOG.log(
+                Level.WARNING,
+                "feedback for run " + run.id() + " not posted: " + notPosted.reason());
+          }
+        }
+      } catch (RuntimeException e) {
+        // Feedback never fails a run that has already ended.
+        String fingerprint = Defects.fingerprint(e);
+        LOG.log(Level.ERROR, "feedback for run " + run.id() + " hit a defect " + fingerprint, e);
+        report(e, fingerprint);
+      }
+    }
+
+    private RunStore.TransitionResult transition(RunStatus to, RunChange change) {
+      return ports
+          .store()
+          .transition(
+              new RunStore.Transition(
+                  run.id(), RunStatus.RUNNING, to, clock.instant(), workerId, change));
+    }
+
+    private Interrupted interrupted(RunStore.Conflict conflict) {
+      log.append("the run changed meanwhile; it is " + conflict.actual().status().wireName());
+      return new Interrupted(run.id(), conflict.actual().status());
+    }
+
+    private String commitMessage() {
+      return "fix: "
+          + oneLine(run.issue().title(), 60)
+          + " ("
+          + run.issue().shortId()
+          + ")\n\nWritten by an autofix agent for "
+          + run.issue().shortId()
+          + (run.issue().permalink() == null ? "" : " (" + run.issue().permalink() + ")")
+          + ".\nNeeds human review.\n";
+    }
+  }
+
+  private static String oneLine(String text, int max) {
+    String line = text.replaceAll("\\s+", " ").strip();
+    return line.length() <= max ? line : line.substring(0, max - 1) + "…";
+  }
+
+  private static String tail(String text) {
+    if (text == null || text.isBlank()) {
+      return "";
+    }
+    String trimmed = text.strip();
+    return ": "
+        + (trimmed.length() <= REASON_TAIL
+            ? trimmed
+            : "…" + trimmed.substring(trimmed.length() - REASON_TAIL));
+  }
+}
