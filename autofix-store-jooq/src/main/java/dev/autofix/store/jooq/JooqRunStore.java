@@ -1,0 +1,441 @@
+package dev.autofix.store.jooq;
+
+import static dev.autofix.store.jooq.schema.Tables.CLAIM_LOCK;
+import static dev.autofix.store.jooq.schema.Tables.RUNS;
+import static dev.autofix.store.jooq.schema.Tables.RUN_EVENTS;
+
+import dev.autofix.core.model.FixRun;
+import dev.autofix.core.model.Issue;
+import dev.autofix.core.model.IssueId;
+import dev.autofix.core.model.Level;
+import dev.autofix.core.model.RunChange;
+import dev.autofix.core.model.RunEvent;
+import dev.autofix.core.model.RunId;
+import dev.autofix.core.model.RunStatus;
+import dev.autofix.core.port.RunStore;
+import dev.autofix.store.jooq.internal.DatabaseFailures;
+import dev.autofix.store.jooq.schema.tables.records.RunEventsRecord;
+import dev.autofix.store.jooq.schema.tables.records.RunsRecord;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * The {@link RunStore} on PostgreSQL: the unique key on (source, issue id) de-duplicates, {@code
+ * for update skip locked} hands each run to one worker, and one locked row serialises claims so the
+ * cap on running runs holds across processes.
+ */
+final class JooqRunStore implements RunStore {
+  private static final List<String> RUNNABLE =
+      List.of(RunStatus.QUEUED.wireName(), RunStatus.DEFERRED.wireName());
+  private static final String RUNNING = RunStatus.RUNNING.wireName();
+
+  private final DSLContext dsl;
+  private final String location;
+
+  private JooqRunStore(DSLContext dsl, String location) {
+    this.dsl = Objects.requireNonNull(dsl, "dsl == null");
+    this.location = Objects.requireNonNull(location, "location == null");
+  }
+
+  /** A store on {@code dsl}'s database. */
+  public static RunStore create(DSLContext dsl) {
+    return create(dsl, "the PostgreSQL database");
+  }
+
+  /**
+   * A store on {@code dsl}'s database; {@code location} names it in error messages (a JDBC URL
+   * without its password).
+   */
+  public static RunStore create(DSLContext dsl, String location) {
+    return new JooqRunStore(dsl, DatabaseFailures.redact(location));
+  }
+
+  @Override
+  public InsertResult insertIfAbsent(Issue issue, Instant now) {
+    Objects.requireNonNull(issue, "issue == null");
+    Objects.requireNonNull(now, "now == null");
+    try {
+      return dsl.transactionResult(
+          cfg -> {
+            DSLContext tx = cfg.dsl();
+            RunsRecord row = tx.newRecord(RUNS);
+            writeIssue(row, issue);
+            row.setStatus(RunStatus.QUEUED.wireName());
+            row.setAttempts(0);
+            row.setCreatedAt(now);
+            row.setUpdatedAt(now);
+            Optional<RunsRecord> created =
+                tx.insertInto(RUNS)
+                    .set(row)
+                    .onConflict(RUNS.SOURCE, RUNS.ISSUE_ID)
+                    .doNothing()
+                    .returning()
+                    .fetchOptional();
+            if (created.isPresent()) {
+              FixRun run = toRun(created.get());
+              appendEvent(tx, run.id(), null, RunStatus.QUEUED, now, "new issue");
+              return new Inserted(run);
+            }
+            // The conflicting insert has committed (ON CONFLICT waits for it), so this sees it.
+            RunsRecord existing = tx.selectFrom(RUNS).where(issueKey(issue.id())).fetchSingle();
+            return new AlreadyExists(
+                new RunId(existing.getId()), RunStatus.fromWire(existing.getStatus()));
+          });
+    } catch (DataAccessException e) {
+      if (DatabaseFailures.isUnreachable(e)) {
+        return new Unavailable(
+            "PostgreSQL at " + location + " is unreachable: " + DatabaseFailures.rootMessage(e));
+      }
+      throw failure("recording a run for issue " + issue.id(), e);
+    }
+  }
+
+  @Override
+  public Optional<FixRun> claimNext(Claim claim) {
+    Objects.requireNonNull(claim, "claim == null");
+    return guarded(
+        "claiming a run for " + claim.owner(),
+        () ->
+            dsl.transactionResult(
+                cfg -> {
+                  DSLContext tx = cfg.dsl();
+                  // Every claimer in every process waits here, so the count below cannot be
+                  // overtaken by another claim before this one commits.
+                  tx.selectFrom(CLAIM_LOCK).where(CLAIM_LOCK.ID.eq(1)).forUpdate().fetch();
+                  int running = tx.fetchCount(RUNS, RUNS.STATUS.eq(RUNNING));
+                  if (running >= claim.maxRunning()) {
+                    return Optional.<FixRun>empty();
+                  }
+                  Optional<RunsRecord> next =
+                      tx.selectFrom(RUNS)
+                          .where(RUNS.STATUS.in(RUNNABLE))
+                          .and(RUNS.NOT_BEFORE.isNull().or(RUNS.NOT_BEFORE.le(claim.now())))
+                          .orderBy(RUNS.CREATED_AT, RUNS.ID)
+                          .limit(1)
+                          .forUpdate()
+                          .skipLocked()
+                          .fetchOptional();
+                  if (next.isEmpty()) {
+                    return Optional.<FixRun>empty();
+                  }
+                  FixRun before = toRun(next.get());
+                  FixRun claimed = before.claimed(claim.owner(), claim.now(), claim.lease());
+                  FixRun stored = update(tx, claimed, before.status(), null);
+                  appendEvent(
+                      tx,
+                      stored.id(),
+                      before.status(),
+                      RunStatus.RUNNING,
+                      claim.now(),
+                      "claimed by " + claim.owner());
+                  return Optional.of(stored);
+                }));
+  }
+
+  @Override
+  public TransitionResult transition(Transition t) {
+    Objects.requireNonNull(t, "transition == null");
+    return guarded(
+        "moving run " + t.id() + " from " + t.from().wireName() + " to " + t.to().wireName(),
+        () ->
+            dsl.transactionResult(
+                cfg -> {
+                  DSLContext tx = cfg.dsl();
+                  Optional<RunsRecord> row =
+                      tx.selectFrom(RUNS)
+                          .where(RUNS.ID.eq(t.id().value()))
+                          .forUpdate()
+                          .fetchOptional();
+                  if (row.isEmpty()) {
+                    return new NotFound(t.id());
+                  }
+                  FixRun current = toRun(row.get());
+                  if (current.status() != t.from()
+                      || (t.leaseOwner() != null && !t.leaseOwner().equals(current.leaseOwner()))) {
+                    return new Conflict(current);
+                  }
+                  FixRun moved = current.transitioned(t.to(), t.change(), t.at());
+                  FixRun stored = update(tx, moved, t.from(), t.leaseOwner());
+                  appendEvent(tx, stored.id(), t.from(), t.to(), t.at(), t.change().reason());
+                  return (TransitionResult) new Applied(stored);
+                }));
+  }
+
+  @Override
+  public boolean renewLease(RunId id, String owner, Instant until, Instant now) {
+    Objects.requireNonNull(id, "id == null");
+    Objects.requireNonNull(owner, "owner == null");
+    Objects.requireNonNull(until, "until == null");
+    Objects.requireNonNull(now, "now == null");
+    return guarded(
+        "renewing the lease of run " + id,
+        () ->
+            dsl.update(RUNS)
+                    .set(RUNS.LEASE_UNTIL, until)
+                    .set(RUNS.UPDATED_AT, now)
+                    .where(RUNS.ID.eq(id.value()))
+                    .and(RUNS.STATUS.eq(RUNNING))
+                    .and(RUNS.LEASE_OWNER.eq(owner))
+                    .execute()
+                == 1);
+  }
+
+  @Override
+  public List<FixRun> recoverExpired(Instant now, int maxAttempts) {
+    Objects.requireNonNull(now, "now == null");
+    return guarded(
+        "recovering runs with an expired lease",
+        () ->
+            dsl.transactionResult(
+                cfg -> {
+                  DSLContext tx = cfg.dsl();
+                  // skip locked: a run another recoverer (or a renewing worker) holds is theirs.
+                  List<FixRun> expired =
+                      tx
+                          .selectFrom(RUNS)
+                          .where(RUNS.STATUS.eq(RUNNING))
+                          .and(RUNS.LEASE_UNTIL.lt(now))
+                          .orderBy(RUNS.ID)
+                          .forUpdate()
+                          .skipLocked()
+                          .fetch()
+                          .stream()
+                          .map(JooqRunStore::toRun)
+                          .toList();
+                  List<FixRun> recovered = new ArrayList<>();
+                  for (FixRun run : expired) {
+                    boolean exhausted = run.attempts() >= maxAttempts;
+                    RunStatus target = exhausted ? RunStatus.FAILED : RunStatus.QUEUED;
+                    String reason =
+                        exhausted
+                            ? "abandoned by worker "
+                                + run.leaseOwner()
+                                + " after "
+                                + run.attempts()
+                                + " attempts"
+                            : "abandoned by worker " + run.leaseOwner() + "; queued again";
+                    FixRun moved = run.transitioned(target, RunChange.because(reason), now);
+                    FixRun stored = update(tx, moved, RunStatus.RUNNING, run.leaseOwner());
+                    appendEvent(tx, stored.id(), RunStatus.RUNNING, target, now, reason);
+                    recovered.add(stored);
+                  }
+                  return List.copyOf(recovered);
+                }));
+  }
+
+  @Override
+  public Optional<FixRun> find(RunId id) {
+    Objects.requireNonNull(id, "id == null");
+    return guarded(
+        "reading run " + id,
+        () ->
+            dsl.selectFrom(RUNS)
+                .where(RUNS.ID.eq(id.value()))
+                .fetchOptional()
+                .map(JooqRunStore::toRun));
+  }
+
+  @Override
+  public Optional<FixRun> findByIssue(IssueId issueId) {
+    Objects.requireNonNull(issueId, "issueId == null");
+    return guarded(
+        "reading the run of issue " + issueId,
+        () ->
+            dsl.selectFrom(RUNS).where(issueKey(issueId)).fetchOptional().map(JooqRunStore::toRun));
+  }
+
+  @Override
+  public List<FixRun> list(RunQuery query) {
+    Objects.requireNonNull(query, "query == null");
+    Condition where = DSL.noCondition();
+    if (query.status() != null) {
+      where = where.and(RUNS.STATUS.eq(query.status().wireName()));
+    }
+    if (query.before() != null) {
+      where = where.and(RUNS.ID.lt(query.before().value()));
+    }
+    Condition filter = where;
+    return guarded(
+        "listing runs",
+        () ->
+            dsl
+                .selectFrom(RUNS)
+                .where(filter)
+                .orderBy(RUNS.ID.desc())
+                .limit(query.limit())
+                .fetch()
+                .stream()
+                .map(JooqRunStore::toRun)
+                .toList());
+  }
+
+  @Override
+  public List<RunEvent> history(RunId id) {
+    Objects.requireNonNull(id, "id == null");
+    return guarded(
+        "reading the history of run " + id,
+        () ->
+            dsl
+                .selectFrom(RUN_EVENTS)
+                .where(RUN_EVENTS.RUN_ID.eq(id.value()))
+                .orderBy(RUN_EVENTS.ID)
+                .fetch()
+                .stream()
+                .map(JooqRunStore::toEvent)
+                .toList());
+  }
+
+  @Override
+  public Map<RunStatus, Long> countByStatus() {
+    return guarded(
+        "counting runs",
+        () -> {
+          Map<RunStatus, Long> counts = new EnumMap<>(RunStatus.class);
+          for (RunStatus status : RunStatus.values()) {
+            counts.put(status, 0L);
+          }
+          dsl.select(RUNS.STATUS, DSL.count())
+              .from(RUNS)
+              .groupBy(RUNS.STATUS)
+              .fetch()
+              .forEach(r -> counts.put(RunStatus.fromWire(r.value1()), r.value2().longValue()));
+          return counts;
+        });
+  }
+
+  // writes
+
+  /** Stores {@code run}'s mutable fields, guarded by the status (and owner) the caller saw. */
+  private static FixRun update(DSLContext tx, FixRun run, RunStatus expected, String owner) {
+    Condition guard = RUNS.ID.eq(run.id().value()).and(RUNS.STATUS.eq(expected.wireName()));
+    if (owner != null) {
+      guard = guard.and(RUNS.LEASE_OWNER.eq(owner));
+    }
+    RunsRecord stored =
+        tx.update(RUNS)
+            .set(RUNS.STATUS, run.status().wireName())
+            .set(RUNS.ATTEMPTS, run.attempts())
+            .set(RUNS.UPDATED_AT, run.updatedAt())
+            .set(RUNS.STARTED_AT, run.startedAt())
+            .set(RUNS.FINISHED_AT, run.finishedAt())
+            .set(RUNS.NOT_BEFORE, run.notBefore())
+            .set(RUNS.LEASE_OWNER, run.leaseOwner())
+            .set(RUNS.LEASE_UNTIL, run.leaseUntil())
+            .set(RUNS.AGENT, run.agent())
+            .set(RUNS.BRANCH, run.branch())
+            .set(
+                RUNS.PULL_REQUEST_URL,
+                run.pullRequestUrl() == null ? null : run.pullRequestUrl().toString())
+            .set(RUNS.SUMMARY, run.summary())
+            .set(RUNS.COST_USD, run.costUsd())
+            .set(RUNS.REASON, run.reason())
+            .where(guard)
+            .returning()
+            .fetchOptional()
+            .orElseThrow(
+                () ->
+                    new RunStoreException(
+                        "run " + run.id() + " changed under a row lock; this is a bug"));
+    return toRun(stored);
+  }
+
+  private static void appendEvent(
+      DSLContext tx, RunId id, RunStatus from, RunStatus to, Instant at, String reason) {
+    tx.insertInto(RUN_EVENTS)
+        .set(RUN_EVENTS.RUN_ID, id.value())
+        .set(RUN_EVENTS.FROM_STATUS, from == null ? null : from.wireName())
+        .set(RUN_EVENTS.TO_STATUS, to.wireName())
+        .set(RUN_EVENTS.AT, at)
+        .set(RUN_EVENTS.REASON, reason)
+        .execute();
+  }
+
+  private static Condition issueKey(IssueId id) {
+    return RUNS.SOURCE.eq(id.source()).and(RUNS.ISSUE_ID.eq(id.value()));
+  }
+
+  private static void writeIssue(RunsRecord row, Issue issue) {
+    row.setSource(issue.id().source());
+    row.setIssueId(issue.id().value());
+    row.setShortId(issue.shortId());
+    row.setProject(issue.project());
+    row.setTitle(issue.title());
+    row.setCulprit(issue.culprit());
+    row.setLevel(issue.level().wireName());
+    row.setPermalink(issue.permalink() == null ? null : issue.permalink().toString());
+    row.setFirstSeen(issue.firstSeen());
+    row.setEventCount(issue.eventCount());
+  }
+
+  // mapping to the core model
+
+  private static FixRun toRun(RunsRecord r) {
+    Issue issue =
+        new Issue(
+            new IssueId(r.getSource(), r.getIssueId()),
+            r.getShortId(),
+            r.getProject(),
+            r.getTitle(),
+            r.getCulprit(),
+            Level.fromWire(r.getLevel()),
+            r.getPermalink() == null ? null : URI.create(r.getPermalink()),
+            r.getFirstSeen(),
+            r.getEventCount());
+    return new FixRun(
+        new RunId(r.getId()),
+        issue,
+        RunStatus.fromWire(r.getStatus()),
+        r.getAttempts(),
+        r.getCreatedAt(),
+        r.getUpdatedAt(),
+        r.getStartedAt(),
+        r.getFinishedAt(),
+        r.getNotBefore(),
+        r.getLeaseOwner(),
+        r.getLeaseUntil(),
+        r.getAgent(),
+        r.getBranch(),
+        r.getPullRequestUrl() == null ? null : URI.create(r.getPullRequestUrl()),
+        r.getSummary(),
+        r.getCostUsd(),
+        r.getReason());
+  }
+
+  private static RunEvent toEvent(RunEventsRecord r) {
+    return new RunEvent(
+        new RunId(r.getRunId()),
+        r.getFromStatus() == null ? null : RunStatus.fromWire(r.getFromStatus()),
+        RunStatus.fromWire(r.getToStatus()),
+        r.getAt(),
+        r.getReason());
+  }
+
+  // failures
+
+  private <T> T guarded(String action, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (DataAccessException e) {
+      throw failure(action, e);
+    }
+  }
+
+  private RunStoreException failure(String action, DataAccessException e) {
+    String what =
+        DatabaseFailures.isUnreachable(e)
+            ? " failed: PostgreSQL at " + location + " is unreachable: "
+            : " failed on PostgreSQL at " + location + ": ";
+    return new RunStoreException(action + what + DatabaseFailures.rootMessage(e), e);
+  }
+}

@@ -1,0 +1,124 @@
+package dev.autofix.store.jooq;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.autofix.store.jooq.internal.DatabaseFailures;
+import dev.autofix.store.jooq.internal.EmbeddedPostgresServer;
+import dev.autofix.store.jooq.internal.Migrations;
+import java.io.IOException;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.api.FlywayException;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's database, opened: the embedded server when no URL is configured, a HikariCP pool, and
+ * the schema migrated. Owned by the composition root, which closes it last.
+ */
+public final class StoreDatabase implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreDatabase.class);
+
+  private final EmbeddedPostgresServer embedded;
+  private final HikariDataSource dataSource;
+  private final String location;
+
+  private StoreDatabase(
+      EmbeddedPostgresServer embedded, HikariDataSource dataSource, String location) {
+    this.embedded = embedded;
+    this.dataSource = dataSource;
+    this.location = location;
+  }
+
+  /**
+   * Starts the embedded server if {@code config} names no URL, opens the pool and applies the
+   * migrations.
+   *
+   * @throws RunStoreException with a one-line message naming the URL (never the password) when the
+   *     database cannot be reached or migrated
+   */
+  public static StoreDatabase open(StoreConfig config) {
+    Objects.requireNonNull(config, "config == null");
+    EmbeddedPostgresServer embedded = null;
+    String url = config.jdbcUrl();
+    String user = config.user();
+    if (config.isEmbedded()) {
+      try {
+        embedded =
+            EmbeddedPostgresServer.start(config.embeddedDataDir(), config.embeddedPort(), false);
+      } catch (IOException | RuntimeException e) {
+        throw new RunStoreException(
+            "cannot start the embedded PostgreSQL in "
+                + config.embeddedDataDir().toAbsolutePath()
+                + ": "
+                + DatabaseFailures.rootMessage(e),
+            e);
+      }
+      url = embedded.jdbcUrl("postgres");
+      user = embedded.user();
+    }
+    String location = DatabaseFailures.redact(url);
+    HikariConfig pool = new HikariConfig();
+    pool.setPoolName("autofix-store");
+    pool.setJdbcUrl(url);
+    if (user != null) {
+      pool.setUsername(user);
+    }
+    if (config.password() != null) {
+      pool.setPassword(config.password().value());
+    }
+    pool.setMaximumPoolSize(config.poolSize());
+    pool.setConnectionTimeout(5_000);
+    HikariDataSource dataSource = null;
+    try {
+      dataSource = new HikariDataSource(pool);
+      Migrations.migrate(dataSource);
+    } catch (RuntimeException e) {
+      closeQuietly(dataSource, embedded);
+      String problem =
+          e instanceof FlywayException && !DatabaseFailures.isUnreachable(e)
+              ? "cannot migrate the schema of PostgreSQL at "
+              : "cannot connect to PostgreSQL at ";
+      throw new RunStoreException(problem + location + ": " + DatabaseFailures.rootMessage(e), e);
+    }
+    LOG.info("run store on PostgreSQL at {}", location);
+    return new StoreDatabase(embedded, dataSource, location);
+  }
+
+  /** The pooled connections. */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** A jOOQ context on the pool. */
+  public DSLContext dsl() {
+    return DSL.using(dataSource, SQLDialect.POSTGRES);
+  }
+
+  /** The JDBC URL, password removed, for messages. */
+  public String location() {
+    return location;
+  }
+
+  /** Closes the pool, then stops the embedded server, if any. */
+  @Override
+  public void close() {
+    closeQuietly(dataSource, embedded);
+  }
+
+  private static void closeQuietly(HikariDataSource dataSource, EmbeddedPostgresServer embedded) {
+    if (dataSource != null) {
+      dataSource.close();
+    }
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping the embedded PostgreSQL failed: {}", DatabaseFailures.rootMessage(e));
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.autofix.store.jooq.internal;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL server started from the binaries zonky ships in jars, listening on 127.0.0.1, with
+ * its data in a directory of our choosing: started again on the same directory, it has every row it
+ * had.
+ *
+ * <p>PostgreSQL refuses to run as root; zonky runs it in a user namespace ({@code unshare -U}) when
+ * this JVM is root, which works on this project's machines.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+  private static final String SUPERUSER = "postgres";
+
+  private final EmbeddedPostgres postgres;
+  private final Path dataDir;
+
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir) {
+    this.postgres = postgres;
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * Starts a server on {@code dataDir}, creating the database cluster there on first use.
+   *
+   * @param dataDir the cluster's directory; kept on close unless {@code deleteOnClose}
+   * @param port the port on 127.0.0.1, or 0 for a free one
+   * @param deleteOnClose whether {@link #close()} deletes {@code dataDir} (tests)
+   */
+  public static EmbeddedPostgresServer start(Path dataDir, int port, boolean deleteOnClose)
+      throws IOException {
+    Objects.requireNonNull(dataDir, "dataDir == null");
+    Path absolute = dataDir.toAbsolutePath();
+    Files.createDirectories(absolute);
+    Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "autofix-embedded-pg");
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(absolute)
+            .setCleanDataDirectory(deleteOnClose)
+            .setOverrideWorkingDirectory(workDir.toFile())
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setServerConfig("max_connections", "200")
+            .setPGStartupWait(java.time.Duration.ofSeconds(30));
+    if (port != 0) {
+      builder.setPort(port);
+    }
+    EmbeddedPostgres postgres = builder.start();
+    LOG.info("embedded PostgreSQL on 127.0.0.1:{} with data in {}", postgres.getPort(), absolute);
+    return new EmbeddedPostgresServer(postgres, absolute);
+  }
+
+  /** The port on 127.0.0.1. */
+  public int port() {
+    return postgres.getPort();
+  }
+
+  /** The JDBC URL of {@code database} on this server. */
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+  }
+
+  /** The superuser that every connection uses (trust authentication, loopback only). */
+  public String user() {
+    return SUPERUSER;
+  }
+
+  /** The cluster's directory. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Stops the server (fast shutdown: open transactions roll back). */
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("stopping embedded PostgreSQL in " + dataDir, e);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.autofix.store.jooq;
+
+import static dev.autofix.store.jooq.schema.Tables.DAILY_USAGE;
+import static dev.autofix.store.jooq.schema.Tables.RUNS;
+import static dev.autofix.store.jooq.schema.Tables.RUN_EVENTS;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.autofix.store.jooq.internal.EmbeddedPostgresServer;
+import dev.autofix.store.jooq.internal.Migrations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Locale;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * The PostgreSQL of the integration tests: {@code AUTOFIX_TEST_DATABASE_URL} when set, else one
+ * embedded server per test JVM. Each {@link Schema} is a fresh, migrated schema on it, so test
+ * classes never see each other's rows.
+ */
+final class TestDatabase {
+  private static EmbeddedPostgresServer embedded;
+
+  private TestDatabase() {}
+
+  /** The JDBC URL (with its user) of the test server. */
+  static synchronized String url() {
+    String external = System.getenv("AUTOFIX_TEST_DATABASE_URL");
+    if (external != null && !external.isBlank()) {
+      return external;
+    }
+    if (embedded == null) {
+      try {
+        embedded =
+            EmbeddedPostgresServer.start(Files.createTempDirectory("autofix-it-postgres"), 0, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      EmbeddedPostgresServer server = embedded;
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "embedded-postgres-stop"));
+    }
+    return embedded.jdbcUrl("postgres") + "?user=" + embedded.user();
+  }
+
+  /** A new migrated schema with a pool of {@code poolSize} connections on it. */
+  static Schema freshSchema(int poolSize) {
+    String name = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url());
+    config.setSchema(name.toLowerCase(Locale.ROOT));
+    config.setMaximumPoolSize(poolSize);
+    config.setConnectionTimeout(10_000);
+    HikariDataSource dataSource = new HikariDataSource(config);
+    Migrations.migrate(dataSource, name);
+    return new Schema(name, dataSource);
+  }
+
+  /** A schema of its own and a pool on it. */
+  record Schema(String name, HikariDataSource dataSource) implements AutoCloseable {
+    DSLContext dsl() {
+      return DSL.using(dataSource, SQLDialect.POSTGRES);
+    }
+
+    /** Deletes every row and restarts the ids. */
+    void truncate() {
+      dsl().truncate(RUN_EVENTS).restartIdentity().cascade().execute();
+      dsl().truncate(RUNS).restartIdentity().cascade().execute();
+      dsl().truncate(DAILY_USAGE).execute();
+    }
+
+    @Override
+    public void close() {
+      dsl().dropSchemaIfExists(name).cascade().execute();
+      dataSource.close();
+    }
+  }
+}
