@@ -6,12 +6,16 @@ import dev.autofix.store.jooq.internal.DatabaseFailures;
 import dev.autofix.store.jooq.internal.EmbeddedPostgresServer;
 import dev.autofix.store.jooq.internal.Migrations;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Objects;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +65,14 @@ public final class StoreDatabase implements AutoCloseable {
       user = embedded.user();
     }
     String location = DatabaseFailures.redact(url);
+    try {
+      probe(url, user, config.password());
+    } catch (SQLException e) {
+      closeQuietly(null, embedded);
+      throw new RunStoreException(
+          "cannot connect to PostgreSQL at " + location + ": " + DatabaseFailures.rootMessage(e),
+          e);
+    }
     HikariConfig pool = new HikariConfig();
     pool.setPoolName("autofix-store");
     pool.setJdbcUrl(url);
@@ -107,6 +119,28 @@ public final class StoreDatabase implements AutoCloseable {
   @Override
   public void close() {
     closeQuietly(dataSource, embedded);
+  }
+
+  /**
+   * Opens and closes one connection, so that a database that is down gives one clear line rather
+   * than the pool's logged stack trace.
+   */
+  private static void probe(String url, String user, StoreConfig.Secret password)
+      throws SQLException {
+    Properties properties = new Properties();
+    if (user != null) {
+      properties.setProperty("user", user);
+    }
+    if (password != null) {
+      properties.setProperty("password", password.value());
+    }
+    properties.setProperty("loginTimeout", "5");
+    properties.setProperty("connectTimeout", "5");
+    try (Connection connection = new Driver().connect(url, properties)) {
+      if (connection == null) {
+        throw new SQLException("the PostgreSQL driver does not accept this URL");
+      }
+    }
   }
 
   private static void closeQuietly(HikariDataSource dataSource, EmbeddedPostgresServer embedded) {

@@ -48,19 +48,34 @@ final class TestDatabase {
 
   /** A new migrated schema with a pool of {@code poolSize} connections on it. */
   static Schema freshSchema(int poolSize) {
-    String name = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url());
-    config.setSchema(name.toLowerCase(Locale.ROOT));
-    config.setMaximumPoolSize(poolSize);
-    config.setConnectionTimeout(10_000);
-    HikariDataSource dataSource = new HikariDataSource(config);
+    String name =
+        "it_"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 12)
+                .toLowerCase(Locale.ROOT);
+    HikariDataSource dataSource = pool(name, poolSize);
     Migrations.migrate(dataSource, name);
     return new Schema(name, dataSource);
   }
 
+  private static HikariDataSource pool(String schema, int poolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url());
+    config.setSchema(schema);
+    config.setMaximumPoolSize(poolSize);
+    config.setConnectionTimeout(10_000);
+    return new HikariDataSource(config);
+  }
+
   /** A schema of its own and a pool on it. */
   record Schema(String name, HikariDataSource dataSource) implements AutoCloseable {
+    /** Another pool on {@code other}'s schema, as a second process would have. */
+    static Schema sameSchema(Schema other, int poolSize) {
+      return new Schema(other.name(), pool(other.name(), poolSize));
+    }
+
     DSLContext dsl() {
       return DSL.using(dataSource, SQLDialect.POSTGRES);
     }

@@ -1,0 +1,36 @@
+package dev.autofix.store.jooq.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import org.junit.jupiter.api.Test;
+
+class DatabaseFailuresTest {
+
+  @Test
+  void redact_hidesThePasswordParameter() {
+    assertThat(
+            DatabaseFailures.redact(
+                "jdbc:postgresql://db:5432/autofix?user=a&password=hunter2&ssl=true"))
+        .isEqualTo("jdbc:postgresql://db:5432/autofix?user=a&password=****&ssl=true");
+  }
+
+  @Test
+  void isUnreachable_isTrue_forConnectionFailuresOnly() {
+    assertThat(DatabaseFailures.isUnreachable(new RuntimeException(new ConnectException("x"))))
+        .isTrue();
+    assertThat(DatabaseFailures.isUnreachable(new SQLTransientConnectionException("timeout")))
+        .isTrue();
+    assertThat(DatabaseFailures.isUnreachable(new SQLException("refused", "08001"))).isTrue();
+    assertThat(DatabaseFailures.isUnreachable(new SQLException("unique", "23505"))).isFalse();
+  }
+
+  @Test
+  void rootMessage_isTheInnermostMessage_onOneLine() {
+    Exception e = new RuntimeException("outer", new SQLException("line one\n  line two"));
+
+    assertThat(DatabaseFailures.rootMessage(e)).isEqualTo("line one line two");
+  }
+}
