@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jooq.CommonTableExpression;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
@@ -65,33 +66,55 @@ final class JooqRunStore implements RunStore {
   public InsertResult insertIfAbsent(Issue issue, Instant now) {
     Objects.requireNonNull(issue, "issue == null");
     Objects.requireNonNull(now, "now == null");
-    try {
-      return dsl.transactionResult(
-          cfg -> {
-            DSLContext tx = cfg.dsl();
-            RunsRecord row = tx.newRecord(RUNS);
-            writeIssue(row, issue);
-            row.setStatus(RunStatus.QUEUED.wireName());
-            row.setAttempts(0);
-            row.setCreatedAt(now);
-            row.setUpdatedAt(now);
-            Optional<RunsRecord> created =
-                tx.insertInto(RUNS)
+    RunsRecord row = new RunsRecord();
+    writeIssue(row, issue);
+    row.setStatus(RunStatus.QUEUED.wireName());
+    row.setAttempts(0);
+    row.setCreatedAt(now);
+    row.setUpdatedAt(now);
+    // One statement, so one round trip in autocommit: the insert, and the history entry for the
+    // row it created, if any (PostgreSQL runs every data-modifying CTE to completion).
+    CommonTableExpression<RunsRecord> created =
+        DSL.name("created")
+            .as(
+                DSL.insertInto(RUNS)
                     .set(row)
                     .onConflict(RUNS.SOURCE, RUNS.ISSUE_ID)
                     .doNothing()
-                    .returning()
-                    .fetchOptional();
-            if (created.isPresent()) {
-              FixRun run = toRun(created.get());
-              appendEvent(tx, run.id(), null, RunStatus.QUEUED, now, "new issue");
-              return new Inserted(run);
-            }
-            // The conflicting insert has committed (ON CONFLICT waits for it), so this sees it.
-            RunsRecord existing = tx.selectFrom(RUNS).where(issueKey(issue.id())).fetchSingle();
-            return new AlreadyExists(
-                new RunId(existing.getId()), RunStatus.fromWire(existing.getStatus()));
-          });
+                    .returning());
+    CommonTableExpression<RunEventsRecord> event =
+        DSL.name("event")
+            .as(
+                DSL.insertInto(
+                        RUN_EVENTS,
+                        RUN_EVENTS.RUN_ID,
+                        RUN_EVENTS.FROM_STATUS,
+                        RUN_EVENTS.TO_STATUS,
+                        RUN_EVENTS.AT,
+                        RUN_EVENTS.REASON)
+                    .select(
+                        DSL.select(
+                                created.field(RUNS.ID),
+                                DSL.val(null, RUN_EVENTS.FROM_STATUS),
+                                DSL.val(RunStatus.QUEUED.wireName(), RUN_EVENTS.TO_STATUS),
+                                DSL.val(now, RUN_EVENTS.AT),
+                                DSL.val("new issue", RUN_EVENTS.REASON))
+                            .from(created))
+                    .returning(RUN_EVENTS.ID));
+    try {
+      Optional<FixRun> inserted =
+          dsl.with(created)
+              .with(event)
+              .selectFrom(created)
+              .fetchOptional()
+              .map(r -> toRun(r.into(RUNS)));
+      if (inserted.isPresent()) {
+        return new Inserted(inserted.get());
+      }
+      // ON CONFLICT waited for the conflicting insert to commit, so a new statement sees its row.
+      RunsRecord existing = dsl.selectFrom(RUNS).where(issueKey(issue.id())).fetchSingle();
+      return new AlreadyExists(
+          new RunId(existing.getId()), RunStatus.fromWire(existing.getStatus()));
     } catch (DataAccessException e) {
       if (DatabaseFailures.isUnreachable(e)) {
         return new Unavailable(

@@ -5,11 +5,10 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.autofix.core.port.RateLimiter;
 import dev.autofix.core.port.RunStore;
+import dev.autofix.store.jooq.internal.Dsl;
 import java.time.Clock;
 import java.util.Objects;
 import javax.sql.DataSource;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 
 /**
  * Binds {@link RunStore} and {@link RateLimiter} on PostgreSQL. Requires: {@link DataSource} (a
@@ -26,13 +25,13 @@ public final class JooqStoreModule extends AbstractModule {
   @Singleton
   RunStore runStore(DataSource dataSource) {
     String location = config.isEmbedded() ? "the embedded PostgreSQL" : config.jdbcUrl();
-    return JooqRunStore.create(DSL.using(dataSource, SQLDialect.POSTGRES), location);
+    return JooqRunStore.create(Dsl.on(dataSource), location);
   }
 
   @Provides
   @Singleton
   RateLimiter rateLimiter(DataSource dataSource, Clock clock) {
     return PostgresRateLimiter.create(
-        DSL.using(dataSource, SQLDialect.POSTGRES), config.dailyLimit(), clock, config.timeZone());
+        Dsl.on(dataSource), config.dailyLimit(), clock, config.timeZone());
   }
 }

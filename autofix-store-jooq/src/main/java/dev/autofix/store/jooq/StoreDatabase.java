@@ -3,6 +3,7 @@ package dev.autofix.store.jooq;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.autofix.store.jooq.internal.DatabaseFailures;
+import dev.autofix.store.jooq.internal.Dsl;
 import dev.autofix.store.jooq.internal.EmbeddedPostgresServer;
 import dev.autofix.store.jooq.internal.Migrations;
 import java.io.IOException;
@@ -13,8 +14,6 @@ import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +106,7 @@ public final class StoreDatabase implements AutoCloseable {
 
   /** A jOOQ context on the pool. */
   public DSLContext dsl() {
-    return DSL.using(dataSource, SQLDialect.POSTGRES);
+    return Dsl.on(dataSource);
   }
 
   /** The JDBC URL, password removed, for messages. */

@@ -9,6 +9,7 @@ import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.RunChange;
 import dev.autofix.core.model.RunStatus;
 import dev.autofix.core.port.RunStore;
+import dev.autofix.store.jooq.internal.Dsl;
 import dev.autofix.store.jooq.internal.EmbeddedPostgresServer;
 import dev.autofix.store.jooq.internal.Migrations;
 import dev.autofix.testkit.fixtures.Issues;
@@ -18,8 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,9 +84,7 @@ class StoreDatabaseIT {
     pool.setConnectionTimeout(1_000);
     try (HikariDataSource dataSource = new HikariDataSource(pool)) {
       Migrations.migrate(dataSource);
-      RunStore store =
-          JooqRunStore.create(
-              DSL.using(dataSource, SQLDialect.POSTGRES), server.jdbcUrl("postgres"));
+      RunStore store = JooqRunStore.create(Dsl.on(dataSource), server.jdbcUrl("postgres"));
       inserted(store, T0);
       FixRun running = store.claimNext(new RunStore.Claim("w1", T0, LEASE, 1)).orElseThrow();
 

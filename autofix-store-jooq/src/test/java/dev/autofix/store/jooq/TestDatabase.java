@@ -6,6 +6,7 @@ import static dev.autofix.store.jooq.schema.Tables.RUN_EVENTS;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.autofix.store.jooq.internal.Dsl;
 import dev.autofix.store.jooq.internal.EmbeddedPostgresServer;
 import dev.autofix.store.jooq.internal.Migrations;
 import java.io.IOException;
@@ -14,8 +15,6 @@ import java.nio.file.Files;
 import java.util.Locale;
 import java.util.UUID;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 
 /**
  * The PostgreSQL of the integration tests: {@code AUTOFIX_TEST_DATABASE_URL} when set, else one
@@ -77,7 +76,7 @@ final class TestDatabase {
     }
 
     DSLContext dsl() {
-      return DSL.using(dataSource, SQLDialect.POSTGRES);
+      return Dsl.on(dataSource);
     }
 
     /** Deletes every row and restarts the ids. */

@@ -49,6 +49,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             .setOverrideWorkingDirectory(workDir.toFile())
             .setServerConfig("listen_addresses", "127.0.0.1")
             .setServerConfig("max_connections", "200")
+            // zonky turns synchronous_commit off for speed; a store that keeps its data must not
+            // lose a committed run to a crash, so only throw-away test servers keep it off.
+            .setServerConfig("synchronous_commit", deleteOnClose ? "off" : "on")
             .setPGStartupWait(java.time.Duration.ofSeconds(30));
     if (port != 0) {
       builder.setPort(port);
