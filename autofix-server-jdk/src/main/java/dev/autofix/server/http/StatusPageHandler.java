@@ -95,7 +95,7 @@ final class StatusPageHandler implements HttpHandler {
           .append("</b> ")
           .append(esc(run.issue().title()))
           .append(" <span class=\"muted\">since ")
-          .append(esc(String.valueOf(run.startedAt())))
+          .append(time(run.startedAt()))
           .append("</span></p><pre id=\"log-")
           .append(run.id())
           .append("\">")
@@ -133,7 +133,7 @@ final class StatusPageHandler implements HttpHandler {
             .append("\">")
             .append(run.status().wireName())
             .append("</span></td><td>")
-            .append(esc(String.valueOf(run.updatedAt())))
+            .append(time(run.updatedAt()))
             .append("</td><td>");
         if (run.pullRequestUrl() != null) {
           html.append("<a href=\"")
@@ -160,6 +160,16 @@ final class StatusPageHandler implements HttpHandler {
         .append("</b>")
         .append(esc(label))
         .append("</div>");
+  }
+
+  private static final java.time.format.DateTimeFormatter TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+          .withZone(java.time.ZoneOffset.UTC);
+
+  private static String time(java.time.Instant instant) {
+    return instant == null
+        ? ""
+        : "<span style=\"white-space:nowrap\">" + TIME.format(instant) + "</span>";
   }
 
   static String esc(String text) {
