@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autofix.core.model.Delivery;
+import dev.autofix.core.model.ErrorDetails;
 import dev.autofix.core.model.Issue;
 import dev.autofix.core.model.PullRequestRef;
 import dev.autofix.core.port.IssueSource;
@@ -15,6 +16,7 @@ import dev.autofix.sentry.internal.IssueFilter;
 import dev.autofix.sentry.internal.SentryApi;
 import dev.autofix.sentry.internal.WebhookParser;
 import dev.autofix.sentry.internal.WebhookSignatures;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
@@ -142,7 +144,7 @@ final class SentryIssueSource implements IssueSource {
       root = reader.readTree(body);
     } catch (JacksonException e) {
       return new Malformed("body is not JSON: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return new Malformed("body is not readable: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
@@ -191,32 +193,31 @@ final class SentryIssueSource implements IssueSource {
 
   /**
    * Fetches the issue's recommended event (its latest when the server has no recommendation).
-   * Without a token the details are {@link dev.autofix.core.model.ErrorDetails#none()}: webhook
-   * payloads are not kept, so the source stays stateless.
+   * Without a token the details are {@link ErrorDetails#none()}: webhook payloads are not kept, so
+   * the source stays stateless.
    */
   @Override
   public FetchResult fetch(Issue issue) {
     Objects.requireNonNull(issue, "issue == null");
     if (api == null) {
-      return new Found(dev.autofix.core.model.ErrorDetails.none());
+      return new Found(ErrorDetails.none());
     }
-    FetchResult recommended = fetchEvent(issue, "recommended");
-    if (recommended instanceof NotFound notFound && !notFound.message().contains("token")) {
-      return fetchEvent(issue, "latest");
+    SentryApi.Answer answer = api.get(eventUrl(issue, "recommended"));
+    if (answer instanceof SentryApi.Rejected rejected && rejected.status() == 404) {
+      // servers without event recommendations (older self-hosted) answer 404: ask for the latest
+      answer = api.get(eventUrl(issue, "latest"));
     }
-    return recommended;
-  }
-
-  private FetchResult fetchEvent(Issue issue, String which) {
-    HttpUrl url =
-        api.url("organizations", config.org(), "issues", issue.id().value(), "events", which)
-            .build();
-    return switch (api.get(url)) {
+    return switch (answer) {
       case SentryApi.Ok ok -> new Found(EventMapper.map(ok.body()));
       case SentryApi.Rejected rejected -> new NotFound(notFoundMessage(issue, rejected));
       case SentryApi.Unavailable unavailable ->
           new Unavailable(unavailable.message(), unavailable.retryAfter());
     };
+  }
+
+  private HttpUrl eventUrl(Issue issue, String which) {
+    return api.url("organizations", config.org(), "issues", issue.id().value(), "events", which)
+        .build();
   }
 
   private String notFoundMessage(Issue issue, SentryApi.Rejected rejected) {
