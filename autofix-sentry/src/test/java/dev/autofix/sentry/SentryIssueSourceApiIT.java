@@ -293,6 +293,24 @@ class SentryIssueSourceApiIT {
   }
 
   @Test
+  void fetch_returnsNotFound_namingTheRegionHost_whenSentryRedirects() {
+    sentry.enqueue(
+        new MockResponse.Builder()
+            .code(302)
+            .addHeader("Location", "https://de.sentry.io/api/0/organizations/acme/issues/1/")
+            .build());
+
+    FetchResult result = source().fetch(ISSUE);
+
+    assertThat(result).isInstanceOf(NotFound.class);
+    assertThat(((NotFound) result).message())
+        .contains("302")
+        .contains("https://de.sentry.io/")
+        .contains("AUTOFIX_SENTRY_API_URL");
+    assertThat(sentry.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void fetch_returnsUnavailable_whenResponseIsSlowerThanTheTimeout() {
     MockResponse slow =
         new MockResponse.Builder()

@@ -139,6 +139,14 @@ public final class SentryApi {
         if (response.isSuccessful()) {
           return ok(response, what);
         }
+        if (status >= 300 && status < 400) {
+          // redirects are not followed: the bearer token stays on the configured host
+          return new Rejected(
+              status,
+              "redirected to "
+                  + response.header("Location")
+                  + "; set AUTOFIX_SENTRY_API_URL to that host");
+        }
         if (status != 429 && status < 500) {
           return new Rejected(status, bodyText(response));
         }
