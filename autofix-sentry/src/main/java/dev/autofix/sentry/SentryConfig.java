@@ -140,7 +140,7 @@ public record SentryConfig(
         token == null ? null : new Secret(token),
         get(env, "AUTOFIX_SENTRY_ORG"),
         longValue(env, "AUTOFIX_SENTRY_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
-        Boolean.parseBoolean(get(env, "AUTOFIX_SENTRY_LEGACY_ENABLED")),
+        bool(env, "AUTOFIX_SENTRY_LEGACY_ENABLED"),
         legacySecret == null ? null : new Secret(legacySecret),
         list(env, "AUTOFIX_SENTRY_PROJECTS"),
         level == null ? null : Level.fromWire(level),
@@ -185,6 +185,18 @@ public record SentryConfig(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " is not a number: " + value, e);
     }
+  }
+
+  /** {@code true} or {@code false}; a typo must not silently leave a switch off. */
+  private static boolean bool(Map<String, String> env, String name) {
+    String value = get(env, name);
+    if (value == null || value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new IllegalArgumentException(name + " must be true or false: " + value);
   }
 
   private static Set<String> list(Map<String, String> env, String name) {

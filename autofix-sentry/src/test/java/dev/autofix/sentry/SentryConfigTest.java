@@ -110,5 +110,14 @@ class SentryConfigTest {
                 SentryConfig.fromEnv(
                     Map.of("AUTOFIX_SENTRY_CLIENT_SECRET", "s", "AUTOFIX_SENTRY_TIMEOUT", "soon")))
         .hasMessageContaining("AUTOFIX_SENTRY_TIMEOUT");
+    assertThatThrownBy(
+            () ->
+                SentryConfig.fromEnv(
+                    Map.of(
+                        "AUTOFIX_SENTRY_CLIENT_SECRET",
+                        "s",
+                        "AUTOFIX_SENTRY_LEGACY_ENABLED",
+                        "yes")))
+        .hasMessageContaining("AUTOFIX_SENTRY_LEGACY_ENABLED");
   }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The vectors of signature-vectors.json: valid ones pass, must-reject ones are rejected. */
 class WebhookSignatureVectorsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final OkHttpClient HTTP = new OkHttpClient();
 
   static Stream<JsonNode> vectors() throws IOException {
     JsonNode root = JSON.readTree(Fixtures.bytes("signature-vectors.json"));
@@ -41,7 +42,7 @@ class WebhookSignatureVectorsTest {
     Map<String, String> headers = new LinkedHashMap<>();
     vector.get("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
     IssueSource source =
-        SentryIssueSource.create(SentryConfig.withClientSecret(secret), new OkHttpClient(), JSON);
+        SentryIssueSource.create(SentryConfig.withClientSecret(secret), HTTP, JSON);
 
     boolean valid = vector.get("expected_valid").asBoolean();
 
