@@ -125,8 +125,17 @@ final class RedisRateLimiter implements RateLimiter {
   @Override
   public Usage usage() {
     LocalDate day = LocalDate.ofInstant(clock.instant(), zone);
-    String used = call("read today's use", () -> redis.get(key(day)));
-    return new Usage(day, used == null ? 0 : Integer.parseInt(used), limit);
+    String key = key(day);
+    String used = call("read today's use", () -> redis.get(key));
+    if (used == null) {
+      return new Usage(day, 0, limit);
+    }
+    try {
+      return new Usage(day, Integer.parseInt(used), limit);
+    } catch (NumberFormatException e) {
+      throw new RedisCommandException(
+          "Redis at " + endpoint + " holds '" + used + "' in " + key + ", not a count", e);
+    }
   }
 
   /** The counter key of {@code day}. */

@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +33,7 @@ class RedisRateLimiterIT extends RateLimiterContract {
   private static TestRedis server;
   private static RedisConfig base;
   private static UnifiedJedis redis;
+  private static final Set<String> prefixes = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
   static void startRedis() {
@@ -44,6 +47,12 @@ class RedisRateLimiterIT extends RateLimiterContract {
   @AfterAll
   static void stopRedis() throws Exception {
     if (redis != null) {
+      // Leave nothing behind on a shared server named by AUTOFIX_TEST_REDIS_URL.
+      for (String prefix : prefixes) {
+        for (String key : redis.keys(prefix + ":*")) {
+          redis.del(key);
+        }
+      }
       redis.close();
     }
     if (server != null) {
@@ -247,6 +256,9 @@ class RedisRateLimiterIT extends RateLimiterContract {
     assertThatThrownBy(limiter::tryAcquire)
         .isInstanceOf(RedisCommandException.class)
         .hasMessageContaining("Redis at " + base.endpoint());
+    assertThatThrownBy(limiter::usage)
+        .isInstanceOf(RedisCommandException.class)
+        .hasMessageContaining("not a count");
   }
 
   private static RedisConfig config(String prefix, int limit, ZoneId zone) {
@@ -265,6 +277,8 @@ class RedisRateLimiterIT extends RateLimiterContract {
   }
 
   private static String freshPrefix() {
-    return "autofix-it:" + UUID.randomUUID();
+    String prefix = "autofix-it:" + UUID.randomUUID();
+    prefixes.add(prefix);
+    return prefix;
   }
 }
