@@ -20,7 +20,14 @@ public final class RedisClients {
    * checked with a {@code PING} when borrowed, so a Redis restart costs no failed call.
    */
   public static UnifiedJedis open(RedisConfig config) {
+    // Full verification (certificate chain and host name) against the JVM's default trust store.
+    return open(config, SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL).build());
+  }
+
+  /** A pooled client for {@code config} that uses {@code tls} when the URL is {@code rediss://}. */
+  static UnifiedJedis open(RedisConfig config, SslOptions tls) {
     Objects.requireNonNull(config, "config == null");
+    Objects.requireNonNull(tls, "tls == null");
     int timeoutMillis = Math.toIntExact(config.timeout().toMillis());
     DefaultJedisClientConfig.Builder client =
         DefaultJedisClientConfig.builder()
@@ -29,8 +36,7 @@ public final class RedisClients {
             .database(config.database())
             .clientName("autofix");
     if (config.tls()) {
-      // Full verification (certificate chain and host name) against the JVM's default trust store.
-      client.sslOptions(SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL).build());
+      client.sslOptions(tls);
     }
     if (config.user() != null) {
       client.user(config.user());

@@ -60,6 +60,47 @@ final class TestRedis implements AutoCloseable {
     }
   }
 
+  /**
+   * An embedded server speaking TLS only (its plain port is off), with the test certificate for
+   * 127.0.0.1 from {@code src/test/resources/dev/autofix/redis/tls}.
+   */
+  static TestRedis embeddedTls() {
+    try {
+      Path dir = Files.createTempDirectory("autofix-redis-tls-it");
+      Path cert = copy("tls/redis-test.crt", dir);
+      Path key = copy("tls/redis-test.key", dir);
+      int port = freePort();
+      RedisServer server =
+          RedisServer.newRedisServer()
+              .port(0)
+              .bind("127.0.0.1")
+              .setting("dir " + dir)
+              .setting("save \"\"")
+              .setting("appendonly no")
+              .setting("tls-port " + port)
+              .setting("tls-cert-file " + cert)
+              .setting("tls-key-file " + key)
+              .setting("tls-ca-cert-file " + cert)
+              .setting("tls-auth-clients no")
+              .build();
+      server.start();
+      return new TestRedis("rediss://127.0.0.1:" + port, server, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the embedded Redis with TLS", e);
+    }
+  }
+
+  private static Path copy(String resource, Path dir) throws IOException {
+    Path target = dir.resolve(Path.of(resource).getFileName());
+    try (var in = TestRedis.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("missing test resource " + resource);
+      }
+      Files.copy(in, target);
+    }
+    return target;
+  }
+
   String url() {
     return url;
   }
