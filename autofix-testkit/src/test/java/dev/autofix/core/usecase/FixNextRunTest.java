@@ -342,6 +342,31 @@ class FixNextRunTest {
     assertThat(inner[0]).as("one agent at a time").isEqualTo(new FixNextRun.Idle());
   }
 
+  @Test
+  void execute_requeuesRunAndRefunds_whenWorkerIsStoppedDuringTheAgent() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.then(
+        task -> {
+          Thread.currentThread().interrupt(); // what Worker.stop does after the grace period
+          return new dev.autofix.core.port.AgentRunner.TimedOut(Duration.ZERO, "killed");
+        });
+
+    FixNextRun.Result result;
+    try {
+      result = fix();
+    } finally {
+      assertThat(Thread.interrupted()).as("the stop request is passed on").isTrue();
+    }
+
+    assertThat(result).isInstanceOf(FixNextRun.Stopped.class);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.status()).as("nothing is left running").isEqualTo(RunStatus.QUEUED);
+    assertThat(run.attempts()).isZero();
+    assertThat(limiter.usage().used()).isZero();
+    assertThat(workspaces.released()).hasSize(1);
+    assertThat(source.feedback()).isEmpty();
+  }
+
   private FixRun queue(Issue issue) {
     source.knows(issue);
     var inserted = (RunStore.Inserted) store.insertIfAbsent(issue, clock.instant());
