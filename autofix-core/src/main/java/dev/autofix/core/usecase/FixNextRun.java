@@ -38,6 +38,7 @@ import java.util.Optional;
 public final class FixNextRun {
   private static final System.Logger LOG = System.getLogger(FixNextRun.class.getName());
   private static final int REASON_TAIL = 2_000;
+  private static final Duration LIMITER_RETRY = Duration.ofMinutes(1);
 
   private final Ports ports;
   private final AutofixPolicy policy;
@@ -153,7 +154,13 @@ public final class FixNextRun {
       Workspace workspace = null;
       try {
         log.append("attempt " + run.attempts() + " by " + workerId + " for " + run.issue().id());
-        switch (ports.limiter().tryAcquire()) {
+        RateLimiter.Permit asked;
+        try {
+          asked = ports.limiter().tryAcquire();
+        } catch (RuntimeException limiterDown) {
+          return limiterUnavailable(limiterDown);
+        }
+        switch (asked) {
           case RateLimiter.Denied denied -> {
             return defer(denied);
           }
@@ -257,6 +264,29 @@ public final class FixNextRun {
       refundPermit();
       return switch (transition(RunStatus.QUEUED, RunChange.because(reason).refundingAttempt())) {
         case RunStore.Applied applied -> new Stopped(applied.run());
+        case RunStore.Conflict conflict -> interrupted(conflict);
+        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
+      };
+    }
+
+    /**
+     * The limiter failed before it granted anything (Redis down, say): a defect, reported, but the
+     * run waits in the queue rather than failing, since nothing about it went wrong.
+     */
+    private Result limiterUnavailable(RuntimeException error) {
+      String fingerprint = Defects.fingerprint(error);
+      LOG.log(Level.ERROR, "run " + run.id() + ": the daily cap could not be checked", error);
+      report(error, fingerprint);
+      Instant retryAt = clock.instant().plus(LIMITER_RETRY);
+      String reason =
+          "the daily cap could not be checked ("
+              + Defects.describe(error, fingerprint)
+              + "); retry at "
+              + retryAt;
+      log.append(reason);
+      return switch (transition(
+          RunStatus.QUEUED, RunChange.because(reason).withNotBefore(retryAt).refundingAttempt())) {
+        case RunStore.Applied applied -> new Postponed(applied.run(), retryAt, reason);
         case RunStore.Conflict conflict -> interrupted(conflict);
         case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
       };

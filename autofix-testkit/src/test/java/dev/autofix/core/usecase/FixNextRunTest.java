@@ -40,6 +40,7 @@ class FixNextRunTest {
   private final InMemoryRunLogs logs = new InMemoryRunLogs();
   private final RecordingDefectReporter defects = new RecordingDefectReporter();
   private AutofixPolicy policy = AutofixPolicy.defaults();
+  private boolean limiterDown;
 
   @Test
   void execute_isIdle_whenNothingIsQueued() {
@@ -367,6 +368,28 @@ class FixNextRunTest {
     assertThat(source.feedback()).isEmpty();
   }
 
+  @Test
+  void execute_keepsRunQueued_whenTheLimiterIsDown() {
+    FixRun queued = queue(Issues.anIssue().build());
+    limiterDown = true;
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.Postponed.class);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.status()).as("nothing is lost").isEqualTo(RunStatus.QUEUED);
+    assertThat(run.notBefore()).isEqualTo(clock.instant().plusSeconds(60));
+    assertThat(run.attempts()).isZero();
+    assertThat(run.reason()).contains("daily cap could not be checked").contains("redis down");
+    assertThat(defects.defects()).hasSize(1);
+    assertThat(agent.tasks()).isEmpty();
+
+    limiterDown = false;
+    clock.advance(Duration.ofMinutes(1));
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
+  }
+
   private FixRun queue(Issue issue) {
     source.knows(issue);
     var inserted = (RunStore.Inserted) store.insertIfAbsent(issue, clock.instant());
@@ -378,10 +401,33 @@ class FixNextRunTest {
     return newFixNextRun().execute(new FixNextRun.Command(WORKER));
   }
 
+  /** The limiter, or one that throws like a Redis that went away while {@code limiterDown}. */
+  private dev.autofix.core.port.RateLimiter flakyLimiter() {
+    return new dev.autofix.core.port.RateLimiter() {
+      @Override
+      public Permit tryAcquire() {
+        if (limiterDown) {
+          throw new IllegalStateException("redis down");
+        }
+        return limiter.tryAcquire();
+      }
+
+      @Override
+      public void refund(Granted permit) {
+        limiter.refund(permit);
+      }
+
+      @Override
+      public Usage usage() {
+        return limiter.usage();
+      }
+    };
+  }
+
   private FixNextRun newFixNextRun() {
     return new FixNextRun(
         new FixNextRun.Ports(
-            store, limiter, source, workspaces, agent, verifier, publisher, logs, defects),
+            store, flakyLimiter(), source, workspaces, agent, verifier, publisher, logs, defects),
         policy,
         clock);
   }
