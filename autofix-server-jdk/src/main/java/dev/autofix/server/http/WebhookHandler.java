@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
 final class WebhookHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
 
+  /** Where a {@code ?secret=} query parameter is passed to the issue source. */
+  static final String SECRET_HEADER = "X-Autofix-Webhook-Secret";
+
   /** Told about every outcome, for metrics. */
   interface Listener {
     void outcome(String outcome);
@@ -54,6 +57,12 @@ final class WebhookHandler implements HttpHandler {
       }
       Map<String, String> headers = new LinkedHashMap<>();
       exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, first(values)));
+      // Senders that cannot set headers (Sentry's legacy WebHooks plugin) put the shared secret in
+      // the URL; the source reads it from a header, which the URL never overrides.
+      String secret = Exchanges.query(exchange).get("secret");
+      if (secret != null && exchange.getRequestHeaders().getFirst(SECRET_HEADER) == null) {
+        headers.put(SECRET_HEADER, secret);
+      }
       respond(exchange, new Delivery(headers, body.get()));
     } catch (IOException e) {
       LOG.warn("webhook connection failed: {}", e.getMessage());
