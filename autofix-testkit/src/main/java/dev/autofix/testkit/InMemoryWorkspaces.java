@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * {@link Workspaces} without a disk: a workspace is a name, and an agent "changes" it through
@@ -24,11 +25,18 @@ public final class InMemoryWorkspaces implements Workspaces {
   private final List<Workspace> released = new ArrayList<>();
   private final List<String> commitMessages = new ArrayList<>();
   private RuntimeException prepareFailure;
+  private Consumer<FixRun> prepareHook = run -> {};
   private int commits;
 
   /** Makes the next {@link #prepare} throw {@code defect}. */
   public synchronized InMemoryWorkspaces failNextPrepare(RuntimeException defect) {
     prepareFailure = defect;
+    return this;
+  }
+
+  /** Runs {@code hook} inside every {@link #prepare}, to act out what happens meanwhile. */
+  public synchronized InMemoryWorkspaces onPrepare(Consumer<FixRun> hook) {
+    prepareHook = hook;
     return this;
   }
 
@@ -56,6 +64,7 @@ public final class InMemoryWorkspaces implements Workspaces {
       prepareFailure = null;
       throw failure;
     }
+    prepareHook.accept(run);
     Workspace workspace =
         new Workspace(
             run.id(),

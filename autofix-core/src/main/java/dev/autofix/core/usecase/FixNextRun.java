@@ -38,6 +38,7 @@ import java.util.Optional;
 public final class FixNextRun {
   private static final System.Logger LOG = System.getLogger(FixNextRun.class.getName());
   private static final int REASON_TAIL = 2_000;
+  private static final Duration LIMITER_RETRY = Duration.ofMinutes(1);
 
   private final Ports ports;
   private final AutofixPolicy policy;
@@ -100,7 +101,7 @@ public final class FixNextRun {
 
   /** How the attempt ended. */
   public sealed interface Result
-      permits Idle, Deferred, Postponed, PrOpened, NoFix, Failed, Interrupted {}
+      permits Idle, Deferred, Postponed, PrOpened, NoFix, Failed, Interrupted, Stopped {}
 
   /** Nothing was runnable (or the concurrency cap is reached). */
   public record Idle() implements Result {}
@@ -126,6 +127,12 @@ public final class FixNextRun {
    */
   public record Interrupted(RunId runId, RunStatus actual) implements Result {}
 
+  /**
+   * The worker was asked to stop (its thread was interrupted) before the run ended: the run is
+   * queued again, with its attempt and permit given back, and will start over.
+   */
+  public record Stopped(FixRun run) implements Result {}
+
   /** One claimed run, carried to its end. */
   private final class Attempt {
     private final FixRun run;
@@ -134,6 +141,7 @@ public final class FixNextRun {
     private final Instant started;
     private RateLimiter.Granted permit;
     private boolean agentStarted;
+    private boolean stopped;
 
     Attempt(FixRun run, String workerId) {
       this.run = run;
@@ -146,7 +154,13 @@ public final class FixNextRun {
       Workspace workspace = null;
       try {
         log.append("attempt " + run.attempts() + " by " + workerId + " for " + run.issue().id());
-        switch (ports.limiter().tryAcquire()) {
+        RateLimiter.Permit asked;
+        try {
+          asked = ports.limiter().tryAcquire();
+        } catch (RuntimeException limiterDown) {
+          return limiterUnavailable(limiterDown);
+        }
+        switch (asked) {
           case RateLimiter.Denied denied -> {
             return defer(denied);
           }
@@ -165,15 +179,21 @@ public final class FixNextRun {
           }
         }
         workspace = ports.workspaces().prepare(run, log);
+        if (stopRequested()) {
+          return stop();
+        }
         if (!renewLease()) {
           return lostLease();
         }
         agentStarted = true;
         log.append("agent " + ports.agent().name() + " starts in " + workspace.directory());
+        AgentRunner.AgentResult agentResult =
+            ports.agent().run(new AgentRunner.AgentTask(run, run.issue(), details, workspace, log));
+        if (stopRequested()) {
+          return stop();
+        }
         AgentReport report;
-        switch (ports
-            .agent()
-            .run(new AgentRunner.AgentTask(run, run.issue(), details, workspace, log))) {
+        switch (agentResult) {
           case AgentRunner.Completed completed -> report = completed.report();
           case AgentRunner.TimedOut timedOut -> {
             return fail(
@@ -197,6 +217,9 @@ public final class FixNextRun {
           }
         }
         FixVerifier.Verification verification = ports.verifier().verify(workspace, log);
+        if (stopRequested()) {
+          return stop();
+        }
         if (verification instanceof FixVerifier.Failed failed && !policy.publishUnverified()) {
           return noFix(
               "the change did not pass verification: `"
@@ -210,12 +233,63 @@ public final class FixNextRun {
         renewLease();
         return publish(workspace, patch, report, verification);
       } catch (RuntimeException defect) {
+        if (stopRequested()) {
+          return stop();
+        }
         return defect(defect);
       } finally {
         if (workspace != null) {
           release(workspace);
         }
+        if (stopped) {
+          Thread.currentThread().interrupt();
+        }
       }
+    }
+
+    private boolean stopRequested() {
+      return Thread.currentThread().isInterrupted();
+    }
+
+    /**
+     * Puts the run back in the queue after a stop request. The interrupt flag is cleared for the
+     * writes and the clean-up (JDBC pools and processes refuse interrupted threads) and set again
+     * when the attempt ends.
+     */
+    private Result stop() {
+      Thread.interrupted();
+      stopped = true;
+      String reason = "the worker stopped before the run ended; queued again";
+      log.append(reason);
+      refundPermit();
+      return switch (transition(RunStatus.QUEUED, RunChange.because(reason).refundingAttempt())) {
+        case RunStore.Applied applied -> new Stopped(applied.run());
+        case RunStore.Conflict conflict -> interrupted(conflict);
+        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
+      };
+    }
+
+    /**
+     * The limiter failed before it granted anything (Redis down, say): a defect, reported, but the
+     * run waits in the queue rather than failing, since nothing about it went wrong.
+     */
+    private Result limiterUnavailable(RuntimeException error) {
+      String fingerprint = Defects.fingerprint(error);
+      LOG.log(Level.ERROR, "run " + run.id() + ": the daily cap could not be checked", error);
+      report(error, fingerprint);
+      Instant retryAt = clock.instant().plus(LIMITER_RETRY);
+      String reason =
+          "the daily cap could not be checked ("
+              + Defects.describe(error, fingerprint)
+              + "); retry at "
+              + retryAt;
+      log.append(reason);
+      return switch (transition(
+          RunStatus.QUEUED, RunChange.because(reason).withNotBefore(retryAt).refundingAttempt())) {
+        case RunStore.Applied applied -> new Postponed(applied.run(), retryAt, reason);
+        case RunStore.Conflict conflict -> interrupted(conflict);
+        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
+      };
     }
 
     private Result defer(RateLimiter.Denied denied) {

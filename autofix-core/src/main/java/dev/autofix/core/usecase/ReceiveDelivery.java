@@ -19,15 +19,11 @@ import java.util.Objects;
  */
 public final class ReceiveDelivery {
   private final IssueSource source;
-  private final RunStore store;
-  private final WorkSignal signal;
-  private final Clock clock;
+  private final RecordIssue record;
 
   public ReceiveDelivery(IssueSource source, RunStore store, WorkSignal signal, Clock clock) {
     this.source = Objects.requireNonNull(source, "source == null");
-    this.store = Objects.requireNonNull(store, "store == null");
-    this.signal = Objects.requireNonNull(signal, "signal == null");
-    this.clock = Objects.requireNonNull(clock, "clock == null");
+    this.record = new RecordIssue(store, signal, clock);
   }
 
   /** Handles one delivery; throws only for a defect. */
@@ -42,13 +38,10 @@ public final class ReceiveDelivery {
   }
 
   private Result record(IssueSource.Received received) {
-    return switch (store.insertIfAbsent(received.issue(), clock.instant())) {
-      case RunStore.Inserted inserted -> {
-        signal.wake();
-        yield new Accepted(inserted.run());
-      }
-      case RunStore.AlreadyExists existing -> new Duplicate(existing.id(), existing.status());
-      case RunStore.Unavailable unavailable -> new Unavailable(unavailable.reason());
+    return switch (record.execute(new RecordIssue.Command(received.issue()))) {
+      case RecordIssue.Created created -> new Accepted(created.run());
+      case RecordIssue.Known known -> new Duplicate(known.runId(), known.status());
+      case RecordIssue.NotRecorded notRecorded -> new Unavailable(notRecorded.reason());
     };
   }
 

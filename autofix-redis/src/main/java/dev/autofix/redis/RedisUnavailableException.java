@@ -1,0 +1,15 @@
+package dev.autofix.redis;
+
+import dev.autofix.core.AutofixException;
+
+/**
+ * Redis could not be reached (refused, timed out, dropped the connection or the pool ran dry). The
+ * message names the host and port, never the password; the cause is the client's exception.
+ */
+public final class RedisUnavailableException extends AutofixException {
+  private static final long serialVersionUID = 1L;
+
+  RedisUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

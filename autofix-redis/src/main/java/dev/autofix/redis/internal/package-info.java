@@ -1,0 +1,2 @@
+/** Redis adapter internals; not API. */
+package dev.autofix.redis.internal;

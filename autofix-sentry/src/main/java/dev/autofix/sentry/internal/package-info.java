@@ -1,0 +1,2 @@
+/** Implementation details of the Sentry adapter; not API. */
+package dev.autofix.sentry.internal;

@@ -1,0 +1,2 @@
+/** The Sentry adapter: verified webhooks in, error details and feedback through the REST API. */
+package dev.autofix.sentry;

@@ -1,0 +1,123 @@
+package dev.autofix.sentry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.autofix.core.model.Level;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SentryConfigTest {
+
+  @Test
+  void fromEnv_appliesDefaults_whenOnlyClientSecretSet() {
+    SentryConfig config = SentryConfig.fromEnv(Map.of("AUTOFIX_SENTRY_CLIENT_SECRET", "s3cret"));
+
+    assertThat(config.clientSecret().value()).isEqualTo("s3cret");
+    assertThat(config.apiUrl()).isEqualTo(URI.create("https://sentry.io"));
+    assertThat(config.token()).isNull();
+    assertThat(config.hasToken()).isFalse();
+    assertThat(config.org()).isNull();
+    assertThat(config.maxBodyBytes()).isEqualTo(1024 * 1024);
+    assertThat(config.legacyEnabled()).isFalse();
+    assertThat(config.legacySecret()).isNull();
+    assertThat(config.projects()).isEmpty();
+    assertThat(config.minimumLevel()).isEqualTo(Level.DEBUG);
+    assertThat(config.environments()).isEmpty();
+    assertThat(config.pollInterval()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.pollLookback()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.maxAttempts()).isEqualTo(3);
+    assertThat(config.maxRetryWait()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.installationUuid()).isNull();
+  }
+
+  @Test
+  void fromEnv_mapsEveryVariable() {
+    SentryConfig config =
+        SentryConfig.fromEnv(
+            Map.ofEntries(
+                Map.entry("AUTOFIX_SENTRY_CLIENT_SECRET", "s3cret"),
+                Map.entry("AUTOFIX_SENTRY_API_URL", "https://sentry.example.com/"),
+                Map.entry("AUTOFIX_SENTRY_TOKEN", "tok"),
+                Map.entry("AUTOFIX_SENTRY_ORG", "acme"),
+                Map.entry("AUTOFIX_SENTRY_MAX_BODY_BYTES", "2048"),
+                Map.entry("AUTOFIX_SENTRY_LEGACY_ENABLED", "true"),
+                Map.entry("AUTOFIX_SENTRY_LEGACY_SECRET", "shared"),
+                Map.entry("AUTOFIX_SENTRY_PROJECTS", "backend, front-end,"),
+                Map.entry("AUTOFIX_SENTRY_MIN_LEVEL", "warning"),
+                Map.entry("AUTOFIX_SENTRY_ENVIRONMENTS", "production"),
+                Map.entry("AUTOFIX_SENTRY_POLL_INTERVAL", "PT2M"),
+                Map.entry("AUTOFIX_SENTRY_POLL_LOOKBACK", "600"),
+                Map.entry("AUTOFIX_SENTRY_TIMEOUT", "PT3S"),
+                Map.entry("AUTOFIX_SENTRY_MAX_ATTEMPTS", "5"),
+                Map.entry("AUTOFIX_SENTRY_MAX_RETRY_WAIT", "PT1M"),
+                Map.entry("AUTOFIX_SENTRY_INSTALLATION_UUID", "a8e5d37a")));
+
+    assertThat(config.apiUrl()).isEqualTo(URI.create("https://sentry.example.com"));
+    assertThat(config.token().value()).isEqualTo("tok");
+    assertThat(config.org()).isEqualTo("acme");
+    assertThat(config.maxBodyBytes()).isEqualTo(2048);
+    assertThat(config.legacyEnabled()).isTrue();
+    assertThat(config.legacySecret().value()).isEqualTo("shared");
+    assertThat(config.projects()).isEqualTo(Set.of("backend", "front-end"));
+    assertThat(config.minimumLevel()).isEqualTo(Level.WARNING);
+    assertThat(config.environments()).isEqualTo(Set.of("production"));
+    assertThat(config.pollInterval()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(config.pollLookback()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.maxAttempts()).isEqualTo(5);
+    assertThat(config.maxRetryWait()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.installationUuid()).isEqualTo("a8e5d37a");
+  }
+
+  @Test
+  void toString_hidesSecrets() {
+    SentryConfig config =
+        SentryConfig.fromEnv(
+            Map.of(
+                "AUTOFIX_SENTRY_CLIENT_SECRET", "s3cret",
+                "AUTOFIX_SENTRY_TOKEN", "tok3n",
+                "AUTOFIX_SENTRY_ORG", "acme"));
+
+    assertThat(config.toString()).doesNotContain("s3cret").doesNotContain("tok3n").contains("****");
+  }
+
+  @Test
+  void fromEnv_rejectsMissingOrInvalidValues() {
+    assertThatThrownBy(() -> SentryConfig.fromEnv(Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("AUTOFIX_SENTRY_CLIENT_SECRET");
+    assertThatThrownBy(
+            () ->
+                SentryConfig.fromEnv(
+                    Map.of("AUTOFIX_SENTRY_CLIENT_SECRET", "s", "AUTOFIX_SENTRY_TOKEN", "t")))
+        .hasMessageContaining("org");
+    assertThatThrownBy(
+            () ->
+                SentryConfig.fromEnv(
+                    Map.of(
+                        "AUTOFIX_SENTRY_CLIENT_SECRET",
+                        "s",
+                        "AUTOFIX_SENTRY_LEGACY_ENABLED",
+                        "true")))
+        .hasMessageContaining("legacySecret");
+    assertThatThrownBy(
+            () ->
+                SentryConfig.fromEnv(
+                    Map.of("AUTOFIX_SENTRY_CLIENT_SECRET", "s", "AUTOFIX_SENTRY_TIMEOUT", "soon")))
+        .hasMessageContaining("AUTOFIX_SENTRY_TIMEOUT");
+    assertThatThrownBy(
+            () ->
+                SentryConfig.fromEnv(
+                    Map.of(
+                        "AUTOFIX_SENTRY_CLIENT_SECRET",
+                        "s",
+                        "AUTOFIX_SENTRY_LEGACY_ENABLED",
+                        "yes")))
+        .hasMessageContaining("AUTOFIX_SENTRY_LEGACY_ENABLED");
+  }
+}
