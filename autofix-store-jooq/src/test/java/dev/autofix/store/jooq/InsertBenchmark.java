@@ -93,13 +93,18 @@ public final class InsertBenchmark {
             "ratio");
         for (boolean newKeys : new boolean[] {true, false}) {
           for (int threads : THREADS) {
-            truncate(dsl);
-            double store0 = measureStore(store, threads, newKeys, each);
-            truncate(dsl);
-            OptionalDouble bench =
-                pgbench
-                    ? OptionalDouble.of(pgbench(server, dir, threads, newKeys, each))
-                    : OptionalDouble.empty();
+            // best of two alternating rounds: this machine is shared, so a single window is noisy
+            double store0 = 0;
+            double bench0 = 0;
+            for (int round = 0; round < 2; round++) {
+              truncate(dsl);
+              store0 = Math.max(store0, measureStore(store, threads, newKeys, each));
+              if (pgbench) {
+                truncate(dsl);
+                bench0 = Math.max(bench0, pgbench(server, dir, threads, newKeys, each));
+              }
+            }
+            OptionalDouble bench = pgbench ? OptionalDouble.of(bench0) : OptionalDouble.empty();
             System.out.printf(
                 Locale.ROOT,
                 "%-12s %8d %14.0f %14s %8s%n",
@@ -129,7 +134,7 @@ public final class InsertBenchmark {
     Issue same = issue("same");
     store.insertIfAbsent(same, Instant.now());
     // warm-up, then the measured window
-    runFor(threads, Duration.ofSeconds(3), () -> insert(store, newKeys, same, sequence));
+    runFor(threads, Duration.ofSeconds(2), () -> insert(store, newKeys, same, sequence));
     long ops = runFor(threads, each, () -> insert(store, newKeys, same, sequence));
     return ops / (each.toMillis() / 1000.0);
   }
