@@ -41,7 +41,7 @@ class JooqRunStoreConcurrencyIT {
 
   @AfterAll
   static void dropSchema() {
-    processB.dataSource().close();
+    processB.close();
     processA.close();
   }
 

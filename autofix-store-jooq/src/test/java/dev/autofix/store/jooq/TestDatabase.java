@@ -69,10 +69,14 @@ final class TestDatabase {
   }
 
   /** A schema of its own and a pool on it. */
-  record Schema(String name, HikariDataSource dataSource) implements AutoCloseable {
+  record Schema(String name, HikariDataSource dataSource, boolean shared) implements AutoCloseable {
+    Schema(String name, HikariDataSource dataSource) {
+      this(name, dataSource, false);
+    }
+
     /** Another pool on {@code other}'s schema, as a second process would have. */
     static Schema sameSchema(Schema other, int poolSize) {
-      return new Schema(other.name(), pool(other.name(), poolSize));
+      return new Schema(other.name(), pool(other.name(), poolSize), true);
     }
 
     DSLContext dsl() {
@@ -86,9 +90,12 @@ final class TestDatabase {
       dsl().truncate(DAILY_USAGE).execute();
     }
 
+    /** Drops the schema and closes the pool; a {@link #sameSchema} copy only closes its pool. */
     @Override
     public void close() {
-      dsl().dropSchemaIfExists(name).cascade().execute();
+      if (!shared) {
+        dsl().dropSchemaIfExists(name).cascade().execute();
+      }
       dataSource.close();
     }
   }
