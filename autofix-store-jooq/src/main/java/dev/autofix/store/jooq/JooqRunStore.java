@@ -130,7 +130,7 @@ final class JooqRunStore implements RunStore {
     return guarded(
         "claiming a run for " + claim.owner(),
         () ->
-            dsl.transactionResult(
+            dsl.<Optional<FixRun>>transactionResult(
                 cfg -> {
                   DSLContext tx = cfg.dsl();
                   // Every claimer in every process waits here, so the count below cannot be
@@ -138,7 +138,7 @@ final class JooqRunStore implements RunStore {
                   tx.selectFrom(CLAIM_LOCK).where(CLAIM_LOCK.ID.eq(1)).forUpdate().fetch();
                   int running = tx.fetchCount(RUNS, RUNS.STATUS.eq(RUNNING));
                   if (running >= claim.maxRunning()) {
-                    return Optional.<FixRun>empty();
+                    return Optional.empty();
                   }
                   Optional<RunsRecord> next =
                       tx.selectFrom(RUNS)
@@ -150,7 +150,7 @@ final class JooqRunStore implements RunStore {
                           .skipLocked()
                           .fetchOptional();
                   if (next.isEmpty()) {
-                    return Optional.<FixRun>empty();
+                    return Optional.empty();
                   }
                   FixRun before = toRun(next.get());
                   FixRun claimed = before.claimed(claim.owner(), claim.now(), claim.lease());
@@ -172,7 +172,7 @@ final class JooqRunStore implements RunStore {
     return guarded(
         "moving run " + t.id() + " from " + t.from().wireName() + " to " + t.to().wireName(),
         () ->
-            dsl.transactionResult(
+            dsl.<TransitionResult>transactionResult(
                 cfg -> {
                   DSLContext tx = cfg.dsl();
                   Optional<RunsRecord> row =
@@ -191,7 +191,7 @@ final class JooqRunStore implements RunStore {
                   FixRun moved = current.transitioned(t.to(), t.change(), t.at());
                   FixRun stored = update(tx, moved, t.from(), t.leaseOwner());
                   appendEvent(tx, stored.id(), t.from(), t.to(), t.at(), t.change().reason());
-                  return (TransitionResult) new Applied(stored);
+                  return new Applied(stored);
                 }));
   }
 
