@@ -56,6 +56,11 @@ final class GitRepos {
 
   /** A bare remote with {@code main}, and a clone whose fix branch has one commit over it. */
   static Checkout checkout(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     Path remote = dir.resolve("remote.git");
     Path worktree = dir.resolve("work");
     git(dir, "init", "-q", "--bare", "-b", "main", remote.toString());
