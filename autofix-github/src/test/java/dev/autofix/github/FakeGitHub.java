@@ -47,6 +47,7 @@ final class FakeGitHub implements AutoCloseable {
   private final Map<Integer, List<String>> reviewers = new LinkedHashMap<>();
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final List<String> violations = new CopyOnWriteArrayList<>();
   private int nextNumber = 486;
 
   // Knobs the tests turn.
@@ -71,9 +72,17 @@ final class FakeGitHub implements AutoCloseable {
           @Override
           public MockResponse dispatch(RecordedRequest request) {
             requests.add(request);
+            OpenApiCheck.request(request)
+                .forEach(m -> violations.add(request.getRequestLine() + ": " + m));
+            MockResponse response;
             synchronized (FakeGitHub.this) {
-              return handle(request);
+              response = handle(request);
             }
+            if (response.getCode() / 100 == 2) {
+              OpenApiCheck.response(request, response.getCode(), bodyOf(response))
+                  .forEach(m -> violations.add("answer to " + request.getRequestLine() + ": " + m));
+            }
+            return response;
           }
         });
     try {
@@ -118,6 +127,26 @@ final class FakeGitHub implements AutoCloseable {
       pull.put("merged", true).put("merged_at", "2026-11-01T00:00:00Z");
     }
     return pull;
+  }
+
+  /**
+   * What broke GitHub's OpenAPI description: requests the publisher sent, answers the fake gave.
+   */
+  List<String> violations() {
+    return List.copyOf(violations);
+  }
+
+  private static String bodyOf(MockResponse response) {
+    if (response.getBody() == null) {
+      return "";
+    }
+    try {
+      okio.Buffer buffer = new okio.Buffer();
+      response.getBody().writeTo(buffer);
+      return buffer.readUtf8();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   List<RecordedRequest> requests() {
@@ -218,7 +247,7 @@ final class FakeGitHub implements AutoCloseable {
       }
       for (ObjectNode pull : entry.getValue()) {
         if (state.equals("all") || state.equals(pull.get("state").asText())) {
-          out.add(pull);
+          out.add(simple(pull));
         }
       }
     }
@@ -290,13 +319,45 @@ final class FakeGitHub implements AutoCloseable {
     return pull;
   }
 
+  /**
+   * The {@code pull-request-simple} form that lists and review requests return: the full form
+   * without the fields only {@code GET/POST} of one pull request carry (the OpenAPI check caught
+   * it).
+   */
+  private static ObjectNode simple(ObjectNode pull) {
+    ObjectNode simple = pull.deepCopy();
+    simple.remove(
+        List.of(
+            "additions",
+            "changed_files",
+            "comments",
+            "commits",
+            "deletions",
+            "maintainer_can_modify",
+            "mergeable",
+            "mergeable_state",
+            "merged",
+            "merged_by",
+            "rebaseable",
+            "review_comments"));
+    return simple;
+  }
+
   private MockResponse addLabels(int number, JsonNode body) {
     Set<String> set = labels.computeIfAbsent(number, n -> new LinkedHashSet<>());
     body.path("labels").forEach(l -> set.add(l.asText()));
     ArrayNode out = json.createArrayNode();
     for (String name : set) {
       // New labels are created on the fly with GitHub's default colour.
-      out.addObject().put("name", name).put("color", "ededed").put("default", false);
+      int id = Math.abs(name.hashCode());
+      out.addObject()
+          .put("id", id)
+          .put("node_id", "LA_fake" + id)
+          .put("url", "https://api.github.com/repos/" + owner + "/" + repo + "/labels/" + name)
+          .put("name", name)
+          .putNull("description")
+          .put("color", "ededed")
+          .put("default", false);
     }
     return json(200, out.toString());
   }
@@ -307,7 +368,7 @@ final class FakeGitHub implements AutoCloseable {
     for (List<ObjectNode> pulls : pullsByBranch.values()) {
       for (ObjectNode pull : pulls) {
         if (pull.get("number").asInt() == number) {
-          return json(201, pull.toString());
+          return json(201, simple(pull).toString());
         }
       }
     }

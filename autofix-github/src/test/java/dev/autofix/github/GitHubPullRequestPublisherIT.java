@@ -47,6 +47,7 @@ class GitHubPullRequestPublisherIT {
   @AfterEach
   void tearDown() {
     github.close();
+    assertThat(github.violations()).as("requests and answers per GitHub's OpenAPI").isEmpty();
   }
 
   @AfterAll
