@@ -100,7 +100,7 @@ public final class FixNextRun {
 
   /** How the attempt ended. */
   public sealed interface Result
-      permits Idle, Deferred, Postponed, PrOpened, NoFix, Failed, Interrupted {}
+      permits Idle, Deferred, Postponed, PrOpened, NoFix, Failed, Interrupted, Stopped {}
 
   /** Nothing was runnable (or the concurrency cap is reached). */
   public record Idle() implements Result {}
@@ -126,6 +126,12 @@ public final class FixNextRun {
    */
   public record Interrupted(RunId runId, RunStatus actual) implements Result {}
 
+  /**
+   * The worker was asked to stop (its thread was interrupted) before the run ended: the run is
+   * queued again, with its attempt and permit given back, and will start over.
+   */
+  public record Stopped(FixRun run) implements Result {}
+
   /** One claimed run, carried to its end. */
   private final class Attempt {
     private final FixRun run;
@@ -134,6 +140,7 @@ public final class FixNextRun {
     private final Instant started;
     private RateLimiter.Granted permit;
     private boolean agentStarted;
+    private boolean stopped;
 
     Attempt(FixRun run, String workerId) {
       this.run = run;
@@ -165,15 +172,21 @@ public final class FixNextRun {
           }
         }
         workspace = ports.workspaces().prepare(run, log);
+        if (stopRequested()) {
+          return stop();
+        }
         if (!renewLease()) {
           return lostLease();
         }
         agentStarted = true;
         log.append("agent " + ports.agent().name() + " starts in " + workspace.directory());
+        AgentRunner.AgentResult agentResult =
+            ports.agent().run(new AgentRunner.AgentTask(run, run.issue(), details, workspace, log));
+        if (stopRequested()) {
+          return stop();
+        }
         AgentReport report;
-        switch (ports
-            .agent()
-            .run(new AgentRunner.AgentTask(run, run.issue(), details, workspace, log))) {
+        switch (agentResult) {
           case AgentRunner.Completed completed -> report = completed.report();
           case AgentRunner.TimedOut timedOut -> {
             return fail(
@@ -197,6 +210,9 @@ public final class FixNextRun {
           }
         }
         FixVerifier.Verification verification = ports.verifier().verify(workspace, log);
+        if (stopRequested()) {
+          return stop();
+        }
         if (verification instanceof FixVerifier.Failed failed && !policy.publishUnverified()) {
           return noFix(
               "the change did not pass verification: `"
@@ -210,12 +226,40 @@ public final class FixNextRun {
         renewLease();
         return publish(workspace, patch, report, verification);
       } catch (RuntimeException defect) {
+        if (stopRequested()) {
+          return stop();
+        }
         return defect(defect);
       } finally {
         if (workspace != null) {
           release(workspace);
         }
+        if (stopped) {
+          Thread.currentThread().interrupt();
+        }
       }
+    }
+
+    private boolean stopRequested() {
+      return Thread.currentThread().isInterrupted();
+    }
+
+    /**
+     * Puts the run back in the queue after a stop request. The interrupt flag is cleared for the
+     * writes and the clean-up (JDBC pools and processes refuse interrupted threads) and set again
+     * when the attempt ends.
+     */
+    private Result stop() {
+      Thread.interrupted();
+      stopped = true;
+      String reason = "the worker stopped before the run ended; queued again";
+      log.append(reason);
+      refundPermit();
+      return switch (transition(RunStatus.QUEUED, RunChange.because(reason).refundingAttempt())) {
+        case RunStore.Applied applied -> new Stopped(applied.run());
+        case RunStore.Conflict conflict -> interrupted(conflict);
+        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
+      };
     }
 
     private Result defer(RateLimiter.Denied denied) {

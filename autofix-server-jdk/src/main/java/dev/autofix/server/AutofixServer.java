@@ -1,0 +1,342 @@
+package dev.autofix.server;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.autofix.core.port.AgentRunner;
+import dev.autofix.core.port.DefectReporter;
+import dev.autofix.core.port.FixVerifier;
+import dev.autofix.core.port.IssueSource;
+import dev.autofix.core.port.PullRequestPublisher;
+import dev.autofix.core.port.RateLimiter;
+import dev.autofix.core.port.RunLogs;
+import dev.autofix.core.port.RunStore;
+import dev.autofix.core.port.Workspaces;
+import dev.autofix.core.usecase.AutofixPolicy;
+import dev.autofix.core.usecase.CancelRun;
+import dev.autofix.core.usecase.FixNextRun;
+import dev.autofix.core.usecase.ReceiveDelivery;
+import dev.autofix.core.usecase.RecoverRuns;
+import dev.autofix.core.usecase.RetryRun;
+import dev.autofix.server.http.HttpRoutes;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running autofix: the HTTP API on a JDK {@link HttpServer} and the fix worker, over the ports
+ * it is built with. {@link #close()} stops taking deliveries, lets a running agent finish up to the
+ * grace period, then stops it (its run goes back to the queue), and stops the server.
+ *
+ * <pre>{@code
+ * try (AutofixServer server = AutofixServer.builder().port(0).store(store)...build().start()) {
+ *   int port = server.getPort();
+ * }
+ * }</pre>
+ */
+public final class AutofixServer implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(AutofixServer.class);
+
+  private final Builder config;
+  private final WakeUps wakeUps = new WakeUps();
+  private final AutofixMetrics metrics;
+  private final Worker worker;
+  private final HttpServer http;
+  private final ExecutorService executor;
+  private volatile boolean started;
+
+  private AutofixServer(Builder b) {
+    this.config = b;
+    this.metrics = new AutofixMetrics(b.store, b.limiter);
+    RecoverRuns recover = new RecoverRuns(b.store, wakeUps, b.policy, b.clock);
+    FixNextRun fix =
+        new FixNextRun(
+            new FixNextRun.Ports(
+                b.store,
+                b.limiter,
+                b.source,
+                b.workspaces,
+                b.agent,
+                b.verifier,
+                b.publisher,
+                b.logs,
+                b.defects),
+            b.policy,
+            b.clock);
+    this.worker =
+        new Worker(
+            fix,
+            recover,
+            b.defects,
+            b.policy.maxConcurrent(),
+            b.pollInterval,
+            b.recoveryInterval,
+            b.workerPrefix,
+            metrics::attempt);
+    wakeUps.register(worker);
+    for (var extra : b.extraSignals) {
+      extra.accept(wakeUps);
+    }
+    this.executor =
+        new ThreadPoolExecutor(
+            b.httpThreads,
+            b.httpThreads,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(b.httpQueue),
+            Thread.ofVirtual().name("autofix-http-", 0).factory(),
+            new ThreadPoolExecutor.AbortPolicy());
+    try {
+      this.http =
+          HttpServer.create(new InetSocketAddress(InetAddress.getByName(b.bind), b.port), 128);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot listen on " + b.bind + ":" + b.port + ": " + e.getMessage(), e);
+    }
+    http.setExecutor(executor);
+    Map<String, Supplier<Boolean>> readiness =
+        Map.of(
+            "database",
+            () -> {
+              b.store.countByStatus();
+              return true;
+            },
+            "worker",
+            worker::isAlive);
+    HttpRoutes.mount(
+        http,
+        new HttpRoutes.Api(
+            "/webhooks/" + b.source.name(),
+            new ReceiveDelivery(b.source, b.store, wakeUps, b.clock),
+            b.store,
+            b.limiter,
+            b.logs,
+            new RetryRun(b.store, wakeUps, b.clock),
+            new CancelRun(b.store, b.clock),
+            b.defects,
+            b.adminToken,
+            b.maxBodyBytes,
+            readiness,
+            metrics::scrape,
+            metrics::delivery));
+  }
+
+  /** A builder; every port is required except the logs and the defect reporter. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts the worker (after recovering abandoned runs) and the HTTP server. */
+  public AutofixServer start() {
+    if (!started) {
+      started = true;
+      worker.start();
+      http.start();
+      LOG.info(
+          "autofix listening on http://{}:{} (webhook /webhooks/{}), started in {} ms",
+          config.bind,
+          getPort(),
+          config.source.name(),
+          ManagementFactory.getRuntimeMXBean().getUptime());
+    }
+    return this;
+  }
+
+  /** The port the server listens on (useful with {@code port(0)}). */
+  public int getPort() {
+    return http.getAddress().getPort();
+  }
+
+  /** Wakes the worker, as a delivery would (for a run queued by other means). */
+  public void wake() {
+    wakeUps.wake();
+  }
+
+  @Override
+  public void close() {
+    LOG.info("autofix stopping");
+    http.stop(0); // stop taking deliveries first
+    worker.stop(config.shutdownGrace);
+    executor.shutdownNow();
+  }
+
+  /** Builds an {@link AutofixServer}. */
+  public static final class Builder {
+    private String bind = "127.0.0.1";
+    private int port = 8080;
+    private RunStore store;
+    private RateLimiter limiter;
+    private IssueSource source;
+    private Workspaces workspaces;
+    private AgentRunner agent;
+    private FixVerifier verifier;
+    private PullRequestPublisher publisher;
+    private RunLogs logs;
+    private DefectReporter defects = LoggingDefectReporter.create();
+    private AutofixPolicy policy = AutofixPolicy.defaults();
+    private Clock clock = Clock.systemUTC();
+    private Optional<String> adminToken = Optional.empty();
+    private long maxBodyBytes = 1024 * 1024;
+    private int httpThreads = 64;
+    private int httpQueue = 1024;
+    private Duration pollInterval = Duration.ofSeconds(5);
+    private Duration recoveryInterval = Duration.ofMinutes(1);
+    private Duration shutdownGrace = Duration.ofSeconds(30);
+    private String workerPrefix = defaultWorkerPrefix();
+    private final java.util.List<java.util.function.Consumer<dev.autofix.core.port.WorkSignal>>
+        extraSignals = new java.util.ArrayList<>();
+
+    private Builder() {}
+
+    public Builder bind(String value) {
+      bind = Objects.requireNonNull(value, "bind == null");
+      return this;
+    }
+
+    public Builder port(int value) {
+      if (value < 0 || value > 65535) {
+        throw new IllegalArgumentException("port out of range: " + value);
+      }
+      port = value;
+      return this;
+    }
+
+    public Builder store(RunStore value) {
+      store = value;
+      return this;
+    }
+
+    public Builder limiter(RateLimiter value) {
+      limiter = value;
+      return this;
+    }
+
+    public Builder source(IssueSource value) {
+      source = value;
+      return this;
+    }
+
+    public Builder workspaces(Workspaces value) {
+      workspaces = value;
+      return this;
+    }
+
+    public Builder agent(AgentRunner value) {
+      agent = value;
+      return this;
+    }
+
+    public Builder verifier(FixVerifier value) {
+      verifier = value;
+      return this;
+    }
+
+    public Builder publisher(PullRequestPublisher value) {
+      publisher = value;
+      return this;
+    }
+
+    public Builder logs(RunLogs value) {
+      logs = value;
+      return this;
+    }
+
+    public Builder defects(DefectReporter value) {
+      defects = Objects.requireNonNull(value, "defects == null");
+      return this;
+    }
+
+    public Builder policy(AutofixPolicy value) {
+      policy = Objects.requireNonNull(value, "policy == null");
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      clock = Objects.requireNonNull(value, "clock == null");
+      return this;
+    }
+
+    /** The bearer token of the admin actions; without one they are refused. */
+    public Builder adminToken(String value) {
+      adminToken = Optional.ofNullable(value).filter(t -> !t.isBlank());
+      return this;
+    }
+
+    public Builder maxBodyBytes(long value) {
+      maxBodyBytes = value;
+      return this;
+    }
+
+    /** How many requests are handled at once, and how many more may wait. */
+    public Builder httpThreads(int threads, int queue) {
+      httpThreads = threads;
+      httpQueue = queue;
+      return this;
+    }
+
+    /** The backstop poll of the worker when nothing wakes it. */
+    public Builder pollInterval(Duration value) {
+      pollInterval = Objects.requireNonNull(value, "pollInterval == null");
+      return this;
+    }
+
+    public Builder recoveryInterval(Duration value) {
+      recoveryInterval = Objects.requireNonNull(value, "recoveryInterval == null");
+      return this;
+    }
+
+    /** How long a clean stop waits for a running agent before stopping it. */
+    public Builder shutdownGrace(Duration value) {
+      shutdownGrace = Objects.requireNonNull(value, "shutdownGrace == null");
+      return this;
+    }
+
+    /** The prefix of the worker ids recorded as lease owners (default: host and process id). */
+    public Builder workerPrefix(String value) {
+      workerPrefix = Objects.requireNonNull(value, "workerPrefix == null");
+      return this;
+    }
+
+    /** Hands the server's wake-up signal to {@code consumer} (a cross-process listener, say). */
+    public Builder onWakeUps(
+        java.util.function.Consumer<dev.autofix.core.port.WorkSignal> consumer) {
+      extraSignals.add(Objects.requireNonNull(consumer, "consumer == null"));
+      return this;
+    }
+
+    public AutofixServer build() {
+      Objects.requireNonNull(store, "store is required");
+      Objects.requireNonNull(limiter, "limiter is required");
+      Objects.requireNonNull(source, "source is required");
+      Objects.requireNonNull(workspaces, "workspaces is required");
+      Objects.requireNonNull(agent, "agent is required");
+      Objects.requireNonNull(verifier, "verifier is required");
+      Objects.requireNonNull(publisher, "publisher is required");
+      Objects.requireNonNull(logs, "logs is required");
+      return new AutofixServer(this);
+    }
+
+    private static String defaultWorkerPrefix() {
+      String host;
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        host = "localhost";
+      }
+      return host + "-" + ProcessHandle.current().pid();
+    }
+  }
+}

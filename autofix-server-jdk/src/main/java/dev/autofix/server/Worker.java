@@ -1,0 +1,228 @@
+package dev.autofix.server;
+
+import dev.autofix.core.port.DefectReporter;
+import dev.autofix.core.port.WorkSignal;
+import dev.autofix.core.usecase.Defects;
+import dev.autofix.core.usecase.FixNextRun;
+import dev.autofix.core.usecase.RecoverRuns;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fix worker: {@code concurrency} threads, each taking the next runnable run and carrying it to
+ * its end. Concurrency is the number of threads (and the store's global cap), not a lock file.
+ *
+ * <p>A new run starts as soon as {@link #wake()} is called; polling every {@code pollInterval} is
+ * only the backstop (a run queued by another process, a deferred run whose day has come). Runs
+ * abandoned by a dead worker are recovered at start and then every {@code recoveryInterval}.
+ */
+final class Worker implements WorkSignal, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
+  private final FixNextRun fix;
+  private final RecoverRuns recover;
+  private final DefectReporter defects;
+  private final int concurrency;
+  private final Duration pollInterval;
+  private final Duration recoveryInterval;
+  private final String workerPrefix;
+  private final Listener listener;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition work = lock.newCondition();
+  private final List<Thread> threads = new ArrayList<>();
+  private long wakeUps;
+  private volatile boolean running;
+  private volatile long lastRecovery;
+  private volatile long lastLoop = System.nanoTime();
+
+  /** Told about every finished attempt, for metrics. */
+  interface Listener {
+    void finished(FixNextRun.Result result, Duration took);
+
+    Listener NONE = (result, took) -> {};
+  }
+
+  Worker(
+      FixNextRun fix,
+      RecoverRuns recover,
+      DefectReporter defects,
+      int concurrency,
+      Duration pollInterval,
+      Duration recoveryInterval,
+      String workerPrefix,
+      Listener listener) {
+    this.fix = Objects.requireNonNull(fix, "fix == null");
+    this.recover = Objects.requireNonNull(recover, "recover == null");
+    this.defects = Objects.requireNonNull(defects, "defects == null");
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
+    }
+    this.concurrency = concurrency;
+    this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval == null");
+    this.recoveryInterval = Objects.requireNonNull(recoveryInterval, "recoveryInterval == null");
+    this.workerPrefix = Objects.requireNonNull(workerPrefix, "workerPrefix == null");
+    this.listener = Objects.requireNonNull(listener, "listener == null");
+  }
+
+  /** Recovers abandoned runs, then starts the worker threads. */
+  synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    recoverAbandoned();
+    for (int i = 1; i <= concurrency; i++) {
+      String id = workerPrefix + "-" + i;
+      Thread thread = Thread.ofPlatform().name("autofix-worker-" + i).unstarted(() -> loop(id));
+      threads.add(thread);
+      thread.start();
+    }
+    LOG.info("worker started with {} slot(s)", concurrency);
+  }
+
+  /** Whether the worker threads are alive and looping. */
+  boolean isAlive() {
+    if (!running || threads.isEmpty()) {
+      return false;
+    }
+    return threads.stream().allMatch(Thread::isAlive);
+  }
+
+  @Override
+  public void wake() {
+    lock.lock();
+    try {
+      wakeUps++;
+      work.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void loop(String workerId) {
+    FixNextRun.Command command = new FixNextRun.Command(workerId);
+    while (running) {
+      lastLoop = System.nanoTime();
+      long seen = wakeUpsSeen();
+      maybeRecover();
+      FixNextRun.Result result;
+      long started = System.nanoTime();
+      try {
+        result = fix.execute(command);
+      } catch (RuntimeException e) {
+        // Claiming itself failed (the database is down, say): report, wait, try again.
+        String fingerprint = Defects.fingerprint(e);
+        LOG.error("worker {} could not claim work (defect {})", workerId, fingerprint, e);
+        defects.report(
+            new DefectReporter.Defect(fingerprint, "worker", e, Map.of("worker", workerId)));
+        awaitWork(seen);
+        continue;
+      }
+      listener.finished(result, Duration.ofNanos(System.nanoTime() - started));
+      if (result instanceof FixNextRun.Idle) {
+        awaitWork(seen);
+      } else {
+        LOG.info("worker {}: {}", workerId, describe(result));
+      }
+    }
+  }
+
+  private long wakeUpsSeen() {
+    lock.lock();
+    try {
+      return wakeUps;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void awaitWork(long seen) {
+    lock.lock();
+    try {
+      long nanos = pollInterval.toNanos();
+      while (running && wakeUps == seen && nanos > 0) {
+        nanos = work.awaitNanos(nanos);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void maybeRecover() {
+    long now = System.nanoTime();
+    if (now - lastRecovery >= recoveryInterval.toNanos()) {
+      recoverAbandoned();
+    }
+  }
+
+  private synchronized void recoverAbandoned() {
+    lastRecovery = System.nanoTime();
+    try {
+      RecoverRuns.Result result = recover.execute();
+      result.requeued().forEach(r -> LOG.warn("run {} was abandoned; queued again", r.id()));
+      result
+          .failed()
+          .forEach(r -> LOG.warn("run {} was abandoned too often: {}", r.id(), r.reason()));
+    } catch (RuntimeException e) {
+      String fingerprint = Defects.fingerprint(e);
+      LOG.error("recovery failed (defect {})", fingerprint, e);
+      defects.report(new DefectReporter.Defect(fingerprint, "recovery", e, Map.of()));
+    }
+  }
+
+  private static String describe(FixNextRun.Result result) {
+    return switch (result) {
+      case FixNextRun.Idle idle -> "idle";
+      case FixNextRun.Deferred d -> "run " + d.run().id() + " deferred until " + d.retryAt();
+      case FixNextRun.Postponed p -> "run " + p.run().id() + " postponed: " + p.reason();
+      case FixNextRun.PrOpened p -> "run " + p.run().id() + " opened " + p.pullRequest().url();
+      case FixNextRun.NoFix n -> "run " + n.run().id() + " ended without a fix: " + n.reason();
+      case FixNextRun.Failed f -> "run " + f.run().id() + " failed: " + f.reason();
+      case FixNextRun.Interrupted i -> "run " + i.runId() + " changed meanwhile: " + i.actual();
+      case FixNextRun.Stopped s -> "run " + s.run().id() + " queued again: the worker is stopping";
+    };
+  }
+
+  /**
+   * Stops taking work and waits up to {@code grace} for the running attempts to end; then
+   * interrupts them: the agent is stopped and FixNextRun puts its run back in the queue, so a clean
+   * stop leaves nothing {@code running}.
+   */
+  void stop(Duration grace) {
+    running = false;
+    wake();
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (Thread thread : threads) {
+      try {
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          thread.join(Duration.ofNanos(left));
+        }
+        if (thread.isAlive()) {
+          thread.interrupt();
+          thread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    LOG.info("worker stopped");
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,84 @@
+package dev.autofix.server.http;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.autofix.core.port.DefectReporter;
+import dev.autofix.core.port.RateLimiter;
+import dev.autofix.core.port.RunLogs;
+import dev.autofix.core.port.RunStore;
+import dev.autofix.core.usecase.CancelRun;
+import dev.autofix.core.usecase.ReceiveDelivery;
+import dev.autofix.core.usecase.RetryRun;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/** Mounts autofix's HTTP API on a JDK {@link HttpServer}; the handlers stay package-private. */
+public final class HttpRoutes {
+  private HttpRoutes() {}
+
+  /**
+   * What the routes need.
+   *
+   * @param webhookPath where deliveries arrive, for example {@code /webhooks/sentry}
+   * @param receive the delivery use case
+   * @param store the runs
+   * @param limiter the daily cap, for the status page
+   * @param logs the runs' logs
+   * @param retry the retry use case
+   * @param cancel the cancel use case
+   * @param defects where defects go
+   * @param adminToken the bearer token of the admin actions, if any
+   * @param maxBodyBytes the largest request body read
+   * @param readiness the named checks behind {@code /readyz}
+   * @param scrape the Prometheus text behind {@code /metrics}
+   * @param deliveryOutcomes told the outcome of every delivery, for metrics
+   */
+  public record Api(
+      String webhookPath,
+      ReceiveDelivery receive,
+      RunStore store,
+      RateLimiter limiter,
+      RunLogs logs,
+      RetryRun retry,
+      CancelRun cancel,
+      DefectReporter defects,
+      Optional<String> adminToken,
+      long maxBodyBytes,
+      Map<String, Supplier<Boolean>> readiness,
+      Supplier<String> scrape,
+      Consumer<String> deliveryOutcomes) {
+    public Api {
+      Objects.requireNonNull(webhookPath, "webhookPath == null");
+      Objects.requireNonNull(receive, "receive == null");
+      Objects.requireNonNull(store, "store == null");
+      Objects.requireNonNull(limiter, "limiter == null");
+      Objects.requireNonNull(logs, "logs == null");
+      Objects.requireNonNull(retry, "retry == null");
+      Objects.requireNonNull(cancel, "cancel == null");
+      Objects.requireNonNull(defects, "defects == null");
+      Objects.requireNonNull(adminToken, "adminToken == null");
+      Objects.requireNonNull(readiness, "readiness == null");
+      Objects.requireNonNull(scrape, "scrape == null");
+      Objects.requireNonNull(deliveryOutcomes, "deliveryOutcomes == null");
+    }
+  }
+
+  /** Registers every route of {@code api} on {@code server}. */
+  public static void mount(HttpServer server, Api api) {
+    server.createContext(
+        api.webhookPath(),
+        new WebhookHandler(
+            api.receive(), api.defects(), api.maxBodyBytes(), api.deliveryOutcomes()::accept));
+    server.createContext(
+        "/api/runs",
+        new RunsHandler(
+            api.store(), api.logs(), api.retry(), api.cancel(), api.defects(), api.adminToken()));
+    HealthHandler health = new HealthHandler(api.readiness());
+    server.createContext("/healthz", health);
+    server.createContext("/readyz", health);
+    server.createContext("/metrics", new MetricsHandler(api.scrape()));
+    server.createContext("/", new StatusPageHandler(api.store(), api.limiter(), api.logs()));
+  }
+}

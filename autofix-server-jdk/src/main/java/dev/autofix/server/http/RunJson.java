@@ -1,0 +1,59 @@
+package dev.autofix.server.http;
+
+import dev.autofix.core.model.FixRun;
+import dev.autofix.core.model.RunEvent;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON shape of a run in the HTTP API (the field names are the API's contract). */
+final class RunJson {
+  private RunJson() {}
+
+  static Map<String, Object> of(FixRun run) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", run.id().value());
+    json.put("source", run.issue().id().source());
+    json.put("issueId", run.issue().id().value());
+    json.put("shortId", run.issue().shortId());
+    json.put("project", run.issue().project());
+    json.put("title", run.issue().title());
+    json.put("culprit", run.issue().culprit());
+    json.put("level", run.issue().level().wireName());
+    json.put(
+        "issueUrl", run.issue().permalink() == null ? null : run.issue().permalink().toString());
+    json.put("status", run.status().wireName());
+    json.put("createdAt", time(run.createdAt()));
+    json.put("updatedAt", time(run.updatedAt()));
+    json.put("startedAt", time(run.startedAt()));
+    json.put("finishedAt", time(run.finishedAt()));
+    json.put("notBefore", time(run.notBefore()));
+    json.put("attempts", run.attempts());
+    json.put("agent", run.agent());
+    json.put("branch", run.branch());
+    json.put("prUrl", run.pullRequestUrl() == null ? null : run.pullRequestUrl().toString());
+    json.put("summary", run.summary());
+    json.put("reason", run.reason());
+    json.put("costUsd", run.costUsd());
+    return json;
+  }
+
+  static List<Map<String, Object>> history(List<RunEvent> events) {
+    return events.stream()
+        .map(
+            e -> {
+              Map<String, Object> json = new LinkedHashMap<>();
+              json.put("from", e.from() == null ? null : e.from().wireName());
+              json.put("to", e.to().wireName());
+              json.put("at", time(e.at()));
+              json.put("reason", e.reason());
+              return json;
+            })
+        .toList();
+  }
+
+  private static String time(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}

@@ -1,0 +1,122 @@
+package dev.autofix.server.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.autofix.core.model.Delivery;
+import dev.autofix.core.port.DefectReporter;
+import dev.autofix.core.usecase.Defects;
+import dev.autofix.core.usecase.ReceiveDelivery;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/<source>}: one delivery in, one typed outcome out. The run is committed
+ * before {@code 202} is sent; the answer never waits on an agent. Expected failures are 4xx with a
+ * warning; only a defect is a 500, reported with its fingerprint.
+ */
+final class WebhookHandler implements HttpHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
+
+  /** Told about every outcome, for metrics. */
+  interface Listener {
+    void outcome(String outcome);
+  }
+
+  private final ReceiveDelivery receive;
+  private final DefectReporter defects;
+  private final long maxBodyBytes;
+  private final Listener listener;
+
+  WebhookHandler(
+      ReceiveDelivery receive, DefectReporter defects, long maxBodyBytes, Listener listener) {
+    this.receive = Objects.requireNonNull(receive, "receive == null");
+    this.defects = Objects.requireNonNull(defects, "defects == null");
+    this.maxBodyBytes = maxBodyBytes;
+    this.listener = Objects.requireNonNull(listener, "listener == null");
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!Exchanges.method(exchange, "POST")) {
+        return;
+      }
+      Optional<byte[]> body = Exchanges.readBody(exchange, maxBodyBytes);
+      if (body.isEmpty()) {
+        answer(exchange, 413, "too_large", "reason", "body larger than " + maxBodyBytes + " bytes");
+        return;
+      }
+      Map<String, String> headers = new LinkedHashMap<>();
+      exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, first(values)));
+      respond(exchange, new Delivery(headers, body.get()));
+    } catch (IOException e) {
+      LOG.warn("webhook connection failed: {}", e.getMessage());
+    }
+  }
+
+  private void respond(HttpExchange exchange, Delivery delivery) throws IOException {
+    ReceiveDelivery.Result result;
+    try {
+      result = receive.execute(new ReceiveDelivery.Command(delivery));
+    } catch (RuntimeException defect) {
+      String fingerprint = Defects.fingerprint(defect);
+      LOG.error("webhook defect {}", fingerprint, defect);
+      defects.report(new DefectReporter.Defect(fingerprint, "webhook", defect, Map.of()));
+      answer(exchange, 500, "error", "fingerprint", fingerprint);
+      return;
+    }
+    switch (result) {
+      case ReceiveDelivery.Accepted accepted -> {
+        LOG.info("issue {} accepted as run {}", accepted.run().issue().id(), accepted.run().id());
+        answer(exchange, 202, "accepted", "runId", accepted.run().id().value());
+      }
+      case ReceiveDelivery.Duplicate duplicate ->
+          answer(exchange, 200, "duplicate", "runId", duplicate.runId().value());
+      case ReceiveDelivery.Ignored ignored -> {
+        LOG.debug("delivery ignored: {}", ignored.reason());
+        answer(exchange, 200, "ignored", "reason", ignored.reason());
+      }
+      case ReceiveDelivery.Unauthorized unauthorized -> {
+        LOG.warn("delivery refused: {}", unauthorized.reason());
+        answer(exchange, 401, "unauthorized", "reason", unauthorized.reason());
+      }
+      case ReceiveDelivery.Malformed malformed -> {
+        LOG.warn("malformed delivery: {}", malformed.reason());
+        answer(exchange, 400, "malformed", "reason", malformed.reason());
+      }
+      case ReceiveDelivery.TooLarge tooLarge -> {
+        LOG.warn("delivery over {} bytes refused", tooLarge.limitBytes());
+        answer(
+            exchange,
+            413,
+            "too_large",
+            "reason",
+            "body larger than " + tooLarge.limitBytes() + " bytes");
+      }
+      case ReceiveDelivery.Unavailable unavailable -> {
+        LOG.warn("could not record a delivery durably: {}", unavailable.reason());
+        exchange.getResponseHeaders().set("Retry-After", "5");
+        answer(exchange, 503, "unavailable", "reason", unavailable.reason());
+      }
+    }
+  }
+
+  private void answer(HttpExchange exchange, int status, String outcome, String key, Object value)
+      throws IOException {
+    listener.outcome(outcome);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("outcome", outcome);
+    body.put(key, value);
+    Exchanges.json(exchange, status, body);
+  }
+
+  private static String first(List<String> values) {
+    return values == null || values.isEmpty() ? "" : values.getFirst();
+  }
+}

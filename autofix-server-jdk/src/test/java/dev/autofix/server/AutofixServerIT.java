@@ -1,0 +1,222 @@
+package dev.autofix.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.autofix.core.model.RunStatus;
+import dev.autofix.core.port.FixVerifier;
+import dev.autofix.testkit.FakeFixVerifier;
+import dev.autofix.testkit.FakeIssueSource;
+import dev.autofix.testkit.InMemoryRateLimiter;
+import dev.autofix.testkit.InMemoryRunLogs;
+import dev.autofix.testkit.InMemoryRunStore;
+import dev.autofix.testkit.InMemoryWorkspaces;
+import dev.autofix.testkit.RecordingDefectReporter;
+import dev.autofix.testkit.RecordingPullRequestPublisher;
+import dev.autofix.testkit.ScriptedAgentRunner;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The server over the testkit's fakes: HTTP contract, worker hand-off, admin actions. */
+class AutofixServerIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final InMemoryRunStore store = new InMemoryRunStore();
+  private final FakeIssueSource source = new FakeIssueSource();
+  private final InMemoryWorkspaces workspaces = new InMemoryWorkspaces();
+  private final ScriptedAgentRunner agent = new ScriptedAgentRunner("scripted");
+  private final FakeFixVerifier verifier = new FakeFixVerifier();
+  private final RecordingPullRequestPublisher publisher = new RecordingPullRequestPublisher();
+  private final RecordingDefectReporter defects = new RecordingDefectReporter();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private AutofixServer server;
+
+  @BeforeEach
+  void start() {
+    server =
+        AutofixServer.builder()
+            .port(0)
+            .store(store)
+            .limiter(new InMemoryRateLimiter(10, Clock.systemUTC(), ZoneOffset.UTC))
+            .source(source)
+            .workspaces(workspaces)
+            .agent(agent)
+            .verifier(verifier)
+            .publisher(publisher)
+            .logs(new InMemoryRunLogs())
+            .defects(defects)
+            .adminToken("s3cret")
+            .maxBodyBytes(4096)
+            .pollInterval(Duration.ofMinutes(5)) // only a wake-up can start a run quickly
+            .shutdownGrace(Duration.ofSeconds(5))
+            .build()
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void webhook_acceptsNewIssue_andWorkerOpensDraftPullRequest() throws Exception {
+    agent.thenEdits(workspaces, "app/billing.py", "guarded the division");
+    verifier.then(new FixVerifier.Passed("pytest", Duration.ofSeconds(1), "ok"));
+
+    HttpResponse<String> response = deliver("issue:42", FakeIssueSource.VALID);
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(body.get("outcome").asText()).isEqualTo("accepted");
+    long runId = body.get("runId").asLong();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> run(runId).get("status").asText().equals("pr_opened"));
+    JsonNode run = run(runId);
+    assertThat(run.get("prUrl").asText()).isEqualTo("https://github.example/acme/app/pull/1");
+    assertThat(run.get("issueId").asText()).isEqualTo("42");
+    assertThat(run.get("attempts").asInt()).isEqualTo(1);
+    assertThat(run.get("history")).hasSize(3);
+    assertThat(get("/api/runs/" + runId + "/log").body()).contains("edited app/billing.py");
+  }
+
+  @Test
+  void webhook_mapsEveryOutcomeToItsStatus() throws Exception {
+    agent.thenChangesNothing("nothing");
+    HttpResponse<String> first = deliver("issue:7", FakeIssueSource.VALID);
+    HttpResponse<String> duplicate = deliver("issue:7", FakeIssueSource.VALID);
+
+    assertThat(first.statusCode()).isEqualTo(202);
+    assertThat(duplicate.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(duplicate.body()).get("outcome").asText()).isEqualTo("duplicate");
+    assertThat(JSON.readTree(duplicate.body()).get("runId").asLong())
+        .isEqualTo(JSON.readTree(first.body()).get("runId").asLong());
+    assertThat(deliver("ignore:issue.resolved", FakeIssueSource.VALID).body())
+        .contains("\"outcome\":\"ignored\"")
+        .contains("issue.resolved");
+    assertThat(deliver("issue:8", "forged").statusCode()).isEqualTo(401);
+    assertThat(deliver("{oops", FakeIssueSource.VALID).statusCode()).isEqualTo(400);
+    assertThat(deliver("issue:" + "9".repeat(5000), FakeIssueSource.VALID).statusCode())
+        .isEqualTo(413);
+    store.setAvailable(false);
+    assertThat(deliver("issue:10", FakeIssueSource.VALID).statusCode()).isEqualTo(503);
+    assertThat(defects.defects()).as("expected failures are never defects").isEmpty();
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(uri("/webhooks/sentry")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(405);
+  }
+
+  @Test
+  void adminActions_requireTheBearerToken() throws Exception {
+    agent.thenFails(3, "boom");
+    long runId =
+        JSON.readTree(deliver("issue:5", FakeIssueSource.VALID).body()).get("runId").asLong();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> run(runId).get("status").asText().equals("failed"));
+
+    assertThat(post("/api/runs/" + runId + "/retry", null).statusCode()).isEqualTo(401);
+    assertThat(post("/api/runs/" + runId + "/retry", "wrong").statusCode()).isEqualTo(401);
+    agent.thenChangesNothing("still nothing");
+    HttpResponse<String> retried = post("/api/runs/" + runId + "/retry", "s3cret");
+    assertThat(retried.statusCode()).isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> run(runId).get("status").asText().equals("no_fix"));
+    assertThat(post("/api/runs/" + runId + "/cancel", "s3cret").statusCode()).isEqualTo(409);
+    assertThat(post("/api/runs/999/retry", "s3cret").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void listRuns_isNewestFirst_withStatusFilterAndPaging() throws Exception {
+    for (int i = 1; i <= 3; i++) {
+      agent.thenChangesNothing("nothing");
+      deliver("issue:" + (100 + i), FakeIssueSource.VALID);
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> store.countByStatus().get(RunStatus.NO_FIX) == 3);
+
+    JsonNode page = JSON.readTree(get("/api/runs?limit=2").body());
+    assertThat(page.get("runs")).hasSize(2);
+    assertThat(page.get("runs").get(0).get("issueId").asText()).isEqualTo("103");
+    JsonNode next =
+        JSON.readTree(get("/api/runs?limit=2&before=" + page.get("next").asLong()).body());
+    assertThat(next.get("runs")).hasSize(1);
+    assertThat(JSON.readTree(get("/api/runs?status=no_fix").body()).get("runs")).hasSize(3);
+    assertThat(get("/api/runs?status=done").statusCode()).isEqualTo(400);
+    assertThat(get("/api/runs/abc").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void healthReadinessMetricsAndStatusPage_answer() throws Exception {
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = get("/readyz");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("\"database\":\"ok\"").contains("\"worker\":\"ok\"");
+    deliver("issue:77", FakeIssueSource.VALID);
+    String metrics = get("/metrics").body();
+    assertThat(metrics)
+        .contains("autofix_deliveries_total{outcome=\"accepted\"} 1.0")
+        .contains("autofix_runs{status=\"queued\"}")
+        .contains("autofix_fix_attempts_limit 10.0");
+    HttpResponse<String> page = get("/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+    assertThat(page.body()).contains("fix attempts today").contains("http-equiv=\"refresh\"");
+
+    store.setAvailable(false);
+    assertThat(get("/readyz").statusCode())
+        .as("inserts down, reads up: still ready")
+        .isEqualTo(200);
+  }
+
+  private HttpResponse<String> deliver(String body, String signature)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri("/webhooks/sentry"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (signature != null) {
+      request.header(FakeIssueSource.SIGNATURE_HEADER, signature);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String token)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode run(long id) throws IOException, InterruptedException {
+    return JSON.readTree(get("/api/runs/" + id).body());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.getPort() + path);
+  }
+}

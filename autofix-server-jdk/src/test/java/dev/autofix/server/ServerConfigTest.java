@@ -1,0 +1,109 @@
+package dev.autofix.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+  @Test
+  void fromEnv_usesDefaults() {
+    List<String> problems = new ArrayList<>();
+    ServerConfig config = ServerConfig.fromEnv(Map.of("HOME", "/home/ada"), problems);
+
+    assertThat(problems).isEmpty();
+    assertThat(config.bind()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.dataDir()).isEqualTo(Path.of("/home/ada/.autofix"));
+    assertThat(config.adminToken()).isEmpty();
+    assertThat(config.maxConcurrent()).isEqualTo(1);
+    assertThat(config.maxFixesPerDay()).isEqualTo(10);
+    assertThat(config.timeZone()).isEqualTo(ZoneId.of("UTC"));
+    assertThat(config.lease()).isEqualTo(Duration.ofHours(2));
+    assertThat(config.maxAttempts()).isEqualTo(3);
+    assertThat(config.publishUnverified()).isFalse();
+    assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.maxBodyBytes()).isEqualTo(1024 * 1024);
+  }
+
+  @Test
+  void fromEnv_mapsEveryKey() {
+    List<String> problems = new ArrayList<>();
+    ServerConfig config =
+        ServerConfig.fromEnv(
+            Map.ofEntries(
+                Map.entry("AUTOFIX_BIND", "0.0.0.0"),
+                Map.entry("AUTOFIX_PORT", "9090"),
+                Map.entry("AUTOFIX_DATA_DIR", "/var/lib/autofix"),
+                Map.entry("AUTOFIX_ADMIN_TOKEN", "t0ken"),
+                Map.entry("AUTOFIX_MAX_CONCURRENT", "2"),
+                Map.entry("AUTOFIX_MAX_FIXES_PER_DAY", "25"),
+                Map.entry("AUTOFIX_TIME_ZONE", "Europe/Berlin"),
+                Map.entry("AUTOFIX_LEASE", "90m"),
+                Map.entry("AUTOFIX_MAX_ATTEMPTS", "5"),
+                Map.entry("AUTOFIX_PUBLISH_UNVERIFIED", "yes"),
+                Map.entry("AUTOFIX_POLL_INTERVAL", "PT10S"),
+                Map.entry("AUTOFIX_SHUTDOWN_GRACE", "2m"),
+                Map.entry("AUTOFIX_MAX_BODY_BYTES", "2048")),
+            problems);
+
+    assertThat(problems).isEmpty();
+    assertThat(config)
+        .isEqualTo(
+            new ServerConfig(
+                "0.0.0.0",
+                9090,
+                Path.of("/var/lib/autofix"),
+                java.util.Optional.of("t0ken"),
+                2,
+                25,
+                ZoneId.of("Europe/Berlin"),
+                Duration.ofMinutes(90),
+                5,
+                true,
+                Duration.ofSeconds(10),
+                Duration.ofMinutes(2),
+                2048));
+    assertThat(config.policy().maxConcurrent()).isEqualTo(2);
+  }
+
+  @Test
+  void fromEnv_reportsEveryProblemAtOnce_namingTheKey() {
+    List<String> problems = new ArrayList<>();
+    ServerConfig.fromEnv(
+        Map.of(
+            "AUTOFIX_PORT", "eighty",
+            "AUTOFIX_MAX_CONCURRENT", "0",
+            "AUTOFIX_TIME_ZONE", "Mars/Olympus",
+            "AUTOFIX_LEASE", "soon",
+            "AUTOFIX_PUBLISH_UNVERIFIED", "maybe"),
+        problems);
+
+    assertThat(problems)
+        .hasSize(5)
+        .anyMatch(p -> p.startsWith("AUTOFIX_PORT must be a whole number"))
+        .anyMatch(p -> p.startsWith("AUTOFIX_MAX_CONCURRENT must be between 1 and 64"))
+        .anyMatch(p -> p.startsWith("AUTOFIX_TIME_ZONE must be a time zone"))
+        .anyMatch(p -> p.startsWith("AUTOFIX_LEASE: not a duration: soon"))
+        .anyMatch(p -> p.startsWith("AUTOFIX_PUBLISH_UNVERIFIED must be true or false"));
+  }
+
+  @Test
+  void parseDuration_acceptsIsoAndShorthand() {
+    assertThat(ServerConfig.parseDuration("30m")).isEqualTo(Duration.ofMinutes(30));
+    assertThat(ServerConfig.parseDuration("PT30M")).isEqualTo(Duration.ofMinutes(30));
+    assertThat(ServerConfig.parseDuration("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(ServerConfig.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
+    assertThat(ServerConfig.parseDuration("45")).isEqualTo(Duration.ofSeconds(45));
+    assertThatThrownBy(() -> ServerConfig.parseDuration("3 weeks"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

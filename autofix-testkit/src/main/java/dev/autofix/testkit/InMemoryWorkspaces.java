@@ -1,0 +1,101 @@
+package dev.autofix.testkit;
+
+import dev.autofix.core.model.BranchNames;
+import dev.autofix.core.model.FixRun;
+import dev.autofix.core.model.Patch;
+import dev.autofix.core.model.Workspace;
+import dev.autofix.core.port.RunLogs;
+import dev.autofix.core.port.Workspaces;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * {@link Workspaces} without a disk: a workspace is a name, and an agent "changes" it through
+ * {@link #change}. Commits and releases are recorded for assertions.
+ */
+public final class InMemoryWorkspaces implements Workspaces {
+  private final Map<Workspace, Set<String>> changes = new HashMap<>();
+  private final List<Workspace> prepared = new ArrayList<>();
+  private final List<Workspace> released = new ArrayList<>();
+  private final List<String> commitMessages = new ArrayList<>();
+  private RuntimeException prepareFailure;
+  private Consumer<FixRun> prepareHook = run -> {};
+  private int commits;
+
+  /** Makes the next {@link #prepare} throw {@code defect}. */
+  public synchronized InMemoryWorkspaces failNextPrepare(RuntimeException defect) {
+    prepareFailure = defect;
+    return this;
+  }
+
+  /** Runs {@code hook} inside every {@link #prepare}, to act out what happens meanwhile. */
+  public synchronized InMemoryWorkspaces onPrepare(Consumer<FixRun> hook) {
+    prepareHook = hook;
+    return this;
+  }
+
+  /** Marks {@code path} as changed in {@code workspace}, as an agent's edit would. */
+  public synchronized void change(Workspace workspace, String path) {
+    changes.computeIfAbsent(workspace, k -> new LinkedHashSet<>()).add(path);
+  }
+
+  public synchronized List<Workspace> prepared() {
+    return List.copyOf(prepared);
+  }
+
+  public synchronized List<Workspace> released() {
+    return List.copyOf(released);
+  }
+
+  public synchronized List<String> commitMessages() {
+    return List.copyOf(commitMessages);
+  }
+
+  @Override
+  public synchronized Workspace prepare(FixRun run, RunLogs.RunLog log) {
+    if (prepareFailure != null) {
+      RuntimeException failure = prepareFailure;
+      prepareFailure = null;
+      throw failure;
+    }
+    prepareHook.accept(run);
+    Workspace workspace =
+        new Workspace(
+            run.id(),
+            Path.of("in-memory", "run-" + run.id()),
+            BranchNames.forIssue(run.issue()),
+            "main");
+    prepared.add(workspace);
+    log.append("prepared in-memory workspace " + workspace.directory());
+    return workspace;
+  }
+
+  @Override
+  public synchronized CommitResult commit(Workspace workspace, String message) {
+    Set<String> changed = changes.remove(workspace);
+    if (changed == null || changed.isEmpty()) {
+      return new Unchanged();
+    }
+    commitMessages.add(message);
+    commits++;
+    String sha = String.format("%040x", commits);
+    return new Committed(
+        new Patch(
+            workspace.branch(),
+            sha,
+            List.copyOf(changed),
+            changed.size() + " file" + (changed.size() == 1 ? "" : "s") + " changed"));
+  }
+
+  @Override
+  public synchronized void release(Workspace workspace) {
+    changes.remove(workspace);
+    released.add(workspace);
+  }
+}

@@ -1,0 +1,451 @@
+package dev.autofix.testkit.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.autofix.core.model.FixRun;
+import dev.autofix.core.model.Issue;
+import dev.autofix.core.model.RunChange;
+import dev.autofix.core.model.RunEvent;
+import dev.autofix.core.model.RunId;
+import dev.autofix.core.model.RunStatus;
+import dev.autofix.core.port.RunStore;
+import dev.autofix.testkit.fixtures.Issues;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link RunStore} shares. Extend it and return a store with no runs from
+ * {@link #newStore()}; the PostgreSQL store and the in-memory fake both pass it.
+ */
+public abstract class RunStoreContract {
+  /** A fixed start well inside a day, so tests can move time without crossing anything. */
+  protected static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+
+  private static final Duration LEASE = Duration.ofMinutes(30);
+
+  protected RunStore store;
+
+  /** A store with no runs; called before each test. */
+  protected abstract RunStore newStore();
+
+  @BeforeEach
+  void createStore() {
+    store = newStore();
+  }
+
+  @Test
+  @DisplayName("insert-if-absent creates a queued run once per issue")
+  void insertIfAbsent_createsQueuedRunOnce() {
+    Issue issue = Issues.anIssue().build();
+
+    RunStore.InsertResult first = store.insertIfAbsent(issue, T0);
+    RunStore.InsertResult second = store.insertIfAbsent(issue, T0.plusSeconds(5));
+
+    assertThat(first).isInstanceOf(RunStore.Inserted.class);
+    FixRun run = ((RunStore.Inserted) first).run();
+    assertThat(run.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(run.issue()).isEqualTo(issue);
+    assertThat(run.attempts()).isZero();
+    assertThat(run.createdAt()).isEqualTo(T0);
+    assertThat(second).isEqualTo(new RunStore.AlreadyExists(run.id(), RunStatus.QUEUED));
+    assertThat(store.findByIssue(issue.id())).contains(run);
+    assertThat(store.find(run.id())).contains(run);
+  }
+
+  @Test
+  @DisplayName("the same issue id from another source is another issue")
+  void insertIfAbsent_keysOnSourceAndId() {
+    Issue sentry = Issues.anIssue().withId("77").withSource("sentry").build();
+    Issue other = Issues.anIssue().withId("77").withSource("other").build();
+
+    assertThat(store.insertIfAbsent(sentry, T0)).isInstanceOf(RunStore.Inserted.class);
+    assertThat(store.insertIfAbsent(other, T0)).isInstanceOf(RunStore.Inserted.class);
+  }
+
+  @Test
+  @DisplayName("the issue round-trips with every field")
+  void insertIfAbsent_keepsEveryIssueField() {
+    Issue issue =
+        Issues.anIssue()
+            .withShortId("API-1Q")
+            .withProject("api")
+            .withTitle("KeyError: 'user' — ünïcödé ✓")
+            .withCulprit(null)
+            .withFirstSeen(Instant.parse("2026-11-20T01:02:03.456Z"))
+            .withEventCount(12345)
+            .build();
+
+    FixRun run = inserted(issue);
+
+    assertThat(store.find(run.id()).orElseThrow().issue()).isEqualTo(issue);
+  }
+
+  @Test
+  @DisplayName("64 threads inserting one issue at once create exactly one run")
+  void insertIfAbsent_createsOneRun_underContention() throws Exception {
+    Issue issue = Issues.anIssue().build();
+    List<RunStore.InsertResult> results = concurrently(64, () -> store.insertIfAbsent(issue, T0));
+
+    assertThat(results.stream().filter(r -> r instanceof RunStore.Inserted).count()).isEqualTo(1);
+    assertThat(results).allMatch(r -> !(r instanceof RunStore.Unavailable));
+    assertThat(store.list(RunStore.RunQuery.firstPage(10))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("claim takes the oldest runnable run, counts the attempt and sets the lease")
+  void claimNext_takesOldestRunnable() {
+    FixRun first = inserted(Issues.anIssue().build(), T0);
+    inserted(Issues.anIssue().build(), T0.plusSeconds(1));
+
+    FixRun claimed = store.claimNext(claim("w1", T0.plusSeconds(2), 5)).orElseThrow();
+
+    assertThat(claimed.id()).isEqualTo(first.id());
+    assertThat(claimed.status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(claimed.attempts()).isEqualTo(1);
+    assertThat(claimed.leaseOwner()).isEqualTo("w1");
+    assertThat(claimed.leaseUntil()).isEqualTo(T0.plusSeconds(2).plus(LEASE));
+    assertThat(claimed.startedAt()).isEqualTo(T0.plusSeconds(2));
+    assertThat(store.find(first.id())).contains(claimed);
+  }
+
+  @Test
+  @DisplayName("claim returns nothing when no run is runnable")
+  void claimNext_returnsEmpty_whenNothingRunnable() {
+    assertThat(store.claimNext(claim("w1", T0, 1))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("claim holds the global cap on running runs")
+  void claimNext_respectsMaxRunning() {
+    inserted(Issues.anIssue().build(), T0);
+    inserted(Issues.anIssue().build(), T0.plusSeconds(1));
+    inserted(Issues.anIssue().build(), T0.plusSeconds(2));
+
+    assertThat(store.claimNext(claim("w1", T0.plusSeconds(3), 2))).isPresent();
+    assertThat(store.claimNext(claim("w2", T0.plusSeconds(3), 2))).isPresent();
+    assertThat(store.claimNext(claim("w3", T0.plusSeconds(3), 2))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a deferred run is claimable only once its retry time has come")
+  void claimNext_waitsForNotBefore() {
+    FixRun run = inserted(Issues.anIssue().build(), T0);
+    FixRun claimed = store.claimNext(claim("w1", T0, 1)).orElseThrow();
+    Instant tomorrow = Instant.parse("2026-11-25T00:00:00Z");
+    applied(
+        transition(
+            claimed,
+            RunStatus.DEFERRED,
+            "w1",
+            RunChange.because("cap").withNotBefore(tomorrow).refundingAttempt()));
+
+    assertThat(store.claimNext(claim("w1", tomorrow.minusMillis(1), 1))).isEmpty();
+    FixRun again = store.claimNext(claim("w1", tomorrow, 1)).orElseThrow();
+    assertThat(again.id()).isEqualTo(run.id());
+    assertThat(again.attempts()).as("a deferral gives its attempt back").isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("two workers claiming from 200 runs claim each run once")
+  void claimNext_claimsEachRunOnce_withTwoWorkers() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      inserted(Issues.anIssue().build(), T0.plusMillis(i));
+    }
+    Set<RunId> claimed = Collections.synchronizedSet(new HashSet<>());
+    List<Integer> duplicates = Collections.synchronizedList(new ArrayList<>());
+    concurrently(
+        2,
+        () -> {
+          String worker = "w-" + Thread.currentThread().threadId();
+          Optional<FixRun> next;
+          while ((next = store.claimNext(claim(worker, T0.plusSeconds(1), 1000))).isPresent()) {
+            if (!claimed.add(next.get().id())) {
+              duplicates.add(1);
+            }
+          }
+          return null;
+        });
+    assertThat(duplicates).isEmpty();
+    assertThat(claimed).hasSize(200);
+  }
+
+  @Test
+  @DisplayName("a transition is guarded by the expected status")
+  void transition_conflicts_whenStatusIsNotTheExpectedOne() {
+    FixRun run = inserted(Issues.anIssue().build());
+
+    RunStore.TransitionResult result =
+        store.transition(
+            new RunStore.Transition(
+                run.id(), RunStatus.RUNNING, RunStatus.FAILED, T0, null, RunChange.none()));
+
+    assertThat(result).isInstanceOf(RunStore.Conflict.class);
+    assertThat(((RunStore.Conflict) result).actual().status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(store.find(run.id()).orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
+  }
+
+  @Test
+  @DisplayName("a transition of a running run is guarded by the lease owner")
+  void transition_conflicts_whenLeaseOwnerDiffers() {
+    inserted(Issues.anIssue().build());
+    FixRun claimed = store.claimNext(claim("w1", T0, 1)).orElseThrow();
+
+    assertThat(store.transition(transition(claimed, RunStatus.FAILED, "w2", RunChange.none())))
+        .isInstanceOf(RunStore.Conflict.class);
+    assertThat(store.transition(transition(claimed, RunStatus.FAILED, "w1", RunChange.none())))
+        .isInstanceOf(RunStore.Applied.class);
+  }
+
+  @Test
+  @DisplayName("a transition on an unknown run says so")
+  void transition_returnsNotFound_forUnknownRun() {
+    RunId unknown = new RunId(987_654_321L);
+    assertThat(
+            store.transition(
+                new RunStore.Transition(
+                    unknown, RunStatus.QUEUED, RunStatus.CANCELLED, T0, null, RunChange.none())))
+        .isEqualTo(new RunStore.NotFound(unknown));
+  }
+
+  @Test
+  @DisplayName("an illegal transition is rejected before it reaches the store")
+  void transition_rejectsIllegalTransitions() {
+    FixRun run = inserted(Issues.anIssue().build());
+    assertThatThrownBy(
+            () ->
+                store.transition(
+                    new RunStore.Transition(
+                        run.id(),
+                        RunStatus.QUEUED,
+                        RunStatus.PR_OPENED,
+                        T0,
+                        null,
+                        RunChange.none())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("queued -> pr_opened");
+  }
+
+  @Test
+  @DisplayName("a finished run records its results, and a retry queues it again")
+  void transition_recordsResults_andRetryRequeues() {
+    inserted(Issues.anIssue().build());
+    FixRun claimed = store.claimNext(claim("w1", T0, 1)).orElseThrow();
+    URI pr = URI.create("https://github.example/acme/app/pull/7");
+    FixRun done =
+        applied(
+            transition(
+                claimed,
+                RunStatus.PR_OPENED,
+                "w1",
+                RunChange.because("draft pull request")
+                    .withAgent("claude")
+                    .withBranch("autofix/backend-1")
+                    .withPullRequestUrl(pr)
+                    .withSummary("guarded the division")
+                    .withCostUsd(new BigDecimal("1.2345"))));
+
+    assertThat(done.status()).isEqualTo(RunStatus.PR_OPENED);
+    assertThat(done.pullRequestUrl()).isEqualTo(pr);
+    assertThat(done.agent()).isEqualTo("claude");
+    assertThat(done.branch()).isEqualTo("autofix/backend-1");
+    assertThat(done.summary()).isEqualTo("guarded the division");
+    assertThat(done.costUsd()).isEqualByComparingTo("1.2345");
+    assertThat(done.finishedAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(done.leaseOwner()).isNull();
+    assertThat(store.find(done.id())).contains(done);
+
+    FixRun retried =
+        applied(
+            new RunStore.Transition(
+                done.id(),
+                RunStatus.PR_OPENED,
+                RunStatus.QUEUED,
+                T0.plusSeconds(2),
+                null,
+                RunChange.because("retried")));
+    assertThat(retried.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(retried.attempts()).isZero();
+    assertThat(retried.finishedAt()).isNull();
+    assertThat(retried.pullRequestUrl()).isEqualTo(pr);
+  }
+
+  @Test
+  @DisplayName("the lease is renewed only by its owner while the run is running")
+  void renewLease_extendsOwnLeaseOnly() {
+    inserted(Issues.anIssue().build());
+    FixRun claimed = store.claimNext(claim("w1", T0, 1)).orElseThrow();
+    Instant later = T0.plus(Duration.ofHours(1));
+
+    assertThat(store.renewLease(claimed.id(), "w2", later, T0)).isFalse();
+    assertThat(store.renewLease(claimed.id(), "w1", later, T0)).isTrue();
+    assertThat(store.find(claimed.id()).orElseThrow().leaseUntil()).isEqualTo(later);
+  }
+
+  @Test
+  @DisplayName("an expired lease puts the run back in the queue, then fails it after max attempts")
+  void recoverExpired_requeuesThenFails() {
+    FixRun run = inserted(Issues.anIssue().build());
+    store.claimNext(claim("w1", T0, 1)).orElseThrow();
+    Instant afterLease = T0.plus(LEASE).plusSeconds(1);
+
+    assertThat(store.recoverExpired(T0.plus(LEASE).minusSeconds(1), 2)).isEmpty();
+    List<FixRun> first = store.recoverExpired(afterLease, 2);
+    assertThat(first)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.id()).isEqualTo(run.id());
+              assertThat(r.status()).isEqualTo(RunStatus.QUEUED);
+              assertThat(r.attempts()).isEqualTo(1);
+              assertThat(r.leaseOwner()).isNull();
+            });
+
+    store.claimNext(claim("w2", afterLease, 1)).orElseThrow();
+    Instant afterSecondLease = afterLease.plus(LEASE).plusSeconds(1);
+    List<FixRun> second = store.recoverExpired(afterSecondLease, 2);
+    assertThat(second)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+              assertThat(r.attempts()).isEqualTo(2);
+              assertThat(r.reason()).isNotBlank();
+            });
+  }
+
+  @Test
+  @DisplayName("two recoverers recover an expired run exactly once")
+  void recoverExpired_recoversOnce_withTwoRecoverers() throws Exception {
+    inserted(Issues.anIssue().build());
+    store.claimNext(claim("w1", T0, 1)).orElseThrow();
+    Instant afterLease = T0.plus(LEASE).plusSeconds(1);
+
+    List<List<FixRun>> results = concurrently(2, () -> store.recoverExpired(afterLease, 3));
+
+    assertThat(results.stream().mapToInt(List::size).sum()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("list is newest first, filters by status and pages with a cursor")
+  void list_isNewestFirst_withStatusAndPaging() {
+    List<FixRun> runs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      runs.add(inserted(Issues.anIssue().build(), T0.plusSeconds(i)));
+    }
+    FixRun claimed = store.claimNext(claim("w1", T0.plusSeconds(10), 1)).orElseThrow();
+
+    List<FixRun> page1 = store.list(RunStore.RunQuery.firstPage(2));
+    assertThat(page1).extracting(FixRun::id).containsExactly(runs.get(4).id(), runs.get(3).id());
+    List<FixRun> page2 = store.list(new RunStore.RunQuery(null, page1.get(1).id(), 2));
+    assertThat(page2).extracting(FixRun::id).containsExactly(runs.get(2).id(), runs.get(1).id());
+    List<FixRun> page3 = store.list(new RunStore.RunQuery(null, page2.get(1).id(), 2));
+    assertThat(page3).extracting(FixRun::id).containsExactly(runs.get(0).id());
+
+    assertThat(store.list(new RunStore.RunQuery(RunStatus.RUNNING, null, 10)))
+        .extracting(FixRun::id)
+        .containsExactly(claimed.id());
+    assertThat(store.list(new RunStore.RunQuery(RunStatus.QUEUED, null, 10))).hasSize(4);
+  }
+
+  @Test
+  @DisplayName("history records every transition in order, with its reason")
+  void history_recordsEveryTransition() {
+    FixRun run = inserted(Issues.anIssue().build());
+    FixRun claimed = store.claimNext(claim("w1", T0, 1)).orElseThrow();
+    applied(transition(claimed, RunStatus.NO_FIX, "w1", RunChange.because("no change")));
+
+    List<RunEvent> history = store.history(run.id());
+
+    assertThat(history)
+        .extracting(RunEvent::to)
+        .containsExactly(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.NO_FIX);
+    assertThat(history.get(0).from()).isNull();
+    assertThat(history.get(2).from()).isEqualTo(RunStatus.RUNNING);
+    assertThat(history.get(2).reason()).isEqualTo("no change");
+    assertThat(store.history(new RunId(987_654_321L))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("counts by status include every status")
+  void countByStatus_includesEveryStatus() {
+    inserted(Issues.anIssue().build());
+    inserted(Issues.anIssue().build());
+    store.claimNext(claim("w1", T0.plusSeconds(5), 1)).orElseThrow();
+
+    var counts = store.countByStatus();
+
+    assertThat(counts).containsOnlyKeys(RunStatus.values());
+    assertThat(counts.get(RunStatus.QUEUED)).isEqualTo(1L);
+    assertThat(counts.get(RunStatus.RUNNING)).isEqualTo(1L);
+    assertThat(counts.get(RunStatus.FAILED)).isZero();
+  }
+
+  // helpers
+
+  protected FixRun inserted(Issue issue) {
+    return inserted(issue, T0);
+  }
+
+  protected FixRun inserted(Issue issue, Instant at) {
+    RunStore.InsertResult result = store.insertIfAbsent(issue, at);
+    assertThat(result).isInstanceOf(RunStore.Inserted.class);
+    return ((RunStore.Inserted) result).run();
+  }
+
+  protected static RunStore.Claim claim(String owner, Instant now, int maxRunning) {
+    return new RunStore.Claim(owner, now, LEASE, maxRunning);
+  }
+
+  private static RunStore.Transition transition(
+      FixRun run, RunStatus to, String owner, RunChange change) {
+    return new RunStore.Transition(run.id(), run.status(), to, T0.plusSeconds(1), owner, change);
+  }
+
+  private FixRun applied(RunStore.Transition transition) {
+    RunStore.TransitionResult result = store.transition(transition);
+    assertThat(result).isInstanceOf(RunStore.Applied.class);
+    return ((RunStore.Applied) result).run();
+  }
+
+  /** Runs {@code task} on {@code threads} threads released at once; returns every result. */
+  protected static <T> List<T> concurrently(int threads, Callable<T> task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return task.call();
+                }));
+      }
+      start.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(future.get());
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

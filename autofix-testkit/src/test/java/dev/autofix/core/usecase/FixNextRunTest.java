@@ -1,0 +1,388 @@
+package dev.autofix.core.usecase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autofix.core.model.FixRun;
+import dev.autofix.core.model.Issue;
+import dev.autofix.core.model.RunStatus;
+import dev.autofix.core.port.FixVerifier;
+import dev.autofix.core.port.IssueSource;
+import dev.autofix.core.port.PullRequestPublisher;
+import dev.autofix.core.port.RunStore;
+import dev.autofix.testkit.FakeFixVerifier;
+import dev.autofix.testkit.FakeIssueSource;
+import dev.autofix.testkit.InMemoryRateLimiter;
+import dev.autofix.testkit.InMemoryRunLogs;
+import dev.autofix.testkit.InMemoryRunStore;
+import dev.autofix.testkit.InMemoryWorkspaces;
+import dev.autofix.testkit.MutableClock;
+import dev.autofix.testkit.RecordingDefectReporter;
+import dev.autofix.testkit.RecordingPullRequestPublisher;
+import dev.autofix.testkit.ScriptedAgentRunner;
+import dev.autofix.testkit.fixtures.Issues;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+// Lives in the testkit module: see ReceiveDeliveryTest.
+class FixNextRunTest {
+  private static final String WORKER = "worker-1";
+
+  private final MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
+  private final InMemoryRunStore store = new InMemoryRunStore();
+  private final InMemoryRateLimiter limiter = new InMemoryRateLimiter(2, clock, ZoneOffset.UTC);
+  private final FakeIssueSource source = new FakeIssueSource();
+  private final InMemoryWorkspaces workspaces = new InMemoryWorkspaces();
+  private final ScriptedAgentRunner agent = new ScriptedAgentRunner("claude");
+  private final FakeFixVerifier verifier = new FakeFixVerifier();
+  private final RecordingPullRequestPublisher publisher = new RecordingPullRequestPublisher();
+  private final InMemoryRunLogs logs = new InMemoryRunLogs();
+  private final RecordingDefectReporter defects = new RecordingDefectReporter();
+  private AutofixPolicy policy = AutofixPolicy.defaults();
+
+  @Test
+  void execute_isIdle_whenNothingIsQueued() {
+    assertThat(fix()).isEqualTo(new FixNextRun.Idle());
+  }
+
+  @Test
+  void execute_opensDraftPullRequest_whenAgentFixesTheIssue() {
+    FixRun queued = queue(Issues.anIssue().withShortId("BACKEND-4Z").build());
+    agent.thenEdits(workspaces, "app/billing.py", "guarded the empty invoice");
+    verifier.then(new FixVerifier.Passed("pytest", Duration.ofSeconds(3), "3 passed"));
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.PrOpened.class);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.status()).isEqualTo(RunStatus.PR_OPENED);
+    assertThat(run.pullRequestUrl()).hasToString("https://github.example/acme/app/pull/1");
+    assertThat(run.branch()).isEqualTo("autofix/backend-4z");
+    assertThat(run.agent()).isEqualTo("claude");
+    assertThat(run.summary()).isEqualTo("guarded the empty invoice");
+    assertThat(run.costUsd()).isEqualByComparingTo("0.42");
+    assertThat(run.leaseOwner()).isNull();
+    assertThat(run.finishedAt()).isEqualTo(clock.instant());
+
+    var request = publisher.requests().getFirst();
+    assertThat(request.verification()).isInstanceOf(FixVerifier.Passed.class);
+    assertThat(request.patch().changedFiles()).containsExactly("app/billing.py");
+    assertThat(request.agent()).isEqualTo("claude");
+    assertThat(workspaces.commitMessages().getFirst())
+        .startsWith("fix: ZeroDivisionError: division by zero (BACKEND-4Z)");
+    assertThat(agent.tasks().getFirst().details().exceptions()).isNotEmpty();
+    assertThat(source.feedback()).singleElement().isInstanceOf(IssueSource.PullRequestOpened.class);
+    assertThat(workspaces.released()).hasSize(1);
+    assertThat(limiter.usage().used()).isEqualTo(1);
+    assertThat(logs.tail(queued.id(), 10_000)).contains("edited app/billing.py");
+    assertThat(defects.defects()).isEmpty();
+  }
+
+  @Test
+  void execute_defersToNextDay_whenDailyCapIsReached_thenRunsAfterMidnight() {
+    limiter.tryAcquire();
+    limiter.tryAcquire();
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+
+    FixNextRun.Result deferred = fix();
+
+    Instant midnight = Instant.parse("2026-11-25T00:00:00Z");
+    assertThat(deferred).isInstanceOf(FixNextRun.Deferred.class);
+    assertThat(((FixNextRun.Deferred) deferred).retryAt()).isEqualTo(midnight);
+    FixRun waiting = store.find(queued.id()).orElseThrow();
+    assertThat(waiting.status()).isEqualTo(RunStatus.DEFERRED);
+    assertThat(waiting.notBefore()).isEqualTo(midnight);
+    assertThat(waiting.attempts()).as("a deferral is not an attempt").isZero();
+    assertThat(waiting.reason()).contains("daily cap of 2");
+    assertThat(agent.tasks()).as("not billed: no agent ran").isEmpty();
+    assertThat(fix()).as("still the same day").isEqualTo(new FixNextRun.Idle());
+
+    clock.set(midnight);
+
+    assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
+    assertThat(store.find(queued.id()).orElseThrow().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void execute_endsNoFix_whenAgentChangesNothing() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenChangesNothing("could not reproduce: the invoice always has items");
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.NoFix.class);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.status()).isEqualTo(RunStatus.NO_FIX);
+    assertThat(run.reason()).contains("no change").contains("could not reproduce");
+    assertThat(publisher.requests()).isEmpty();
+    assertThat(source.feedback())
+        .singleElement()
+        .isEqualTo(new IssueSource.EndedWithoutPullRequest(RunStatus.NO_FIX, run.reason()));
+    assertThat(workspaces.released()).hasSize(1);
+  }
+
+  @Test
+  void execute_endsNoFix_whenVerificationFails() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed, trust me");
+    verifier.then(new FixVerifier.Failed("pytest", 1, "1 failed, 2 passed"));
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.NoFix.class);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.reason()).contains("did not pass verification").contains("1 failed");
+    assertThat(publisher.requests()).as("the agent's claim is never enough").isEmpty();
+  }
+
+  @Test
+  void execute_opensDraftMarkedUnverified_whenPolicyAllowsIt() {
+    policy = policy.withPublishUnverified(true);
+    queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    verifier.then(new FixVerifier.Failed("pytest", -1, "timed out"));
+
+    assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
+    assertThat(publisher.requests().getFirst().verification())
+        .isInstanceOf(FixVerifier.Failed.class);
+  }
+
+  @Test
+  void execute_fails_whenAgentFails() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenFails(3, "API Error: 401 invalid x-api-key");
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.Failed.class);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.reason()).contains("exit code 3").contains("401 invalid x-api-key");
+    assertThat(limiter.usage().used()).as("the agent ran: the attempt is billed").isEqualTo(1);
+    assertThat(defects.defects()).as("an agent failure is expected, not a defect").isEmpty();
+  }
+
+  @Test
+  void execute_fails_whenAgentTimesOut() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenTimesOut(Duration.ofMinutes(30));
+
+    assertThat(fix()).isInstanceOf(FixNextRun.Failed.class);
+    assertThat(store.find(queued.id()).orElseThrow().reason()).contains("timed out after PT30M");
+  }
+
+  @Test
+  void execute_fails_whenPublishIsRejected() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    publisher.then(
+        new PullRequestPublisher.Rejected(
+            422, "Draft pull requests are not supported in this repository."));
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.Failed.class);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.reason()).contains("422").contains("Draft pull requests are not supported");
+    assertThat(run.branch()).as("the branch is kept for a human").startsWith("autofix/");
+    assertThat(workspaces.released()).hasSize(1);
+  }
+
+  @Test
+  void execute_endsNoFix_whenThereIsNothingToPropose() {
+    queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    publisher.then(new PullRequestPublisher.NothingToPropose("No commits between main and x"));
+
+    assertThat(fix()).isInstanceOf(FixNextRun.NoFix.class);
+  }
+
+  @Test
+  void execute_returnsTheOpenPullRequest_whenBranchAlreadyHasOne() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    var existing =
+        new dev.autofix.core.model.PullRequestRef(
+            java.net.URI.create("https://github.example/acme/app/pull/9"), 9, "autofix/x", true);
+    publisher.then(new PullRequestPublisher.AlreadyOpen(existing));
+
+    assertThat(fix())
+        .isEqualTo(new FixNextRun.PrOpened(store.find(queued.id()).orElseThrow(), existing));
+  }
+
+  @Test
+  void execute_failsAndReportsDefect_whenAgentThrows() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenThrows(new IllegalStateException("bug in the runner"));
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.Failed.class);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.status()).as("a defect never leaves a run running").isEqualTo(RunStatus.FAILED);
+    assertThat(run.reason()).startsWith("defect ").contains("bug in the runner");
+    assertThat(defects.defects())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.where()).isEqualTo("fix-run");
+              assertThat(run.reason()).contains(d.fingerprint());
+              assertThat(d.context()).containsEntry("runId", run.id().toString());
+            });
+    assertThat(limiter.usage().used()).as("the agent had started: billed").isEqualTo(1);
+    assertThat(workspaces.released()).hasSize(1);
+  }
+
+  @Test
+  void execute_refundsPermit_whenDefectHappensBeforeTheAgent() {
+    FixRun queued = queue(Issues.anIssue().build());
+    workspaces.failNextPrepare(new IllegalStateException("not a git repository"));
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.Failed.class);
+    assertThat(store.find(queued.id()).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+    assertThat(limiter.usage().used()).as("never started its agent: refunded").isZero();
+    assertThat(agent.tasks()).isEmpty();
+    assertThat(defects.defects()).hasSize(1);
+  }
+
+  @Test
+  void execute_failsWithoutBilling_whenSourceNoLongerKnowsTheIssue() {
+    Issue issue = Issues.anIssue().build();
+    FixRun queued = queue(issue);
+    source.onFetch(issue, new IssueSource.NotFound("404: the issue was deleted"));
+
+    assertThat(fix()).isInstanceOf(FixNextRun.Failed.class);
+    assertThat(store.find(queued.id()).orElseThrow().reason()).contains("deleted");
+    assertThat(limiter.usage().used()).isZero();
+  }
+
+  @Test
+  void execute_postponesWithoutBilling_whenSourceIsUnavailable() {
+    Issue issue = Issues.anIssue().build();
+    FixRun queued = queue(issue);
+    source.onFetch(
+        issue, new IssueSource.Unavailable("429 Too Many Requests", Duration.ofSeconds(60)));
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.Postponed.class);
+    FixRun waiting = store.find(queued.id()).orElseThrow();
+    assertThat(waiting.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(waiting.notBefore()).isEqualTo(clock.instant().plusSeconds(60));
+    assertThat(waiting.attempts()).isZero();
+    assertThat(limiter.usage().used()).isZero();
+    assertThat(fix()).isEqualTo(new FixNextRun.Idle());
+
+    clock.advance(Duration.ofSeconds(60));
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
+  }
+
+  @Test
+  void execute_keepsTheRunOutcome_whenFeedbackFails() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    source.onFeedbackThrow(new IllegalStateException("sentry comment endpoint exploded"));
+
+    assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
+    assertThat(store.find(queued.id()).orElseThrow().status()).isEqualTo(RunStatus.PR_OPENED);
+    assertThat(defects.defects()).hasSize(1);
+  }
+
+  @Test
+  void execute_recordsNothing_whenRunWasCancelledWhileAgentRan() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.then(
+        task -> {
+          new CancelRun(store, clock).execute(new CancelRun.Command(task.run().id(), "operator"));
+          return new dev.autofix.core.port.AgentRunner.Completed(
+              dev.autofix.core.model.AgentReport.empty());
+        });
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isEqualTo(new FixNextRun.Interrupted(queued.id(), RunStatus.CANCELLED));
+    assertThat(store.find(queued.id()).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(publisher.requests()).isEmpty();
+  }
+
+  @Test
+  void execute_doesNotStartAgent_whenRunWasCancelledBeforeIt() {
+    FixRun queued = queue(Issues.anIssue().build());
+    workspaces.onPrepare(
+        run -> new CancelRun(store, clock).execute(new CancelRun.Command(run.id(), "operator")));
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isEqualTo(new FixNextRun.Interrupted(queued.id(), RunStatus.CANCELLED));
+    assertThat(agent.tasks()).isEmpty();
+    assertThat(limiter.usage().used()).as("refunded: no agent ran").isZero();
+    assertThat(workspaces.released()).hasSize(1);
+  }
+
+  @Test
+  void execute_respectsTheConcurrencyCap_acrossWorkers() {
+    queue(Issues.anIssue().build());
+    queue(Issues.anIssue().build());
+    var inner = new FixNextRun.Result[1];
+    agent.then(
+        task -> {
+          inner[0] = newFixNextRun().execute(new FixNextRun.Command("worker-2"));
+          workspaces.change(task.workspace(), "a.py");
+          return new dev.autofix.core.port.AgentRunner.Completed(
+              dev.autofix.core.model.AgentReport.empty());
+        });
+
+    assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
+    assertThat(inner[0]).as("one agent at a time").isEqualTo(new FixNextRun.Idle());
+  }
+
+  @Test
+  void execute_requeuesRunAndRefunds_whenWorkerIsStoppedDuringTheAgent() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.then(
+        task -> {
+          Thread.currentThread().interrupt(); // what Worker.stop does after the grace period
+          return new dev.autofix.core.port.AgentRunner.TimedOut(Duration.ZERO, "killed");
+        });
+
+    FixNextRun.Result result;
+    try {
+      result = fix();
+    } finally {
+      assertThat(Thread.interrupted()).as("the stop request is passed on").isTrue();
+    }
+
+    assertThat(result).isInstanceOf(FixNextRun.Stopped.class);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.status()).as("nothing is left running").isEqualTo(RunStatus.QUEUED);
+    assertThat(run.attempts()).isZero();
+    assertThat(limiter.usage().used()).isZero();
+    assertThat(workspaces.released()).hasSize(1);
+    assertThat(source.feedback()).isEmpty();
+  }
+
+  private FixRun queue(Issue issue) {
+    source.knows(issue);
+    var inserted = (RunStore.Inserted) store.insertIfAbsent(issue, clock.instant());
+    clock.advance(Duration.ofMillis(1));
+    return inserted.run();
+  }
+
+  private FixNextRun.Result fix() {
+    return newFixNextRun().execute(new FixNextRun.Command(WORKER));
+  }
+
+  private FixNextRun newFixNextRun() {
+    return new FixNextRun(
+        new FixNextRun.Ports(
+            store, limiter, source, workspaces, agent, verifier, publisher, logs, defects),
+        policy,
+        clock);
+  }
+}
