@@ -64,6 +64,7 @@ public record GitHubConfig(
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
   private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]+");
+  private static final Pattern URL_PASSWORD = Pattern.compile("://[^/@\\s]*:[^/@\\s]*@");
 
   public GitHubConfig {
     Objects.requireNonNull(apiUrl, "apiUrl == null");
@@ -82,6 +83,11 @@ public record GitHubConfig(
     }
     if (remoteUrl != null && (remoteUrl.isBlank() || remoteUrl.startsWith("-"))) {
       throw new IllegalArgumentException("not a remote URL: " + remoteUrl);
+    }
+    if (remoteUrl != null && URL_PASSWORD.matcher(remoteUrl).find()) {
+      // A URL with a password would put the secret in git's arguments and in logs.
+      throw new IllegalArgumentException(
+          "the remote URL must not carry credentials; set AUTOFIX_GITHUB_TOKEN instead");
     }
     labels = nonBlank(labels, "labels");
     reviewers = nonBlank(reviewers, "reviewers");
@@ -269,6 +275,10 @@ public record GitHubConfig(
       Objects.requireNonNull(value, "value == null");
       if (value.isBlank()) {
         throw new IllegalArgumentException("secret is blank");
+      }
+      // It goes into HTTP headers: reject what would break one (without echoing the secret).
+      if (!value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        throw new IllegalArgumentException("secret has whitespace or non-ASCII characters");
       }
     }
 

@@ -41,6 +41,9 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
 
   static final String NON_DRAFT_TITLE_PREFIX = "[autofix] ";
 
+  /** How long to let GitHub catch up with a branch it does not see right after the push. */
+  static final Duration HEAD_VISIBILITY_WAIT = Duration.ofSeconds(2);
+
   private final GitHubConfig config;
   private final GitHubApi api;
   private final GitPush git;
@@ -125,6 +128,7 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
     String title = redactor.apply(PullRequestText.title(request.issue()));
     String body = PullRequestText.body(request, redactor);
     boolean draft = true;
+    boolean headRetried = false;
     for (int attempt = 1; ; attempt++) {
       // Look up first, every time: a POST that failed (a 5xx, a timeout) may still have created it.
       Lookup existing = lookup(branch);
@@ -194,6 +198,14 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
                 config.repo());
             draft = false;
             attempt = 0;
+            continue;
+          }
+          if (message.contains("head invalid") && !headRetried) {
+            // Right after a push GitHub may not see the branch yet; give it a moment, once.
+            headRetried = true;
+            LOG.warn("GitHub does not see {} yet; retrying in {}", branch, HEAD_VISIBILITY_WAIT);
+            api.pause(HEAD_VISIBILITY_WAIT);
+            attempt--;
             continue;
           }
           return rejected(failed);

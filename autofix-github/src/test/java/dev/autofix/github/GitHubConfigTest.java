@@ -119,6 +119,13 @@ class GitHubConfigTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> base.withRemoteUrl("--upload-pack=evil"))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> base.withRemoteUrl("https://x-access-token:ghp_abc@github.com/o/r"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining("ghp_abc");
+    assertThatThrownBy(() -> base.withToken("ghp_abc\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining("ghp_abc");
+    assertThat(base.withRemoteUrl("ssh://git@github.com:22/o/r.git").remoteUrl()).isNotNull();
     assertThatThrownBy(
             () ->
                 GitHubConfig.fromEnv(

@@ -283,6 +283,37 @@ class GitHubPullRequestPublisherIT {
   }
 
   @Test
+  void publish_retriesOnce_whenGitHubDoesNotSeeThePushedBranchYet() {
+    github.failNext(
+        "POST",
+        "/pulls",
+        FakeGitHub.json(
+            422,
+            "{\"message\":\"Validation Failed\",\"errors\":[{\"resource\":\"PullRequest\","
+                + "\"field\":\"head\",\"code\":\"invalid\"}]}"));
+
+    PublishResult result = publish();
+
+    assertThat(result).isInstanceOf(Opened.class);
+    assertThat(sleeper.all()).startsWith(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void publish_rejects422_whenTheHeadStaysInvalid() {
+    String invalidHead =
+        "{\"message\":\"Validation Failed\",\"errors\":[{\"resource\":\"PullRequest\","
+            + "\"field\":\"head\",\"code\":\"invalid\"}]}";
+    github.failNext("POST", "/pulls", FakeGitHub.json(422, invalidHead));
+    github.failNext("POST", "/pulls", FakeGitHub.json(422, invalidHead));
+
+    PublishResult result = publish();
+
+    assertThat(result).isInstanceOf(Rejected.class);
+    assertThat(((Rejected) result).status()).isEqualTo(422);
+    assertThat(((Rejected) result).message()).contains("head invalid");
+  }
+
+  @Test
   void publish_rejectsWithGitHubsMessage_whenDraftsAreUnsupported() {
     github.draftsAllowed = false;
 
