@@ -133,6 +133,39 @@ class GitHubPullRequestPublisherIT {
   }
 
   @Test
+  void publish_usesTheMachinesCredentials_whenNoTokenIsConfigured() {
+    github.validToken = null;
+
+    PublishResult result = publish(config().withToken(null));
+
+    assertThat(result).isInstanceOf(Opened.class);
+    assertThat(github.requests()).allMatch(r -> r.getHeaders().get("Authorization") == null);
+    assertThat(GitRepos.git(checkout.remote(), "rev-parse", "refs/heads/" + checkout.branch()))
+        .isEqualToIgnoringWhitespace(checkout.commit());
+  }
+
+  @Test
+  void publish_opensOnePullRequest_whenTwoPublishersRaceForOneBranch() throws Exception {
+    PullRequestPublisher first = publisher(config());
+    PullRequestPublisher second = publisher(config());
+    PublishRequest request = GitRepos.request(checkout);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var a = pool.submit(() -> first.publish(request));
+      var b = pool.submit(() -> second.publish(request));
+      List<PublishResult> results =
+          List.of(a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS));
+
+      assertThat(results).hasOnlyElementsOfTypes(Opened.class, AlreadyOpen.class);
+      assertThat(results).filteredOn(Opened.class::isInstance).hasSize(1);
+      assertThat(github.pulls()).hasSize(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void publish_returnsAlreadyOpen_whenTheCreateLosesARace() {
     github.seedPull(checkout.branch(), "open", false);
     // The first look-up misses it (another publisher opens it right after), so the POST gets 422.

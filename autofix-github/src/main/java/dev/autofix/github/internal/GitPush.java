@@ -117,7 +117,7 @@ public final class GitPush {
         return refused;
       }
       String tail = redactor.apply(tail(run.stderr()));
-      if (!isTransportFailure(run.stderr()) || attempt >= settings.maxAttempts()) {
+      if (!isTransportFailure(output) || attempt >= settings.maxAttempts()) {
         throw new GitHubException(
             "git push of " + branch + " failed (exit " + run.exitCode() + "): " + tail);
       }
@@ -230,6 +230,10 @@ public final class GitPush {
       String[] fields = line.split("\t");
       if (fields.length >= 3 && fields[0].equals("!")) {
         String summary = fields[2].strip();
+        if (isRefLockRace(lower)) {
+          // Another push of the same ref was in flight; the next try sees it up to date.
+          return null;
+        }
         if (summary.startsWith("[remote rejected]")) {
           return new Refused(
               403,
@@ -290,9 +294,14 @@ public final class GitPush {
     return null;
   }
 
-  private static boolean isTransportFailure(String stderr) {
-    String lower = stderr.toLowerCase(Locale.ROOT);
-    return lower.contains("could not resolve host")
+  private static boolean isRefLockRace(String lowerOutput) {
+    return lowerOutput.contains("cannot lock ref") || lowerOutput.contains("failed to lock");
+  }
+
+  private static boolean isTransportFailure(String output) {
+    String lower = output.toLowerCase(Locale.ROOT);
+    return isRefLockRace(lower)
+        || lower.contains("could not resolve host")
         || lower.contains("failed to connect")
         || lower.contains("connection refused")
         || lower.contains("connection timed out")

@@ -74,6 +74,18 @@ class GitPushTest {
   }
 
   @Test
+  void classify_returnsNull_whenAConcurrentPushHeldTheRefLock() {
+    GitPush.Run run =
+        new GitPush.Run(
+            1,
+            "!\trefs/heads/autofix/x:refs/heads/autofix/x\t[remote rejected] (failed to update"
+                + " ref)\n",
+            "error: cannot lock ref 'refs/heads/autofix/x': reference already exists\n");
+
+    assertThat(push("origin", TOKEN).classify(run, "autofix/x")).isNull();
+  }
+
+  @Test
   void classify_refuses404_whenTheRepositoryIsMissing() {
     GitPush.Run run =
         new GitPush.Run(
