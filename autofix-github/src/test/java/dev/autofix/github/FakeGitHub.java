@@ -36,6 +36,7 @@ final class FakeGitHub implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final MockWebServer server = new MockWebServer();
   private final String owner;
+  private final String pathPrefix;
   private final String repo;
   private final ObjectNode template;
   private final JsonNode errorBodies;
@@ -61,6 +62,15 @@ final class FakeGitHub implements AutoCloseable {
   record Fault(Predicate<RecordedRequest> matches, MockResponse response, boolean applyFirst) {}
 
   FakeGitHub(String owner, String repo) {
+    this(owner, repo, "");
+  }
+
+  /**
+   * A fake under {@code pathPrefix}, for example {@code /api/v3} as GitHub Enterprise Server serves
+   * its API.
+   */
+  FakeGitHub(String owner, String repo, String pathPrefix) {
+    this.pathPrefix = pathPrefix;
     this.owner = owner;
     this.repo = repo;
     this.template = (ObjectNode) readJson("pull-created-2026.json");
@@ -72,14 +82,20 @@ final class FakeGitHub implements AutoCloseable {
           @Override
           public MockResponse dispatch(RecordedRequest request) {
             requests.add(request);
-            OpenApiCheck.request(request)
+            HttpUrl apiUrl = withoutPrefix(request.getUrl());
+            OpenApiCheck.request(
+                    request.getMethod(),
+                    apiUrl,
+                    request.getHeaders(),
+                    request.getBody() == null ? "" : request.getBody().utf8())
                 .forEach(m -> violations.add(request.getRequestLine() + ": " + m));
             MockResponse response;
             synchronized (FakeGitHub.this) {
               response = handle(request);
             }
             if (response.getCode() / 100 == 2) {
-              OpenApiCheck.response(request, response.getCode(), bodyOf(response))
+              OpenApiCheck.response(
+                      apiUrl, request.getMethod(), response.getCode(), bodyOf(response))
                   .forEach(m -> violations.add("answer to " + request.getRequestLine() + ": " + m));
             }
             return response;
@@ -93,7 +109,15 @@ final class FakeGitHub implements AutoCloseable {
   }
 
   URI apiUrl() {
-    return server.url("/").uri();
+    return server.url(pathPrefix + "/").uri();
+  }
+
+  private HttpUrl withoutPrefix(HttpUrl url) {
+    String path = url.encodedPath();
+    if (!pathPrefix.isEmpty() && path.startsWith(pathPrefix + "/")) {
+      return url.newBuilder().encodedPath(path.substring(pathPrefix.length())).build();
+    }
+    return url;
   }
 
   synchronized void failNext(String method, String pathSuffix, MockResponse response) {
@@ -200,7 +224,11 @@ final class FakeGitHub implements AutoCloseable {
     if (validToken != null && !("Bearer " + validToken).equals(auth)) {
       return json(401, badCredentials);
     }
-    List<String> segments = request.getUrl().pathSegments();
+    String path = request.getUrl().encodedPath();
+    if (!pathPrefix.isEmpty() && !path.startsWith(pathPrefix + "/")) {
+      return json(404, notFound);
+    }
+    List<String> segments = withoutPrefix(request.getUrl()).pathSegments();
     if (segments.size() < 3
         || !segments.get(0).equals("repos")
         || !segments.get(1).equals(owner)

@@ -121,6 +121,18 @@ class GitHubPullRequestPublisherIT {
   }
 
   @Test
+  void publish_usesTheConfiguredApiBase_whenItIsAnEnterpriseServerPath() {
+    try (FakeGitHub enterprise = new FakeGitHub("acme", "shop", "/api/v3")) {
+      PublishResult result = publish(config().withApiUrl(enterprise.apiUrl()));
+
+      assertThat(result).isInstanceOf(Opened.class);
+      assertThat(enterprise.requests())
+          .allMatch(r -> r.getUrl().encodedPath().startsWith("/api/v3/repos/acme/shop/"));
+      assertThat(enterprise.violations()).isEmpty();
+    }
+  }
+
+  @Test
   void publish_opensOnePullRequest_whenCalledTwiceForOneRun() {
     PublishResult first = publish();
     PublishResult second = publish();

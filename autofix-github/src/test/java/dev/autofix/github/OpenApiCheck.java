@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import mockwebserver3.RecordedRequest;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 
@@ -23,15 +22,6 @@ final class OpenApiCheck {
   private static volatile OpenApiInteractionValidator validator;
 
   private OpenApiCheck() {}
-
-  /** The problems with a request; empty when it is valid. */
-  static List<String> request(RecordedRequest recorded) {
-    return request(
-        recorded.getMethod(),
-        recorded.getUrl(),
-        recorded.getHeaders(),
-        recorded.getBody() == null ? "" : recorded.getBody().utf8());
-  }
 
   /** The problems with a request; empty when it is valid. */
   static List<String> request(String method, HttpUrl url, Headers headers, String body) {
@@ -46,8 +36,8 @@ final class OpenApiCheck {
     return messages(validator().validateRequest(request.build()));
   }
 
-  /** The problems with a 2xx answer to {@code recorded}; empty when it is valid. */
-  static List<String> response(RecordedRequest recorded, int status, String body) {
+  /** The problems with a 2xx answer to {@code method url}; empty when it is valid. */
+  static List<String> response(HttpUrl url, String method, int status, String body) {
     SimpleResponse.Builder response =
         new SimpleResponse.Builder(status).withContentType("application/json");
     if (body != null && !body.isEmpty()) {
@@ -55,10 +45,7 @@ final class OpenApiCheck {
     }
     return messages(
         validator()
-            .validateResponse(
-                recorded.getUrl().encodedPath(),
-                Request.Method.valueOf(recorded.getMethod()),
-                response.build()));
+            .validateResponse(url.encodedPath(), Request.Method.valueOf(method), response.build()));
   }
 
   private static List<String> messages(ValidationReport report) {
