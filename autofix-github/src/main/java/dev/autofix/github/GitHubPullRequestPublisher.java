@@ -1,0 +1,388 @@
+package dev.autofix.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autofix.core.model.PullRequestRef;
+import dev.autofix.core.model.Workspace;
+import dev.autofix.core.port.PullRequestPublisher;
+import dev.autofix.github.internal.GitHubApi;
+import dev.autofix.github.internal.GitHubApi.Failed;
+import dev.autofix.github.internal.GitHubApi.Ok;
+import dev.autofix.github.internal.GitHubApi.Reply;
+import dev.autofix.github.internal.GitHubApi.Unavailable;
+import dev.autofix.github.internal.GitPush;
+import dev.autofix.github.internal.PullRequestText;
+import dev.autofix.github.internal.Redactor;
+import dev.autofix.github.internal.Sleeper;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pushes the run's branch with {@code git} and opens a draft pull request through GitHub's REST
+ * API, idempotently: the branch name is the key, and the pull request is always looked up before it
+ * is created.
+ */
+final class GitHubPullRequestPublisher implements PullRequestPublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(GitHubPullRequestPublisher.class);
+
+  /** GitHub asks integrations to leave a second between content-creating requests. */
+  static final Duration MUTATION_SPACING = Duration.ofSeconds(1);
+
+  static final String NON_DRAFT_TITLE_PREFIX = "[autofix] ";
+
+  /** How long to let GitHub catch up with a branch it does not see right after the push. */
+  static final Duration HEAD_VISIBILITY_WAIT = Duration.ofSeconds(2);
+
+  private final GitHubConfig config;
+  private final GitHubApi api;
+  private final GitPush git;
+  private final Redactor redactor;
+  // Writes to GitHub go one at a time, also across concurrent runs.
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private GitHubPullRequestPublisher(GitHubConfig config, GitHubApi api, GitPush git) {
+    this.config = config;
+    this.api = api;
+    this.git = git;
+    this.redactor = Redactor.forToken(config.token() == null ? null : config.token().value());
+  }
+
+  /**
+   * A publisher for {@code config}.
+   *
+   * @param http the caller's client (its pool is shared; this adapter applies the configured
+   *     timeouts on top)
+   * @param json the caller's mapper (only its tree model is used)
+   */
+  public static PullRequestPublisher create(
+      GitHubConfig config, OkHttpClient http, ObjectMapper json) {
+    return create(config, http, json, Sleeper.real(), Clock.systemUTC());
+  }
+
+  /** As {@link #create(GitHubConfig, OkHttpClient, ObjectMapper)}, with the waits and the clock. */
+  static PullRequestPublisher create(
+      GitHubConfig config, OkHttpClient http, ObjectMapper json, Sleeper sleeper, Clock clock) {
+    Objects.requireNonNull(config, "config == null");
+    Objects.requireNonNull(http, "http == null");
+    Objects.requireNonNull(json, "json == null");
+    String token = config.token() == null ? null : config.token().value();
+    OkHttpClient client =
+        http.newBuilder()
+            .connectTimeout(config.connectTimeout())
+            .readTimeout(config.readTimeout())
+            .writeTimeout(config.readTimeout())
+            .callTimeout(config.callTimeout())
+            .build();
+    HttpUrl apiUrl = HttpUrl.get(config.apiUrl().toString());
+    GitHubApi api =
+        new GitHubApi(
+            new GitHubApi.Settings(
+                apiUrl,
+                config.owner(),
+                config.repo(),
+                token,
+                config.userAgent(),
+                config.apiVersion(),
+                config.maxAttempts(),
+                config.maxRateLimitWait()),
+            client,
+            json,
+            sleeper,
+            clock);
+    String remote = config.remoteUrl() != null ? config.remoteUrl() : config.remoteName();
+    GitPush git =
+        new GitPush(
+            new GitPush.Settings(remote, token, config.pushTimeout(), config.maxAttempts()),
+            sleeper);
+    return new GitHubPullRequestPublisher(config, api, git);
+  }
+
+  @Override
+  public PublishResult publish(PublishRequest request) {
+    Objects.requireNonNull(request, "request == null");
+    String branch = request.patch().branch();
+    lock.lock();
+    try {
+      return switch (git.push(request.workspace().directory(), branch)) {
+        case GitPush.Refused refused -> new Rejected(refused.status(), refused.message());
+        case GitPush.Pushed pushed -> openPullRequest(request, branch);
+      };
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private PublishResult openPullRequest(PublishRequest request, String branch) {
+    String base = baseBranch(request.workspace());
+    String title = redactor.apply(PullRequestText.title(request.issue()));
+    String body = PullRequestText.body(request, redactor);
+    boolean draft = true;
+    boolean headRetried = false;
+    for (int attempt = 1; ; attempt++) {
+      // Look up first, every time: a POST that failed (a 5xx, a timeout) may still have created it.
+      Lookup existing = lookup(branch);
+      switch (existing) {
+        case Found found -> {
+          return alreadyOpen(found.pullRequest());
+        }
+        case Merged merged -> {
+          return new NothingToPropose(
+              "pull request #" + merged.number() + " for " + branch + " was already merged");
+        }
+        case LookupFailed failed -> {
+          return failed.result();
+        }
+        case NoneOpen none -> {
+          // go on and create it
+        }
+      }
+      ObjectNode create = api.object();
+      create
+          .put("title", draft ? title : NON_DRAFT_TITLE_PREFIX + title)
+          .put("head", branch)
+          .put("base", base)
+          .put("body", body)
+          .put("draft", draft);
+      Reply reply = api.createPull(create, attempt);
+      switch (reply) {
+        case Ok ok -> {
+          PullRequestRef ref = toRef(ok.body(), branch, draft);
+          LOG.info(
+              "opened {} pull request {} for {}", draft ? "draft" : "ready", ref.url(), branch);
+          List<String> labels = new ArrayList<>(config.labels());
+          if (!draft) {
+            labels.add(GitHubConfig.MEANT_AS_DRAFT_LABEL);
+          }
+          label(ref.number(), labels);
+          requestReviews(ref.number());
+          return new Opened(ref);
+        }
+        case Failed failed when failed.status() == 422 -> {
+          String message = failed.message().toLowerCase(Locale.ROOT);
+          if (message.contains("pull request already exists")) {
+            // Another publisher (or an earlier, crashed attempt) won the race: return its PR.
+            return switch (lookup(branch)) {
+              case Found found -> alreadyOpen(found.pullRequest());
+              case LookupFailed lookupFailed -> lookupFailed.result();
+              case Merged merged -> rejected(failed);
+              case NoneOpen none -> rejected(failed);
+            };
+          }
+          if (message.contains("no commits between")) {
+            return new NothingToPropose(redactor.apply(failed.message()));
+          }
+          if (draft && message.contains("draft pull requests are not supported")) {
+            if (!config.allowNonDraftFallback()) {
+              return new Rejected(
+                  422,
+                  redactor.apply(failed.message())
+                      + " (set AUTOFIX_GITHUB_ALLOW_NON_DRAFT=true to open a ready pull request"
+                      + " labelled "
+                      + GitHubConfig.MEANT_AS_DRAFT_LABEL
+                      + " instead)");
+            }
+            LOG.warn(
+                "{}/{} refuses drafts; opening a ready pull request",
+                config.owner(),
+                config.repo());
+            draft = false;
+            attempt = 0;
+            continue;
+          }
+          if (message.contains("head invalid") && !headRetried) {
+            // Right after a push GitHub may not see the branch yet; give it a moment, once.
+            headRetried = true;
+            LOG.warn("GitHub does not see {} yet; retrying in {}", branch, HEAD_VISIBILITY_WAIT);
+            api.pause(HEAD_VISIBILITY_WAIT);
+            attempt--;
+            continue;
+          }
+          return rejected(failed);
+        }
+        case Failed failed -> {
+          return rejected(failed);
+        }
+        case Unavailable unavailable -> {
+          if (attempt >= config.maxAttempts()
+              || unavailable.retryAfter().compareTo(config.maxRateLimitWait()) > 0) {
+            return unavailable(unavailable, attempt);
+          }
+          LOG.warn(
+              "creating the pull request for {} failed ({}), attempt {} of {}; looking up and"
+                  + " retrying in {}",
+              branch,
+              unavailable.message(),
+              attempt,
+              config.maxAttempts(),
+              unavailable.retryAfter());
+          api.pause(unavailable.retryAfter());
+        }
+      }
+    }
+  }
+
+  private sealed interface Lookup permits Found, Merged, NoneOpen, LookupFailed {}
+
+  private record Found(PullRequestRef pullRequest) implements Lookup {}
+
+  private record Merged(int number) implements Lookup {}
+
+  private record NoneOpen() implements Lookup {}
+
+  private record LookupFailed(PublishResult result) implements Lookup {}
+
+  private Lookup lookup(String branch) {
+    return switch (api.findPulls(branch)) {
+      case Ok ok -> {
+        Integer merged = null;
+        for (JsonNode pull : ok.body()) {
+          // Double-check the head: GitHub matches on the commit as well as the name.
+          if (!branch.equals(pull.path("head").path("ref").asText())) {
+            continue;
+          }
+          if ("open".equals(pull.path("state").asText())) {
+            yield new Found(toRef(pull, branch, pull.path("draft").asBoolean(false)));
+          }
+          if (!pull.path("merged_at").isNull() && !pull.path("merged_at").isMissingNode()) {
+            merged = pull.path("number").asInt();
+          }
+        }
+        yield merged != null ? new Merged(merged) : new NoneOpen();
+      }
+      case Failed failed -> new LookupFailed(rejected(failed));
+      case Unavailable unavailable ->
+          new LookupFailed(unavailable(unavailable, config.maxAttempts()));
+    };
+  }
+
+  private AlreadyOpen alreadyOpen(PullRequestRef ref) {
+    LOG.info("pull request {} is already open for {}", ref.url(), ref.branch());
+    // Labels are idempotent, and an earlier attempt may have stopped before adding them.
+    label(ref.number(), config.labels());
+    return new AlreadyOpen(ref);
+  }
+
+  private void label(int number, List<String> labels) {
+    if (labels.isEmpty()) {
+      return;
+    }
+    api.pause(MUTATION_SPACING);
+    Reply reply = api.addLabels(number, labels);
+    if (!(reply instanceof Ok)) {
+      LOG.warn("could not label pull request #{} with {}: {}", number, labels, describe(reply));
+    }
+  }
+
+  private void requestReviews(int number) {
+    if (config.reviewers().isEmpty()) {
+      return;
+    }
+    api.pause(MUTATION_SPACING);
+    Reply reply = api.requestReviewers(number, config.reviewers());
+    if (!(reply instanceof Ok)) {
+      LOG.warn(
+          "could not ask {} to review pull request #{}: {}",
+          config.reviewers(),
+          number,
+          describe(reply));
+    }
+  }
+
+  private Rejected rejected(Failed failed) {
+    String message = redactor.apply(failed.message());
+    String text =
+        switch (failed.status()) {
+          case 401 -> "GitHub refused the token (401): " + message;
+          case 403 ->
+              "GitHub forbade it (403): "
+                  + message
+                  + (failed.acceptedPermissions() == null
+                      ? ""
+                      : "; the token needs: " + failed.acceptedPermissions());
+          case 404 ->
+              "GitHub answered 404 for "
+                  + config.owner()
+                  + "/"
+                  + config.repo()
+                  + ": "
+                  + message
+                  + " (the repository does not exist or the token cannot see it)";
+          default -> "GitHub answered " + failed.status() + ": " + message;
+        };
+    LOG.warn("{}", text);
+    return new Rejected(failed.status(), text);
+  }
+
+  private PublishResult unavailable(Unavailable unavailable, int attempts) {
+    String message = redactor.apply(unavailable.message());
+    if (unavailable.status() == 0) {
+      throw new GitHubException(
+          "GitHub at "
+              + config.apiUrl()
+              + " unreachable after "
+              + attempts
+              + " attempts: "
+              + message,
+          unavailable.cause());
+    }
+    String text =
+        "GitHub is unavailable ("
+            + unavailable.status()
+            + ": "
+            + message
+            + "); gave up after "
+            + attempts
+            + " attempt(s), next try would have been in "
+            + unavailable.retryAfter();
+    LOG.warn("{}", text);
+    return new Rejected(unavailable.status(), text);
+  }
+
+  private static String describe(Reply reply) {
+    return switch (reply) {
+      case Ok ok -> "ok";
+      case Failed failed -> failed.status() + " " + failed.message();
+      case Unavailable unavailable -> unavailable.status() + " " + unavailable.message();
+    };
+  }
+
+  private static PullRequestRef toRef(JsonNode pull, String branch, boolean draft) {
+    String url = pull.path("html_url").asText(null);
+    int number = pull.path("number").asInt(-1);
+    if (url == null || number <= 0) {
+      throw new GitHubException("GitHub answered a pull request without html_url or number");
+    }
+    JsonNode draftNode = pull.path("draft");
+    return new PullRequestRef(
+        URI.create(url), number, branch, draftNode.isBoolean() ? draftNode.asBoolean() : draft);
+  }
+
+  /** The configured base, else the workspace's base ref without {@code refs/heads/} or a remote. */
+  private String baseBranch(Workspace workspace) {
+    if (config.baseBranch() != null) {
+      return config.baseBranch();
+    }
+    String ref = workspace.baseRef();
+    for (String prefix :
+        List.of(
+            "refs/heads/",
+            "refs/remotes/" + config.remoteName() + "/",
+            config.remoteName() + "/")) {
+      if (ref.startsWith(prefix)) {
+        return ref.substring(prefix.length());
+      }
+    }
+    return ref;
+  }
+}

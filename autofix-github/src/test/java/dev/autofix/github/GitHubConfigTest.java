@@ -1,0 +1,141 @@
+package dev.autofix.github;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GitHubConfigTest {
+
+  @Test
+  void fromEnv_appliesDefaults_whenOnlyTheRepoIsSet() {
+    GitHubConfig config = GitHubConfig.fromEnv(Map.of("AUTOFIX_GITHUB_REPO", "octo/demo"));
+
+    assertThat(config.apiUrl()).isEqualTo(URI.create("https://api.github.com"));
+    assertThat(config.token()).isNull();
+    assertThat(config.owner()).isEqualTo("octo");
+    assertThat(config.repo()).isEqualTo("demo");
+    assertThat(config.baseBranch()).isNull();
+    assertThat(config.remoteName()).isEqualTo("origin");
+    assertThat(config.remoteUrl()).isNull();
+    assertThat(config.labels()).containsExactly("autofix");
+    assertThat(config.reviewers()).isEmpty();
+    assertThat(config.allowNonDraftFallback()).isFalse();
+    assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.readTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.callTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.pushTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.maxAttempts()).isEqualTo(4);
+    assertThat(config.maxRateLimitWait()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.userAgent()).isEqualTo("autofix/0.1");
+    assertThat(config.apiVersion()).isEqualTo("2022-11-28");
+    assertThat(config).isEqualTo(GitHubConfig.of("octo", "demo"));
+  }
+
+  @Test
+  void fromEnv_mapsEveryKey() {
+    Map<String, String> env =
+        Map.ofEntries(
+            Map.entry("AUTOFIX_GITHUB_API_URL", "https://ghe.example.com/api/v3"),
+            Map.entry("AUTOFIX_GITHUB_TOKEN", "ghp_secretvalue"),
+            Map.entry("AUTOFIX_GITHUB_REPO", "acme/shop"),
+            Map.entry("AUTOFIX_BASE_BRANCH", "develop"),
+            Map.entry("AUTOFIX_GITHUB_REMOTE", "upstream"),
+            Map.entry("AUTOFIX_GITHUB_REMOTE_URL", "https://ghe.example.com/acme/shop.git"),
+            Map.entry("AUTOFIX_GITHUB_LABELS", "autofix, bot"),
+            Map.entry("AUTOFIX_GITHUB_REVIEWERS", "alice,bob"),
+            Map.entry("AUTOFIX_GITHUB_ALLOW_NON_DRAFT", "true"),
+            Map.entry("AUTOFIX_GITHUB_CONNECT_TIMEOUT", "5"),
+            Map.entry("AUTOFIX_GITHUB_READ_TIMEOUT", "PT20S"),
+            Map.entry("AUTOFIX_GITHUB_CALL_TIMEOUT", "45"),
+            Map.entry("AUTOFIX_GITHUB_PUSH_TIMEOUT", "PT2M"),
+            Map.entry("AUTOFIX_GITHUB_MAX_ATTEMPTS", "6"),
+            Map.entry("AUTOFIX_GITHUB_MAX_RATE_LIMIT_WAIT", "PT1M"),
+            Map.entry("AUTOFIX_GITHUB_USER_AGENT", "acme-autofix/1"),
+            Map.entry("AUTOFIX_GITHUB_API_VERSION", "2026-03-10"));
+
+    GitHubConfig config = GitHubConfig.fromEnv(env);
+
+    assertThat(config)
+        .isEqualTo(
+            new GitHubConfig(
+                URI.create("https://ghe.example.com/api/v3"),
+                new GitHubConfig.Secret("ghp_secretvalue"),
+                "acme",
+                "shop",
+                "develop",
+                "upstream",
+                "https://ghe.example.com/acme/shop.git",
+                List.of("autofix", "bot"),
+                List.of("alice", "bob"),
+                true,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(45),
+                Duration.ofMinutes(2),
+                6,
+                Duration.ofMinutes(1),
+                "acme-autofix/1",
+                "2026-03-10"));
+  }
+
+  @Test
+  void toString_hidesTheToken() {
+    GitHubConfig config = GitHubConfig.of("octo", "demo").withToken("ghp_secretvalue");
+
+    assertThat(config.toString()).doesNotContain("ghp_secretvalue").contains("****");
+  }
+
+  @Test
+  void fromEnv_allowsNoLabels_whenLabelsAreEmpty() {
+    GitHubConfig config =
+        GitHubConfig.fromEnv(
+            Map.of("AUTOFIX_GITHUB_REPO", "octo/demo", "AUTOFIX_GITHUB_LABELS", ""));
+
+    assertThat(config.labels()).isEmpty();
+  }
+
+  @Test
+  void fromEnv_throws_whenTheRepoIsMissingOrMalformed() {
+    assertThatThrownBy(() -> GitHubConfig.fromEnv(Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("AUTOFIX_GITHUB_REPO");
+    assertThatThrownBy(() -> GitHubConfig.fromEnv(Map.of("AUTOFIX_GITHUB_REPO", "demo")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> GitHubConfig.fromEnv(Map.of("AUTOFIX_GITHUB_REPO", "a/b/c")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void constructor_rejectsBadValues() {
+    GitHubConfig base = GitHubConfig.of("octo", "demo");
+    assertThatThrownBy(() -> base.withApiUrl(URI.create("ftp://x")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> GitHubConfig.of("oc to", "demo"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> base.withRemoteUrl("--upload-pack=evil"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> base.withRemoteUrl("https://x-access-token:ghp_abc@github.com/o/r"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining("ghp_abc");
+    assertThatThrownBy(() -> base.withToken("ghp_abc\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining("ghp_abc");
+    assertThat(base.withRemoteUrl("ssh://git@github.com:22/o/r.git").remoteUrl()).isNotNull();
+    assertThatThrownBy(
+            () ->
+                GitHubConfig.fromEnv(
+                    Map.of("AUTOFIX_GITHUB_REPO", "o/r", "AUTOFIX_GITHUB_MAX_ATTEMPTS", "0")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                GitHubConfig.fromEnv(
+                    Map.of("AUTOFIX_GITHUB_REPO", "o/r", "AUTOFIX_GITHUB_READ_TIMEOUT", "soon")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("AUTOFIX_GITHUB_READ_TIMEOUT");
+  }
+}

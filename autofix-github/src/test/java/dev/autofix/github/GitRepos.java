@@ -1,0 +1,154 @@
+package dev.autofix.github;
+
+import dev.autofix.core.model.AgentReport;
+import dev.autofix.core.model.BranchNames;
+import dev.autofix.core.model.FixRun;
+import dev.autofix.core.model.Issue;
+import dev.autofix.core.model.IssueId;
+import dev.autofix.core.model.Level;
+import dev.autofix.core.model.Patch;
+import dev.autofix.core.model.RunId;
+import dev.autofix.core.model.Workspace;
+import dev.autofix.core.port.FixVerifier;
+import dev.autofix.core.port.PullRequestPublisher.PublishRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Real git repositories for tests: a bare remote and a worktree with a committed fix branch. */
+final class GitRepos {
+  static final Instant NOW = Instant.parse("2026-11-24T09:00:00Z");
+
+  private GitRepos() {}
+
+  /**
+   * A worktree and a bare remote.
+   *
+   * @param worktree the clone with the fix branch checked out and committed
+   * @param remote the bare repository ({@code origin} of the worktree)
+   * @param branch the fix branch
+   * @param commit the fix commit
+   */
+  record Checkout(Path worktree, Path remote, String branch, String commit) {}
+
+  static Issue issue() {
+    return new Issue(
+        new IssueId("sentry", "1170820242"),
+        "BACKEND-4Z",
+        "backend",
+        "TypeError: Cannot read properties of undefined (reading 'total')",
+        "app/cart.js in computeTotal",
+        Level.ERROR,
+        URI.create("https://acme.sentry.io/issues/1170820242/"),
+        NOW.minusSeconds(600),
+        42);
+  }
+
+  /** A bare remote with {@code main}, and a clone whose fix branch has one commit over it. */
+  static Checkout checkout(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Path remote = dir.resolve("remote.git");
+    Path worktree = dir.resolve("work");
+    git(dir, "init", "-q", "--bare", "-b", "main", remote.toString());
+    git(dir, "init", "-q", "-b", "main", worktree.toString());
+    write(worktree.resolve("cart.js"), "export const total = (cart) => cart.total;\n");
+    git(worktree, "add", "cart.js");
+    git(worktree, "commit", "-q", "-m", "initial");
+    git(worktree, "remote", "add", "origin", remote.toString());
+    git(worktree, "push", "-q", "origin", "main");
+    String branch = BranchNames.forIssue(issue());
+    git(worktree, "checkout", "-q", "-b", branch);
+    write(worktree.resolve("cart.js"), "export const total = (cart) => cart?.total ?? 0;\n");
+    git(worktree, "commit", "-q", "-am", "fix: guard a missing cart (BACKEND-4Z)");
+    return new Checkout(worktree, remote, branch, git(worktree, "rev-parse", "HEAD").strip());
+  }
+
+  static PublishRequest request(Checkout checkout) {
+    Issue issue = issue();
+    RunId runId = new RunId(7);
+    return new PublishRequest(
+        FixRun.queued(runId, issue, NOW),
+        issue,
+        new Workspace(runId, checkout.worktree(), checkout.branch(), "main"),
+        new Patch(
+            checkout.branch(),
+            checkout.commit(),
+            List.of("cart.js"),
+            "1 file changed, 1 insertion(+), 1 deletion(-)"),
+        new AgentReport(
+            "Root cause: the cart can be undefined after a logout.\nFix: guard it.",
+            new BigDecimal("0.4213"),
+            12,
+            "session-1"),
+        new FixVerifier.Passed("npm test", Duration.ofSeconds(14), "42 passing"),
+        "claude-code",
+        Duration.ofSeconds(263));
+  }
+
+  /** Runs git with a fixed identity and no user or system config; returns its stdout. */
+  static String git(Path dir, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add("git");
+    command.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile("git-test-", ".out");
+      try {
+        ProcessBuilder builder =
+            new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+        builder
+            .environment()
+            .putAll(
+                Map.of(
+                    "GIT_AUTHOR_NAME", "autofix test",
+                    "GIT_AUTHOR_EMAIL", "autofix@example.com",
+                    "GIT_COMMITTER_NAME", "autofix test",
+                    "GIT_COMMITTER_EMAIL", "autofix@example.com",
+                    "GIT_CONFIG_NOSYSTEM", "1",
+                    "GIT_CONFIG_GLOBAL", "/dev/null",
+                    "GIT_TERMINAL_PROMPT", "0"));
+        Process process = builder.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          throw new IllegalStateException("git timed out: " + command);
+        }
+        String output = Files.readString(out, StandardCharsets.UTF_8);
+        if (process.exitValue() != 0) {
+          throw new IllegalStateException("git failed: " + command + "\n" + output);
+        }
+        return output;
+      } finally {
+        Files.deleteIfExists(out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void write(Path file, String text) {
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
