@@ -34,7 +34,7 @@ public record StoreConfig(
   public static final Path DEFAULT_DATA_DIR = Path.of("autofix-data");
 
   public static final int DEFAULT_POOL_SIZE = 10;
-  public static final int DEFAULT_DAILY_LIMIT = 20;
+  public static final int DEFAULT_DAILY_LIMIT = 10;
 
   public StoreConfig {
     Objects.requireNonNull(dataDir, "dataDir == null");
@@ -68,7 +68,8 @@ public record StoreConfig(
   /**
    * Reads {@code AUTOFIX_DATABASE_URL}, {@code AUTOFIX_DATABASE_USER}, {@code
    * AUTOFIX_DATABASE_PASSWORD}, {@code AUTOFIX_DATA_DIR}, {@code AUTOFIX_EMBEDDED_DATABASE_PORT},
-   * {@code AUTOFIX_DATABASE_POOL_SIZE}, {@code AUTOFIX_TIME_ZONE} and {@code AUTOFIX_DAILY_LIMIT}.
+   * {@code AUTOFIX_DATABASE_POOL_SIZE}, {@code AUTOFIX_TIME_ZONE} and {@code
+   * AUTOFIX_MAX_FIXES_PER_DAY}.
    */
   public static StoreConfig fromEnv(Map<String, String> env) {
     String password = blankToNull(env.get("AUTOFIX_DATABASE_PASSWORD"));
@@ -80,7 +81,7 @@ public record StoreConfig(
         integer(env, "AUTOFIX_EMBEDDED_DATABASE_PORT", 0),
         integer(env, "AUTOFIX_DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE),
         zone(env.get("AUTOFIX_TIME_ZONE")),
-        integer(env, "AUTOFIX_DAILY_LIMIT", DEFAULT_DAILY_LIMIT));
+        integer(env, "AUTOFIX_MAX_FIXES_PER_DAY", DEFAULT_DAILY_LIMIT));
   }
 
   /** Whether this configuration runs the embedded server. */

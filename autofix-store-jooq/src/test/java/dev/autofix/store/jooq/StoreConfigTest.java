@@ -17,7 +17,7 @@ class StoreConfigTest {
 
     assertThat(config)
         .isEqualTo(
-            new StoreConfig(null, null, null, Path.of("autofix-data"), 0, 10, ZoneOffset.UTC, 20));
+            new StoreConfig(null, null, null, Path.of("autofix-data"), 0, 10, ZoneOffset.UTC, 10));
     assertThat(config.isEmbedded()).isTrue();
     assertThat(config.embeddedDataDir()).isEqualTo(Path.of("autofix-data", "postgres"));
     assertThat(StoreConfig.embedded(Path.of("autofix-data"))).isEqualTo(config);
@@ -35,7 +35,7 @@ class StoreConfigTest {
                 "AUTOFIX_EMBEDDED_DATABASE_PORT", "15432",
                 "AUTOFIX_DATABASE_POOL_SIZE", "4",
                 "AUTOFIX_TIME_ZONE", "Europe/Berlin",
-                "AUTOFIX_DAILY_LIMIT", "7"));
+                "AUTOFIX_MAX_FIXES_PER_DAY", "7"));
 
     assertThat(config)
         .isEqualTo(
@@ -71,9 +71,9 @@ class StoreConfigTest {
     assertThatThrownBy(() -> StoreConfig.fromEnv(Map.of("AUTOFIX_DATABASE_POOL_SIZE", "0")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("poolSize");
-    assertThatThrownBy(() -> StoreConfig.fromEnv(Map.of("AUTOFIX_DAILY_LIMIT", "many")))
+    assertThatThrownBy(() -> StoreConfig.fromEnv(Map.of("AUTOFIX_MAX_FIXES_PER_DAY", "many")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("AUTOFIX_DAILY_LIMIT");
+        .hasMessageContaining("AUTOFIX_MAX_FIXES_PER_DAY");
     assertThatThrownBy(() -> StoreConfig.fromEnv(Map.of("AUTOFIX_TIME_ZONE", "Mars/Olympus")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("AUTOFIX_TIME_ZONE");

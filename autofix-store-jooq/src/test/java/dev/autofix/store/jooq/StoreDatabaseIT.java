@@ -34,6 +34,10 @@ class StoreDatabaseIT {
     FixRun first;
     FixRun second;
     try (StoreDatabase database = StoreDatabase.open(StoreConfig.embedded(dataDir))) {
+      assertThat(database.dsl().fetchValue("show fsync"))
+          .as("a kept database flushes")
+          .isEqualTo("on");
+      assertThat(database.dsl().fetchValue("show synchronous_commit")).isEqualTo("on");
       RunStore store = JooqRunStore.create(database.dsl(), database.location());
       first = inserted(store, T0);
       second = inserted(store, T0.plusSeconds(1));
@@ -81,7 +85,7 @@ class StoreDatabaseIT {
     pool.setJdbcUrl(server.jdbcUrl("postgres"));
     pool.setUsername(server.user());
     pool.setMaximumPoolSize(2);
-    pool.setConnectionTimeout(1_000);
+    pool.setConnectionTimeout(5_000);
     try (HikariDataSource dataSource = new HikariDataSource(pool)) {
       Migrations.migrate(dataSource);
       RunStore store = JooqRunStore.create(Dsl.on(dataSource), server.jdbcUrl("postgres"));

@@ -52,6 +52,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             // zonky turns synchronous_commit off for speed; a store that keeps its data must not
             // lose a committed run to a crash, so only throw-away test servers keep it off.
             .setServerConfig("synchronous_commit", deleteOnClose ? "off" : "on")
+            // zonky also starts the server with -F (fsync off); a later -c wins, so a kept
+            // database flushes its commits and a machine crash cannot lose an answered webhook.
+            .setServerConfig("fsync", deleteOnClose ? "off" : "on")
             .setPGStartupWait(java.time.Duration.ofSeconds(30));
     if (port != 0) {
       builder.setPort(port);
