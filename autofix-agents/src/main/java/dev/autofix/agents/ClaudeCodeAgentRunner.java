@@ -43,7 +43,7 @@ final class ClaudeCodeAgentRunner implements AgentRunner {
    * @param environment the user's environment (their Claude login or {@code ANTHROPIC_API_KEY});
    *     autofix's secrets are removed from it
    */
-  static AgentRunner create(AgentsConfig config, Map<String, String> environment) {
+  public static AgentRunner create(AgentsConfig config, Map<String, String> environment) {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(environment, "environment == null");
     return new ClaudeCodeAgentRunner(new AgentSupport(config, environment));

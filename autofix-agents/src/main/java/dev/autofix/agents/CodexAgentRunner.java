@@ -41,7 +41,7 @@ final class CodexAgentRunner implements AgentRunner {
    * @param environment the user's environment (for example {@code CODEX_API_KEY}); autofix's
    *     secrets are removed from it
    */
-  static AgentRunner create(AgentsConfig config, Map<String, String> environment) {
+  public static AgentRunner create(AgentsConfig config, Map<String, String> environment) {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(environment, "environment == null");
     return new CodexAgentRunner(new AgentSupport(config, environment));

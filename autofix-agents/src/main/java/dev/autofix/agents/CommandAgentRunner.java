@@ -31,7 +31,7 @@ final class CommandAgentRunner implements AgentRunner {
    *
    * @param environment the user's environment; autofix's secrets are removed from it
    */
-  static AgentRunner create(AgentsConfig config, Map<String, String> environment) {
+  public static AgentRunner create(AgentsConfig config, Map<String, String> environment) {
     Objects.requireNonNull(config, "config == null");
     if (config.command() == null) {
       throw new IllegalArgumentException("the command agent needs a command");

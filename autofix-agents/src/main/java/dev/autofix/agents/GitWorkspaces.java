@@ -70,7 +70,7 @@ final class GitWorkspaces implements Workspaces {
    *     secrets, for the setup command
    * @throws WorkspaceException when the checkout is not a git repository
    */
-  static Workspaces create(AgentsConfig config, Map<String, String> environment) {
+  public static Workspaces create(AgentsConfig config, Map<String, String> environment) {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(environment, "environment == null");
     GitWorkspaces workspaces = new GitWorkspaces(config, environment);

@@ -35,7 +35,7 @@ final class ShellFixVerifier implements FixVerifier {
    *
    * @param environment the user's environment; autofix's secrets are removed from it
    */
-  static FixVerifier create(AgentsConfig config, Map<String, String> environment) {
+  public static FixVerifier create(AgentsConfig config, Map<String, String> environment) {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(environment, "environment == null");
     return new ShellFixVerifier(config, environment);
