@@ -25,6 +25,11 @@ public final class GitFixture {
   /** A remote with {@code calc.py} (a bug) and a test on {@code main}, and a clone of it. */
   public static GitFixture create(Path root) {
     GitFixture f = new GitFixture(root);
+    try {
+      Files.createDirectories(root);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
     git(root, "init", "--quiet", "--bare", "--initial-branch=main", f.remote.toString());
     Path seed = root.resolve("seed");
     git(root, "clone", "--quiet", f.remote.toString(), seed.toString());
