@@ -150,6 +150,6 @@ class RealClaudeCodeIT {
 
     assertThat(result).as(log.text()).isInstanceOf(AgentRunner.Failed.class);
     assertThat(((AgentRunner.Failed) result).message()).contains("api_error (HTTP 401)");
-    System.out.println("real claude, 401: Failed after " + took);
+    System.out.println("real claude, 401: " + result + " after " + took);
   }
 }
