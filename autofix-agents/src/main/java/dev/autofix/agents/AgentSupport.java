@@ -53,9 +53,14 @@ final class AgentSupport {
    */
   String prepare(AgentRunner.AgentTask task) {
     Path workspace = task.workspace().directory();
-    String prompt =
-        PromptBuilder.forWorkspace(config.promptTemplate(), workspace)
-            .build(task.issue(), task.details());
+    String prompt;
+    try {
+      prompt =
+          PromptBuilder.forWorkspace(config.promptTemplate(), workspace)
+              .build(task.issue(), task.details());
+    } catch (UncheckedIOException e) {
+      throw new WorkspaceException("cannot read the prompt template", e);
+    }
     try {
       Files.deleteIfExists(summaryFile(workspace));
       Files.createDirectories(summaryFile(workspace).getParent());
@@ -64,7 +69,7 @@ final class AgentSupport {
       Files.writeString(copy, prompt);
       task.log().append("prompt: " + prompt.length() + " characters, saved in " + copy);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare the agent's files", e);
+      throw new WorkspaceException("cannot prepare the agent's files", e);
     }
     return prompt;
   }

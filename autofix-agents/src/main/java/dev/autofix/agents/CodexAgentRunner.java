@@ -5,7 +5,6 @@ import dev.autofix.agents.internal.ProcessRunner;
 import dev.autofix.core.model.AgentReport;
 import dev.autofix.core.port.AgentRunner;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,7 +85,7 @@ final class CodexAgentRunner implements AgentRunner {
       Files.createDirectories(home);
       Files.deleteIfExists(lastMessage);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare CODEX_HOME " + home, e);
+      throw new WorkspaceException("cannot prepare CODEX_HOME " + home, e);
     }
     CodexEvents events = new CodexEvents();
     ProcessRunner.Result result =

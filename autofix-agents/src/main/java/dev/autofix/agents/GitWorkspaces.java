@@ -56,9 +56,11 @@ final class GitWorkspaces implements Workspaces {
   private GitWorkspaces(AgentsConfig config, Map<String, String> environment) {
     this.config = config;
     this.runner = new ProcessRunner(config.logLimitBytes(), 4_000, Duration.ofSeconds(3));
-    this.git =
-        new Git(new ProcessRunner(0, 1 << 20, Duration.ofSeconds(3)), environment, GIT_TIMEOUT);
     this.agentEnvironment = Environments.clean(environment, config.envDenyList());
+    // Hooks (post-checkout for git-lfs, say) run under git too: they get no secret either.
+    this.git =
+        new Git(
+            new ProcessRunner(0, 1 << 20, Duration.ofSeconds(3)), agentEnvironment, GIT_TIMEOUT);
     this.worktrees = config.dataDir().resolve("worktrees");
   }
 
@@ -66,8 +68,8 @@ final class GitWorkspaces implements Workspaces {
    * Workspaces for {@code config.repoPath()}, after removing whatever worktrees a crash left in the
    * data directory.
    *
-   * @param environment the user's environment, for git (fetch credentials) and, minus autofix's
-   *     secrets, for the setup command
+   * @param environment the user's environment; git and the setup command get it minus autofix's
+   *     secrets
    * @throws WorkspaceException when the checkout is not a git repository
    */
   public static Workspaces create(AgentsConfig config, Map<String, String> environment) {

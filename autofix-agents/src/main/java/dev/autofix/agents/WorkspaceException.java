@@ -2,7 +2,10 @@ package dev.autofix.agents;
 
 import dev.autofix.core.AutofixException;
 
-/** A workspace could not be prepared, committed or released: a bad repository, a failed git. */
+/**
+ * A workspace or an agent's files could not be prepared, committed or released: a bad repository, a
+ * failed git, an unreadable prompt template.
+ */
 public final class WorkspaceException extends AutofixException {
   private static final long serialVersionUID = 1L;
 

@@ -27,10 +27,13 @@ final class FakeOpenAi implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One scripted answer. */
-  sealed interface Step permits Patch, Message, HttpError {}
+  sealed interface Step permits Patch, Exec, Message, HttpError {}
 
   /** An {@code apply_patch} call with {@code patch}. */
   record Patch(String patch) implements Step {}
+
+  /** An {@code exec_command} call running {@code cmd} in the model's shell. */
+  record Exec(String cmd) implements Step {}
 
   /** A final assistant message. */
   record Message(String text) implements Step {}
@@ -106,6 +109,25 @@ final class FakeOpenAi implements AutoCloseable {
                   "status",
                   "completed");
           sse(exchange, id, item);
+        }
+        case Exec exec -> {
+          String callId = "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+          sse(
+              exchange,
+              id,
+              Map.of(
+                  "type",
+                  "function_call",
+                  "id",
+                  "fc_" + callId,
+                  "call_id",
+                  callId,
+                  "name",
+                  "exec_command",
+                  "arguments",
+                  JSON.writeValueAsString(Map.of("cmd", exec.cmd())),
+                  "status",
+                  "completed"));
         }
         case Message message ->
             sse(

@@ -113,6 +113,8 @@ class RealCodexIT {
     env.put("LANG", "C.UTF-8");
     env.put("FAKE_OPENAI_API_KEY", "sk-fake-e2e");
     env.put("AUTOFIX_SENTRY_TOKEN", "secret-never-sent");
+    env.put("MY_SERVICE_TOKEN", "secret-service-token");
+    env.put("VISIBLE_SETTING", "on");
     return env;
   }
 
@@ -147,6 +149,30 @@ class RealCodexIT {
       assertThat(commit).as(log.text()).isInstanceOf(Workspaces.Committed.class);
       assertThat(((Workspaces.Committed) commit).patch().changedFiles()).containsExactly("calc.py");
       assertThat(verification).as(log.text()).isInstanceOf(FixVerifier.Passed.class);
+    }
+  }
+
+  @Test
+  void realCodex_keepsKeysAndTokensOutOfTheModelsShell() throws IOException {
+    try (FakeOpenAi fake =
+        new FakeOpenAi(
+            List.of(
+                new FakeOpenAi.Exec("env > .autofix/env.txt"),
+                new FakeOpenAi.Message("Looked around.")))) {
+      AgentsConfig config = config(fake);
+      Workspaces workspaces = GitWorkspaces.create(config, System.getenv());
+      Workspace ws = workspaces.prepare(FixRun.queued(new RunId(3), issue, Instant.now()), log);
+
+      AgentRunner.AgentResult result = run(config, ws);
+      String shellEnv = Files.readString(ws.directory().resolve(".autofix/env.txt"));
+      workspaces.release(ws);
+
+      assertThat(result).as(log.text()).isInstanceOf(AgentRunner.Completed.class);
+      assertThat(shellEnv).contains("PATH=").contains("VISIBLE_SETTING=on");
+      assertThat(shellEnv)
+          .doesNotContain("sk-fake-e2e")
+          .doesNotContain("secret-never-sent")
+          .doesNotContain("secret-service-token");
     }
   }
 
