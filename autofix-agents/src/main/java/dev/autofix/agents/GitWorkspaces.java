@@ -113,6 +113,8 @@ final class GitWorkspaces implements Workspaces {
         log.append("removing the worktree an earlier attempt left in " + directory);
         removeWorktree(directory);
       }
+      // A registration whose directory vanished would make git refuse the branch as checked out.
+      git.run(config.repoPath(), "worktree", "prune");
       String start = startPoint(log);
       // A branch left by an earlier attempt is reset to the fresh base: a retry starts over.
       requireOk(

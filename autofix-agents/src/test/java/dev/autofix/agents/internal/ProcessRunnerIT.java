@@ -106,6 +106,42 @@ class ProcessRunnerIT {
   }
 
   @Test
+  void run_feedsAPromptLargerThanThePipeBuffer_withoutDeadlock() {
+    String big = "x".repeat(300_000);
+    ProcessRunner.Spec spec =
+        new ProcessRunner.Spec(
+            "agent",
+            List.of("/bin/sh", "-c", "wc -c"),
+            dir,
+            Map.of("PATH", System.getenv("PATH")),
+            big,
+            Duration.ofSeconds(30),
+            null);
+
+    ProcessRunner.Result result = runner.run(spec, log);
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.stdoutTail().strip()).isEqualTo("300000");
+  }
+
+  @Test
+  void run_doesNotHang_whenTheProcessNeverReadsALargeStdin() {
+    ProcessRunner.Spec spec =
+        new ProcessRunner.Spec(
+            "agent",
+            List.of("/bin/sh", "-c", "echo ignored"),
+            dir,
+            Map.of("PATH", System.getenv("PATH")),
+            "y".repeat(300_000),
+            Duration.ofSeconds(30),
+            null);
+
+    ProcessRunner.Result result = runner.run(spec, log);
+
+    assertThat(result.outcome()).isEqualTo(new ProcessRunner.Exited(0));
+  }
+
+  @Test
   void run_returnsNotStarted_whenTheProgramDoesNotExist() {
     ProcessRunner.Result result =
         runner.run(
