@@ -15,7 +15,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,6 +206,41 @@ class GitWorkspacesIT {
         .hasMessageContaining("exited 2")
         .hasMessageContaining("npm broke");
     assertThat(repo.dataDir.resolve("worktrees/run-10")).doesNotExist();
+  }
+
+  @Test
+  void prepareCommitRelease_workForSeveralRunsAtOnce() throws Exception {
+    Workspaces workspaces = workspaces(config());
+    List<Callable<Workspaces.CommitResult>> runs = new ArrayList<>();
+    for (long id = 20; id < 24; id++) {
+      long runId = id;
+      runs.add(
+          () -> {
+            FixRun run =
+                FixRun.queued(
+                    new RunId(runId),
+                    Issues.anIssue().withShortId("BACKEND-" + runId).build(),
+                    Instant.now());
+            Workspace ws = workspaces.prepare(run, log);
+            write(ws.directory().resolve("fix-" + runId + ".txt"), "fixed\n");
+            Workspaces.CommitResult result = workspaces.commit(ws, "fix " + runId);
+            workspaces.release(ws);
+            return result;
+          });
+    }
+    List<Workspaces.CommitResult> results = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      for (Future<Workspaces.CommitResult> f : pool.invokeAll(runs)) {
+        results.add(f.get());
+      }
+    }
+
+    assertThat(results).allMatch(r -> r instanceof Workspaces.Committed).hasSize(4);
+    for (long id = 20; id < 24; id++) {
+      assertThat(git(repo.checkout, "show", "--name-only", "--format=", "autofix/backend-" + id))
+          .isEqualTo("fix-" + id + ".txt\n");
+    }
+    assertThat(git(repo.checkout, "worktree", "list").strip().lines()).hasSize(1);
   }
 
   @Test

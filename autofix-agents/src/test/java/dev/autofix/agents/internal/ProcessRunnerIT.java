@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +104,33 @@ class ProcessRunnerIT {
     assertThat(log.text().length()).isLessThan(12_000);
     assertThat(log.text()).contains("output beyond 10000 bytes is not logged");
     assertThat(result.stdoutTail()).contains("line 2999 ");
+  }
+
+  @Test
+  void run_killsTheTree_whenTheCallingThreadIsInterrupted() throws InterruptedException {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    AtomicReference<ProcessRunner.Result> result = new AtomicReference<>();
+    Thread worker =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    result.set(
+                        runner.run(
+                            agent("spawn-hang", Duration.ofMinutes(5))
+                                .withStdoutListener(seen::add),
+                            log)));
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (seen.stream().noneMatch(l -> l.startsWith("child "))) {
+      assertThat(System.nanoTime()).as("the agent printed its child's pid").isLessThan(until);
+      Thread.sleep(10);
+    }
+
+    worker.interrupt();
+    worker.join(Duration.ofSeconds(30));
+
+    assertThat(result.get().outcome()).isInstanceOf(ProcessRunner.TimedOut.class);
+    assertThat(TestSupport.isRunning(childPid(seen))).isFalse();
+    assertThat(log.text()).contains("interrupted; killed process tree");
   }
 
   @Test
