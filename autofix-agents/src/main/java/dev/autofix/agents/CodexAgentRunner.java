@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link AgentRunner} for Codex: {@code codex exec --json --sandbox workspace-write -C <worktree>
@@ -26,6 +28,7 @@ final class CodexAgentRunner implements AgentRunner {
   /** Keeps keys, tokens and secrets out of the shell the model's commands run in. */
   static final String SHELL_POLICY = "shell_environment_policy.ignore_default_excludes=false";
 
+  private static final Logger LOG = LoggerFactory.getLogger(CodexAgentRunner.class);
   private static final int MESSAGE_TAIL = 2_000;
 
   private final AgentSupport support;
@@ -43,6 +46,11 @@ final class CodexAgentRunner implements AgentRunner {
   public static AgentRunner create(AgentsConfig config, Map<String, String> environment) {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(environment, "environment == null");
+    if (config.codexHome().startsWith(Path.of("/tmp"))) {
+      // Codex then skips its helper aliases, and with a system bubblewrap every sandboxed
+      // command fails (harness/codex/NOTES.md, pitfall 3).
+      LOG.warn("CODEX_HOME {} is under /tmp; Codex's sandbox may fail there", config.codexHome());
+    }
     return new CodexAgentRunner(new AgentSupport(config, environment));
   }
 
