@@ -1,0 +1,37 @@
+package dev.autofix.agents;
+
+import dev.autofix.core.port.AgentRunner;
+import dev.autofix.core.port.FixVerifier;
+import dev.autofix.core.port.Workspaces;
+import java.util.Map;
+
+/**
+ * The factories of this module, for wiring by hand; {@link AgentsModule} does the same for Guice.
+ *
+ * <p>{@code environment} is the user's environment ({@code System.getenv()} in production): agents
+ * inherit their CLIs, logins and toolchain from it, minus autofix's own secrets.
+ */
+public final class Agents {
+  private Agents() {}
+
+  /**
+   * Git worktrees from {@code config.repoPath()}; removes what a crash left in the data directory.
+   */
+  public static Workspaces workspaces(AgentsConfig config, Map<String, String> environment) {
+    return GitWorkspaces.create(config, environment);
+  }
+
+  /** The agent {@code config.agent()} names. */
+  public static AgentRunner runner(AgentsConfig config, Map<String, String> environment) {
+    return switch (config.agent()) {
+      case CLAUDE -> ClaudeCodeAgentRunner.create(config, environment);
+      case CODEX -> CodexAgentRunner.create(config, environment);
+      case COMMAND -> CommandAgentRunner.create(config, environment);
+    };
+  }
+
+  /** The verifier running {@code config.testCommand()}; {@code NotConfigured} without one. */
+  public static FixVerifier verifier(AgentsConfig config, Map<String, String> environment) {
+    return ShellFixVerifier.create(config, environment);
+  }
+}

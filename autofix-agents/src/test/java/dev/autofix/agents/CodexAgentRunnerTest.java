@@ -1,0 +1,98 @@
+package dev.autofix.agents;
+
+import static dev.autofix.agents.ClaudeCodeAgentRunnerTest.exited;
+import static dev.autofix.agents.ClaudeCodeAgentRunnerTest.lines;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autofix.agents.internal.CodexEvents;
+import dev.autofix.core.model.AgentReport;
+import dev.autofix.core.port.AgentRunner;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CodexAgentRunnerTest {
+
+  static CodexEvents parse(String resource) {
+    CodexEvents events = new CodexEvents();
+    lines(resource).forEach(events::accept);
+    return events;
+  }
+
+  @Test
+  void decide_completesWithTheThreadAndTurns_whenATurnCompleted() {
+    CodexEvents events = parse("codex-success.jsonl");
+
+    AgentRunner.AgentResult result = CodexAgentRunner.decide(exited(0, ""), events, null);
+
+    assertThat(events.inputTokens()).isEqualTo(200);
+    assertThat(events.outputTokens()).isEqualTo(40);
+    assertThat(events.fileChanges()).isEqualTo(1);
+    assertThat(result)
+        .isEqualTo(
+            new AgentRunner.Completed(
+                new AgentReport(
+                    "Fixed calc.add: it returned a - b; it now returns a + b.",
+                    null,
+                    1,
+                    "01a20c73-39c4-73a0-9074-5e97900d21c7")));
+  }
+
+  @Test
+  void decide_failsWithTheTurnFailedMessage_whenTheApiAnswered401() {
+    AgentRunner.AgentResult result =
+        CodexAgentRunner.decide(
+            exited(1, "ERROR codex_core: noise"), parse("codex-401.jsonl"), null);
+
+    assertThat(result)
+        .isEqualTo(
+            new AgentRunner.Failed(
+                1,
+                "unexpected status 401 Unauthorized: Incorrect API key provided: sk-fake., url:"
+                    + " http://127.0.0.1:34077/v1/responses"));
+  }
+
+  @Test
+  void decide_completes_whenThePatchWasRejectedButTheTurnCompleted() {
+    CodexEvents events = parse("codex-no-change.jsonl");
+
+    AgentRunner.AgentResult result =
+        CodexAgentRunner.decide(exited(0, ""), events, "summary from the file");
+
+    // Exit 0 says nothing about the diff: Workspaces.commit will find it unchanged.
+    assertThat(events.failedFileChanges()).isEqualTo(1);
+    assertThat(((AgentRunner.Completed) result).report().summary())
+        .isEqualTo("summary from the file");
+  }
+
+  @Test
+  void decide_fails_whenCodexExitedWithoutAnyEvent() {
+    assertThat(
+            CodexAgentRunner.decide(
+                exited(2, "error: unexpected argument"), new CodexEvents(), null))
+        .isEqualTo(new AgentRunner.Failed(2, "error: unexpected argument"));
+    assertThat(CodexAgentRunner.decide(exited(0, ""), new CodexEvents(), null))
+        .isInstanceOf(AgentRunner.Failed.class);
+  }
+
+  @Test
+  void command_readsThePromptFromStdin_inTheWorktreeSandbox() {
+    AgentsConfig.CodexOptions options =
+        new AgentsConfig.CodexOptions(
+            "codex", "gpt-5.5", List.of("model_provider=\"fake\""), "workspace-write", null);
+
+    List<String> argv =
+        CodexAgentRunner.command(options, Path.of("/data/wt"), Path.of("/data/runs/last.txt"));
+
+    assertThat(argv)
+        .startsWith("codex", "exec", "--json")
+        .containsSubsequence("--sandbox", "workspace-write")
+        .contains("--skip-git-repo-check")
+        .containsSubsequence("-C", "/data/wt")
+        .containsSubsequence("-o", "/data/runs/last.txt")
+        .containsSubsequence("-m", "gpt-5.5")
+        .containsSubsequence("-c", CodexAgentRunner.SHELL_POLICY)
+        .containsSubsequence("-c", "model_provider=\"fake\"")
+        .endsWith("-");
+  }
+}

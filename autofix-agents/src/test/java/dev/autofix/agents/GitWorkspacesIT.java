@@ -1,0 +1,276 @@
+package dev.autofix.agents;
+
+import static dev.autofix.agents.GitFixture.git;
+import static dev.autofix.agents.GitFixture.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.autofix.agents.TestSupport.ListLog;
+import dev.autofix.core.model.FixRun;
+import dev.autofix.core.model.RunId;
+import dev.autofix.core.model.Workspace;
+import dev.autofix.core.port.Workspaces;
+import dev.autofix.testkit.fixtures.Issues;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GitWorkspacesIT {
+  @TempDir Path tmp;
+  private GitFixture repo;
+  private final ListLog log = new ListLog();
+
+  @BeforeEach
+  void setUp() {
+    repo = GitFixture.create(tmp);
+  }
+
+  private AgentsConfig config() {
+    return AgentsConfig.of(repo.checkout, repo.dataDir);
+  }
+
+  private Workspaces workspaces(AgentsConfig config) {
+    return GitWorkspaces.create(config, System.getenv());
+  }
+
+  private static FixRun run(long id) {
+    return FixRun.queued(
+        new RunId(id), Issues.anIssue().withShortId("BACKEND-4Z").build(), Instant.now());
+  }
+
+  @Test
+  void prepare_addsWorktreeOnFixBranchFromFetchedBase_andNeverTouchesTheCheckout()
+      throws IOException {
+    // The user has local, unpushed state of every kind.
+    write(repo.checkout.resolve("calc.py"), "# my local edit\n");
+    write(repo.checkout.resolve("scratch.txt"), "untracked\n");
+    write(repo.checkout.resolve("staged.txt"), "staged\n");
+    git(repo.checkout, "add", "staged.txt");
+    String upstream = repo.pushUpstreamChange("README.md", "upstream\n");
+    String statusBefore = git(repo.checkout, "status", "--porcelain", "--untracked-files=all");
+    String headBefore = git(repo.checkout, "rev-parse", "HEAD");
+    byte[] indexBefore = Files.readAllBytes(repo.checkout.resolve(".git/index"));
+    Workspaces workspaces = workspaces(config());
+
+    Workspace ws = workspaces.prepare(run(7), log);
+    write(ws.directory().resolve("calc.py"), "def add(a, b):\n    return a + b\n");
+    Workspaces.CommitResult result = workspaces.commit(ws, "fix: add (BACKEND-4Z)");
+    workspaces.release(ws);
+
+    assertThat(ws.branch()).isEqualTo("autofix/backend-4z");
+    assertThat(ws.baseRef()).isEqualTo("main");
+    assertThat(ws.directory()).isEqualTo(repo.dataDir.resolve("worktrees/run-7"));
+    assertThat(result).isInstanceOf(Workspaces.Committed.class);
+    assertThat(git(repo.checkout, "rev-parse", "autofix/backend-4z^")).isEqualTo(upstream + "\n");
+    assertThat(log.text()).contains("fetched main from origin");
+    assertThat(git(repo.checkout, "status", "--porcelain", "--untracked-files=all"))
+        .isEqualTo(statusBefore);
+    assertThat(git(repo.checkout, "rev-parse", "HEAD")).isEqualTo(headBefore);
+    assertThat(Files.readAllBytes(repo.checkout.resolve(".git/index"))).isEqualTo(indexBefore);
+    assertThat(Files.readString(repo.checkout.resolve("calc.py"))).isEqualTo("# my local edit\n");
+  }
+
+  @Test
+  void commit_returnsPatchUnderAutofixIdentity_withoutTheAgentFiles() {
+    Workspaces workspaces = workspaces(config());
+    Workspace ws = workspaces.prepare(run(1), log);
+    write(ws.directory().resolve("calc.py"), "def add(a, b):\n    return a + b\n");
+    write(ws.directory().resolve(".autofix/summary.md"), "Root cause: subtraction.\n");
+
+    Workspaces.CommitResult result = workspaces.commit(ws, "fix: add (BACKEND-4Z)\n\nBody.\n");
+
+    assertThat(result).isInstanceOf(Workspaces.Committed.class);
+    var patch = ((Workspaces.Committed) result).patch();
+    assertThat(patch.branch()).isEqualTo("autofix/backend-4z");
+    assertThat(patch.changedFiles()).containsExactly("calc.py");
+    assertThat(patch.diffStat()).isEqualTo("1 file changed, 1 insertion(+), 1 deletion(-)");
+    assertThat(patch.commit()).isEqualTo(git(ws.directory(), "rev-parse", "HEAD").strip());
+    assertThat(git(ws.directory(), "log", "-1", "--format=%an <%ae>|%cn <%ce>|%s"))
+        .isEqualTo(
+            "autofix <autofix@localhost>|autofix <autofix@localhost>|fix: add (BACKEND-4Z)\n");
+    assertThat(git(ws.directory(), "show", "--name-only", "--format=", "HEAD"))
+        .isEqualTo("calc.py\n");
+    workspaces.release(ws);
+  }
+
+  @Test
+  void commit_returnsUnchanged_whenOnlyTheSummaryWasWritten() {
+    Workspaces workspaces = workspaces(config());
+    Workspace ws = workspaces.prepare(run(2), log);
+    write(ws.directory().resolve(".autofix/summary.md"), "Could not reproduce.\n");
+
+    assertThat(workspaces.commit(ws, "fix")).isEqualTo(new Workspaces.Unchanged());
+    workspaces.release(ws);
+  }
+
+  @Test
+  void commit_squashesTheAgentsOwnCommits_intoOneCommitByAutofix() {
+    Workspaces workspaces = workspaces(config());
+    Workspace ws = workspaces.prepare(run(3), log);
+    String start = git(ws.directory(), "rev-parse", "HEAD").strip();
+    write(ws.directory().resolve("calc.py"), "def add(a, b):\n    return a + b\n");
+    git(ws.directory(), "add", "calc.py");
+    git(ws.directory(), "-c", "user.name=agent", "-c", "user.email=agent@x", "commit", "-qm", "x");
+
+    Workspaces.CommitResult result = workspaces.commit(ws, "fix: add");
+
+    assertThat(result).isInstanceOf(Workspaces.Committed.class);
+    assertThat(git(ws.directory(), "log", "-1", "--format=%an|%P"))
+        .isEqualTo("autofix|" + start + "\n");
+    workspaces.release(ws);
+  }
+
+  @Test
+  void release_removesTheWorktree_andKeepsTheBranch() {
+    Workspaces workspaces = workspaces(config());
+    Workspace ws = workspaces.prepare(run(4), log);
+    write(ws.directory().resolve("calc.py"), "def add(a, b):\n    return a + b\n");
+    var patch = ((Workspaces.Committed) workspaces.commit(ws, "fix")).patch();
+
+    workspaces.release(ws);
+
+    assertThat(ws.directory()).doesNotExist();
+    assertThat(git(repo.checkout, "rev-parse", "refs/heads/autofix/backend-4z").strip())
+        .isEqualTo(patch.commit());
+    assertThat(git(repo.checkout, "worktree", "list")).doesNotContain("run-4");
+  }
+
+  @Test
+  void prepare_worksFromTheLocalRefAndSaysSo_whenTheRemoteIsUnreachable() {
+    git(repo.checkout, "remote", "set-url", "origin", tmp.resolve("gone.git").toString());
+    String local = git(repo.checkout, "rev-parse", "main").strip();
+    Workspaces workspaces = workspaces(config());
+
+    Workspace ws = workspaces.prepare(run(5), log);
+
+    assertThat(git(ws.directory(), "rev-parse", "HEAD").strip()).isEqualTo(local);
+    assertThat(log.text()).contains("could not fetch main from origin").contains("local ref");
+    workspaces.release(ws);
+  }
+
+  @Test
+  void prepare_resetsTheBranchToTheBase_whenAnEarlierAttemptLeftIt() {
+    Workspaces workspaces = workspaces(config());
+    Workspace first = workspaces.prepare(run(6), log);
+    String base = git(first.directory(), "rev-parse", "HEAD").strip();
+    write(first.directory().resolve("calc.py"), "broken attempt\n");
+    workspaces.commit(first, "attempt 1");
+    workspaces.release(first);
+
+    Workspace second = workspaces.prepare(run(6), log);
+
+    assertThat(second.branch()).isEqualTo(first.branch());
+    assertThat(git(second.directory(), "rev-parse", "HEAD").strip()).isEqualTo(base);
+    workspaces.release(second);
+  }
+
+  @Test
+  void create_removesTheWorktreesACrashLeft() {
+    Workspace leaked = workspaces(config()).prepare(run(8), log);
+
+    workspaces(config());
+
+    assertThat(leaked.directory()).doesNotExist();
+    assertThat(git(repo.checkout, "worktree", "list").strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void prepare_runsTheSetupCommandInTheWorktree() {
+    AgentsConfig config = withSetup(config(), "echo ran > .setup-marker");
+    Workspaces workspaces = workspaces(config);
+
+    Workspace ws = workspaces.prepare(run(9), log);
+
+    assertThat(ws.directory().resolve(".setup-marker")).hasContent("ran");
+    assertThat(workspaces.commit(ws, "fix")).isEqualTo(new Workspaces.Unchanged());
+    workspaces.release(ws);
+  }
+
+  @Test
+  void prepare_throwsAndCleansUp_whenTheSetupCommandFails() {
+    Workspaces workspaces = workspaces(withSetup(config(), "echo npm broke >&2; exit 2"));
+
+    assertThatThrownBy(() -> workspaces.prepare(run(10), log))
+        .isInstanceOf(WorkspaceException.class)
+        .hasMessageContaining("exited 2")
+        .hasMessageContaining("npm broke");
+    assertThat(repo.dataDir.resolve("worktrees/run-10")).doesNotExist();
+  }
+
+  @Test
+  void prepareCommitRelease_workForSeveralRunsAtOnce() throws Exception {
+    Workspaces workspaces = workspaces(config());
+    List<Callable<Workspaces.CommitResult>> runs = new ArrayList<>();
+    for (long id = 20; id < 24; id++) {
+      long runId = id;
+      runs.add(
+          () -> {
+            FixRun run =
+                FixRun.queued(
+                    new RunId(runId),
+                    Issues.anIssue().withShortId("BACKEND-" + runId).build(),
+                    Instant.now());
+            Workspace ws = workspaces.prepare(run, log);
+            write(ws.directory().resolve("fix-" + runId + ".txt"), "fixed\n");
+            Workspaces.CommitResult result = workspaces.commit(ws, "fix " + runId);
+            workspaces.release(ws);
+            return result;
+          });
+    }
+    List<Workspaces.CommitResult> results = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      for (Future<Workspaces.CommitResult> f : pool.invokeAll(runs)) {
+        results.add(f.get());
+      }
+    }
+
+    assertThat(results).allMatch(r -> r instanceof Workspaces.Committed).hasSize(4);
+    for (long id = 20; id < 24; id++) {
+      assertThat(git(repo.checkout, "show", "--name-only", "--format=", "autofix/backend-" + id))
+          .isEqualTo("fix-" + id + ".txt\n");
+    }
+    assertThat(git(repo.checkout, "worktree", "list").strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void create_throws_whenTheCheckoutIsNotAGitRepository() throws IOException {
+    Path plain = Files.createDirectories(tmp.resolve("plain"));
+
+    assertThatThrownBy(() -> GitWorkspaces.create(AgentsConfig.of(plain, repo.dataDir), Map.of()))
+        .isInstanceOf(WorkspaceException.class)
+        .hasMessageContaining("not a git checkout");
+  }
+
+  static AgentsConfig withSetup(AgentsConfig c, String setup) {
+    return new AgentsConfig(
+        c.agent(),
+        c.command(),
+        c.agentTimeout(),
+        c.testCommand(),
+        c.testTimeout(),
+        setup,
+        c.setupTimeout(),
+        c.repoPath(),
+        c.baseBranch(),
+        c.remote(),
+        c.dataDir(),
+        c.envDenyList(),
+        c.promptTemplate(),
+        c.gitAuthorName(),
+        c.gitAuthorEmail(),
+        c.logLimitBytes(),
+        c.claude(),
+        c.codex());
+  }
+}
