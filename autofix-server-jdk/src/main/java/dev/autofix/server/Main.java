@@ -1,9 +1,19 @@
 package dev.autofix.server;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
-/** The {@code autofix-server} command line. */
+/**
+ * The {@code autofix-server} command line: reads the configuration (an optional YAML file, then
+ * {@code AUTOFIX_*} environment variables), reports every problem at once, starts the server on the
+ * embedded PostgreSQL unless a database URL is given, and stops cleanly on SIGTERM.
+ */
 public final class Main {
   static final String VERSION =
       Main.class.getPackage().getImplementationVersion() == null
@@ -13,22 +23,94 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(List.of(args), System.out, System.err));
+    int code = run(List.of(args), System.getenv(), System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
   }
 
-  /** Runs the command line; returns the exit code. */
-  static int run(List<String> args, PrintStream out, PrintStream err) {
-    if (args.contains("--version")) {
-      out.println("autofix " + VERSION);
-      return 0;
+  /** Runs the command line; returns the exit code once the server stopped (or failed to start). */
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    Path config = null;
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      switch (arg) {
+        case "--version" -> {
+          out.println("autofix " + VERSION);
+          return 0;
+        }
+        case "--help", "-h" -> {
+          out.print(usage());
+          return 0;
+        }
+        case "--config" -> {
+          if (i + 1 >= args.size()) {
+            err.println("autofix: --config needs a file path");
+            return 2;
+          }
+          config = Path.of(args.get(++i));
+        }
+        default -> {
+          if (arg.startsWith("--config=")) {
+            config = Path.of(arg.substring("--config=".length()));
+          } else {
+            err.println("autofix: unknown argument '" + arg + "'");
+            err.print(usage());
+            return 2;
+          }
+        }
+      }
     }
-    if (args.contains("--help") || args.contains("-h")) {
-      out.print(usage());
-      return 0;
+    Assembly.Settings settings;
+    try {
+      settings = Assembly.settings(ConfigSource.load(config, env));
+    } catch (IOException e) {
+      err.println("autofix cannot start: " + e.getMessage());
+      return 2;
+    } catch (Assembly.ConfigurationException e) {
+      err.println("autofix cannot start; fix the configuration:");
+      for (String problem : e.problems()) {
+        err.println("  - " + problem);
+      }
+      err.println("See --help for every setting and its default.");
+      return 2;
     }
-    err.println("autofix: the server is not assembled yet (issue 8); see --help");
-    err.print(usage());
-    return 2;
+    Assembly assembly;
+    try {
+      assembly = Assembly.start(settings, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      err.println("autofix cannot start: " + oneLine(e));
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .name("autofix-shutdown")
+                .unstarted(
+                    () -> {
+                      assembly.close();
+                      stopped.countDown();
+                    }));
+    out.println(
+        "autofix is running on http://" + settings.server().bind() + ":" + assembly.port() + "/");
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private static String oneLine(Throwable e) {
+    List<String> messages = new ArrayList<>();
+    for (Throwable t = e; t != null && messages.size() < 3; t = t.getCause()) {
+      String message = t.getMessage();
+      if (message != null && messages.stream().noneMatch(m -> m.contains(message))) {
+        messages.add(message);
+      }
+    }
+    return messages.isEmpty() ? e.toString() : String.join(": ", messages).replace('\n', ' ');
   }
 
   static String usage() {
@@ -41,6 +123,20 @@ public final class Main {
           --config PATH   a YAML configuration file; AUTOFIX_* environment variables override it
           --help          print this help and exit
           --version       print the version and exit
+
+        Main settings (environment variables; YAML keys are the same without AUTOFIX_, lower case):
+          AUTOFIX_PORT (8080)  AUTOFIX_BIND (127.0.0.1)  AUTOFIX_DATA_DIR (~/.autofix)
+          AUTOFIX_DATABASE_URL (none: the embedded PostgreSQL in the data directory)
+          AUTOFIX_REDIS_URL (none: the daily cap is kept in PostgreSQL)
+          AUTOFIX_SENTRY_CLIENT_SECRET (required)  AUTOFIX_SENTRY_API_URL (https://sentry.io)
+          AUTOFIX_SENTRY_TOKEN  AUTOFIX_SENTRY_ORG
+          AUTOFIX_GITHUB_REPO (required, owner/name)  AUTOFIX_GITHUB_TOKEN
+          AUTOFIX_GITHUB_API_URL (https://api.github.com)
+          AUTOFIX_REPO_PATH (required, the local checkout)  AUTOFIX_BASE_BRANCH (main)
+          AUTOFIX_AGENT (claude, codex or command)  AUTOFIX_AGENT_COMMAND  AUTOFIX_AGENT_TIMEOUT (30m)
+          AUTOFIX_TEST_COMMAND  AUTOFIX_MAX_CONCURRENT (1)  AUTOFIX_MAX_FIXES_PER_DAY (10)
+          AUTOFIX_ADMIN_TOKEN (none: retry and cancel are refused)
+        The README lists every setting.
         """;
   }
 }

@@ -1,0 +1,60 @@
+package dev.autofix.server;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.autofix.core.port.AgentRunner;
+import dev.autofix.core.port.DefectReporter;
+import dev.autofix.core.port.FixVerifier;
+import dev.autofix.core.port.IssueSource;
+import dev.autofix.core.port.PullRequestPublisher;
+import dev.autofix.core.port.RateLimiter;
+import dev.autofix.core.port.RunLogs;
+import dev.autofix.core.port.RunStore;
+import dev.autofix.core.port.Workspaces;
+import dev.autofix.core.usecase.AutofixPolicy;
+import java.time.Clock;
+
+/**
+ * Binds {@link AutofixServer} over whatever the other modules bound for each port. Requires: every
+ * port, {@link ServerConfig}, {@link AutofixPolicy} and {@link Clock} ({@link CoreModule}).
+ */
+public final class ServerModule extends AbstractModule {
+
+  @Provides
+  @Singleton
+  AutofixServer server(
+      ServerConfig config,
+      AutofixPolicy policy,
+      Clock clock,
+      RunStore store,
+      RateLimiter limiter,
+      IssueSource source,
+      Workspaces workspaces,
+      AgentRunner agent,
+      FixVerifier verifier,
+      PullRequestPublisher publisher,
+      RunLogs logs,
+      DefectReporter defects) {
+    AutofixServer.Builder builder =
+        AutofixServer.builder()
+            .bind(config.bind())
+            .port(config.port())
+            .store(store)
+            .limiter(limiter)
+            .source(source)
+            .workspaces(workspaces)
+            .agent(agent)
+            .verifier(verifier)
+            .publisher(publisher)
+            .logs(logs)
+            .defects(defects)
+            .policy(policy)
+            .clock(clock)
+            .maxBodyBytes(config.maxBodyBytes())
+            .pollInterval(config.pollInterval())
+            .shutdownGrace(config.shutdownGrace());
+    config.adminToken().ifPresent(builder::adminToken);
+    return builder.build();
+  }
+}
