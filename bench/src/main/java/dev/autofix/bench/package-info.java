@@ -1,0 +1,2 @@
+/** The load harness: starts the server jar, drives its webhook over loopback, and reports. */
+package dev.autofix.bench;
