@@ -14,6 +14,7 @@ import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.RunStatus;
 import dev.autofix.core.port.RunStore;
 import dev.autofix.store.jooq.internal.DatabaseFailures;
+import dev.autofix.store.jooq.internal.KnownIssues;
 import dev.autofix.store.jooq.schema.tables.records.RunEventsRecord;
 import dev.autofix.store.jooq.schema.tables.records.RunsRecord;
 import java.net.URI;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.jooq.CommonTableExpression;
 import org.jooq.Condition;
@@ -40,9 +42,12 @@ final class JooqRunStore implements RunStore {
   private static final List<String> RUNNABLE =
       List.of(RunStatus.QUEUED.wireName(), RunStatus.DEFERRED.wireName());
   private static final String RUNNING = RunStatus.RUNNING.wireName();
+  // a few MiB at most; far more issues than one alert storm repeats
+  private static final int KNOWN_ISSUES = 10_000;
 
   private final DSLContext dsl;
   private final String location;
+  private final KnownIssues known = new KnownIssues(KNOWN_ISSUES);
 
   private JooqRunStore(DSLContext dsl, String location) {
     this.dsl = Objects.requireNonNull(dsl, "dsl == null");
@@ -102,6 +107,10 @@ final class JooqRunStore implements RunStore {
                             .from(created))
                     .returning(RUN_EVENTS.ID));
     try {
+      Optional<AlreadyExists> repeated = knownRun(issue.id());
+      if (repeated.isPresent()) {
+        return repeated.get();
+      }
       Optional<FixRun> inserted =
           dsl.with(created)
               .with(event)
@@ -109,10 +118,12 @@ final class JooqRunStore implements RunStore {
               .fetchOptional()
               .map(r -> toRun(r.into(RUNS)));
       if (inserted.isPresent()) {
+        known.remember(issue.id(), inserted.get().id().value());
         return new Inserted(inserted.get());
       }
       // ON CONFLICT waited for the conflicting insert to commit, so a new statement sees its row.
       RunsRecord existing = dsl.selectFrom(RUNS).where(issueKey(issue.id())).fetchSingle();
+      known.remember(issue.id(), existing.getId());
       return new AlreadyExists(
           new RunId(existing.getId()), RunStatus.fromWire(existing.getStatus()));
     } catch (DataAccessException e) {
@@ -122,6 +133,29 @@ final class JooqRunStore implements RunStore {
       }
       throw failure("recording a run for issue " + issue.id(), e);
     }
+  }
+
+  /**
+   * A repeated delivery of an issue whose run this store has seen: one read of the run's status by
+   * primary key instead of an insert attempt and a lookup by issue key (the storm case). Empty when
+   * the issue is not known, or its run is gone; the insert then decides, as always.
+   */
+  private Optional<AlreadyExists> knownRun(IssueId issue) {
+    OptionalLong run = known.runOf(issue);
+    if (run.isEmpty()) {
+      return Optional.empty();
+    }
+    // the issue key too: ids restart when a table is truncated, and the row must still be ours
+    String status =
+        dsl.select(RUNS.STATUS)
+            .from(RUNS)
+            .where(RUNS.ID.eq(run.getAsLong()).and(issueKey(issue)))
+            .fetchOne(RUNS.STATUS);
+    if (status == null) {
+      known.forget(issue);
+      return Optional.empty();
+    }
+    return Optional.of(new AlreadyExists(new RunId(run.getAsLong()), RunStatus.fromWire(status)));
   }
 
   @Override
