@@ -76,7 +76,7 @@ record ServerConfig(
             r.integer("AUTOFIX_MAX_CONCURRENT", 1, 1, 64),
             r.integer("AUTOFIX_MAX_FIXES_PER_DAY", 10, 0, 100_000),
             r.zone("AUTOFIX_TIME_ZONE", ZoneId.of("UTC")),
-            r.duration("AUTOFIX_LEASE", Duration.ofHours(2)),
+            r.duration("AUTOFIX_LEASE", Duration.ofMinutes(2)),
             r.integer("AUTOFIX_MAX_ATTEMPTS", 3, 1, 100),
             r.bool("AUTOFIX_PUBLISH_UNVERIFIED", false),
             r.duration("AUTOFIX_POLL_INTERVAL", Duration.ofSeconds(5)),

@@ -26,7 +26,7 @@ class ServerConfigTest {
     assertThat(config.maxConcurrent()).isEqualTo(1);
     assertThat(config.maxFixesPerDay()).isEqualTo(10);
     assertThat(config.timeZone()).isEqualTo(ZoneId.of("UTC"));
-    assertThat(config.lease()).isEqualTo(Duration.ofHours(2));
+    assertThat(config.lease()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.maxAttempts()).isEqualTo(3);
     assertThat(config.publishUnverified()).isFalse();
     assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(5));
