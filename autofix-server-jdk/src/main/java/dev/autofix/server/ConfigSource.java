@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,9 +65,7 @@ final class ConfigSource {
 
   private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
     if (node.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> field = fields.next();
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
         String key = field.getKey().replace('-', '_').replace('.', '_').toUpperCase(Locale.ROOT);
         flatten(prefix + "_" + key, field.getValue(), out);
       }

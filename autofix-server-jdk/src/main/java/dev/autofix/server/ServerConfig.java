@@ -1,10 +1,10 @@
 package dev.autofix.server;
 
+import dev.autofix.core.Durations;
 import dev.autofix.core.usecase.AutofixPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -85,41 +85,6 @@ record ServerConfig(
     return config;
   }
 
-  /** Parses a duration as ISO-8601 ({@code PT30M}) or shorthand ({@code 30m}, {@code 90s}). */
-  static Duration parseDuration(String text) {
-    String value = text.trim();
-    if (value.isEmpty()) {
-      throw new IllegalArgumentException("empty duration");
-    }
-    if (value.toUpperCase(Locale.ROOT).startsWith("P")) {
-      try {
-        return Duration.parse(value.toUpperCase(Locale.ROOT));
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("not a duration: " + text, e);
-      }
-    }
-    char unit = Character.toLowerCase(value.charAt(value.length() - 1));
-    String number = Character.isDigit(unit) ? value : value.substring(0, value.length() - 1);
-    long amount;
-    try {
-      amount = Long.parseLong(number.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a duration: " + text + " (use 30m, 90s or PT30M)", e);
-    }
-    return switch (unit) {
-      case 's' -> Duration.ofSeconds(amount);
-      case 'm' -> Duration.ofMinutes(amount);
-      case 'h' -> Duration.ofHours(amount);
-      case 'd' -> Duration.ofDays(amount);
-      default -> {
-        if (Character.isDigit(unit)) {
-          yield Duration.ofSeconds(amount);
-        }
-        throw new IllegalArgumentException("not a duration: " + text + " (use 30m, 90s or PT30M)");
-      }
-    };
-  }
-
   /** Reads typed values, collecting problems. */
   static final class Reader {
     private final Map<String, String> env;
@@ -174,7 +139,7 @@ record ServerConfig(
         return fallback;
       }
       try {
-        Duration parsed = parseDuration(value);
+        Duration parsed = Durations.parse(value);
         if (parsed.isNegative() || parsed.isZero()) {
           problems.add(key + " must be positive, not " + value);
           return fallback;
