@@ -32,6 +32,8 @@ import java.util.Optional;
  * @param shutdownGrace how long a stop waits for a running agent ({@code AUTOFIX_SHUTDOWN_GRACE},
  *     30s)
  * @param maxBodyBytes the largest webhook body ({@code AUTOFIX_MAX_BODY_BYTES}, 1 MiB)
+ * @param recoveryInterval how often runs abandoned by a dead worker are looked for ({@code
+ *     AUTOFIX_RECOVERY_INTERVAL}, the lease)
  */
 record ServerConfig(
     String bind,
@@ -46,13 +48,15 @@ record ServerConfig(
     boolean publishUnverified,
     Duration pollInterval,
     Duration shutdownGrace,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    Duration recoveryInterval) {
 
   ServerConfig {
     Objects.requireNonNull(bind, "bind == null");
     Objects.requireNonNull(dataDir, "dataDir == null");
     Objects.requireNonNull(adminToken, "adminToken == null");
     Objects.requireNonNull(timeZone, "timeZone == null");
+    Objects.requireNonNull(recoveryInterval, "recoveryInterval == null");
   }
 
   /** The use cases' policy. */
@@ -66,6 +70,7 @@ record ServerConfig(
    */
   static ServerConfig fromEnv(Map<String, String> env, List<String> problems) {
     Reader r = new Reader(env, problems);
+    Duration lease = r.duration("AUTOFIX_LEASE", Duration.ofMinutes(2));
     String home = env.getOrDefault("HOME", System.getProperty("user.home", "."));
     ServerConfig config =
         new ServerConfig(
@@ -76,12 +81,13 @@ record ServerConfig(
             r.integer("AUTOFIX_MAX_CONCURRENT", 1, 1, 64),
             r.integer("AUTOFIX_MAX_FIXES_PER_DAY", 10, 0, 100_000),
             r.zone("AUTOFIX_TIME_ZONE", ZoneId.of("UTC")),
-            r.duration("AUTOFIX_LEASE", Duration.ofMinutes(2)),
+            lease,
             r.integer("AUTOFIX_MAX_ATTEMPTS", 3, 1, 100),
             r.bool("AUTOFIX_PUBLISH_UNVERIFIED", false),
             r.duration("AUTOFIX_POLL_INTERVAL", Duration.ofSeconds(5)),
             r.duration("AUTOFIX_SHUTDOWN_GRACE", Duration.ofSeconds(30)),
-            r.integer("AUTOFIX_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024));
+            r.integer("AUTOFIX_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+            r.duration("AUTOFIX_RECOVERY_INTERVAL", lease));
     return config;
   }
 

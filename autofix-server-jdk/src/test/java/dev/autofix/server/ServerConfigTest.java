@@ -31,6 +31,7 @@ class ServerConfigTest {
     assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.maxBodyBytes()).isEqualTo(1024 * 1024);
+    assertThat(config.recoveryInterval()).isEqualTo(Duration.ofMinutes(2));
   }
 
   @Test
@@ -51,7 +52,8 @@ class ServerConfigTest {
                 Map.entry("AUTOFIX_PUBLISH_UNVERIFIED", "yes"),
                 Map.entry("AUTOFIX_POLL_INTERVAL", "PT10S"),
                 Map.entry("AUTOFIX_SHUTDOWN_GRACE", "2m"),
-                Map.entry("AUTOFIX_MAX_BODY_BYTES", "2048")),
+                Map.entry("AUTOFIX_MAX_BODY_BYTES", "2048"),
+                Map.entry("AUTOFIX_RECOVERY_INTERVAL", "30s")),
             problems);
 
     assertThat(problems).isEmpty();
@@ -70,7 +72,8 @@ class ServerConfigTest {
                 true,
                 Duration.ofSeconds(10),
                 Duration.ofMinutes(2),
-                2048));
+                2048,
+                Duration.ofSeconds(30)));
     assertThat(config.policy().maxConcurrent()).isEqualTo(2);
   }
 
