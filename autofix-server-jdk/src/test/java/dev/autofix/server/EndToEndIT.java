@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.autofix.testkit.MutableClock;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,6 +119,70 @@ class EndToEndIT {
       assertThat(world.github.all()).hasSize(5);
       assertThat(world.remoteBranches()).hasSize(6); // main and five fix branches
     }
+  }
+
+  @Test
+  void projects_routeEachIssueToItsOwnRepository_andIgnoreUnmappedOnes() throws Exception {
+    try (E2eWorld front = new E2eWorld(Files.createDirectories(root.resolve("front")));
+        E2eWorld back = new E2eWorld(Files.createDirectories(root.resolve("back")))) {
+      Path yaml = root.resolve("autofix.yaml");
+      Files.writeString(
+          yaml, "projects:\n" + project("front-end", front) + project("back-end", back));
+      Map<String, String> env = new java.util.HashMap<>(front.environment(0));
+      env.remove("AUTOFIX_REPO_PATH");
+      env.remove("AUTOFIX_AGENT_COMMAND");
+      env.remove("AUTOFIX_GITHUB_API_URL");
+      try (Assembly server =
+          Assembly.start(
+              Assembly.settings(ConfigSource.load(yaml, env)), MutableClock.at(Instant.now()))) {
+        int port = server.port();
+
+        long frontRun = accepted(front.post(port, E2eWorld.issueCreated("11", "FRONT-11")));
+        long backRun =
+            accepted(
+                front.post(
+                    port,
+                    new E2eWorld.Delivery(
+                        "issue",
+                        E2eWorld.issueCreated("22", "BACK-22")
+                            .body()
+                            .replace("\"slug\":\"front-end\"", "\"slug\":\"back-end\""))));
+        HttpResponse<String> unmapped =
+            front.post(
+                port,
+                new E2eWorld.Delivery(
+                    "issue",
+                    E2eWorld.issueCreated("33", "OTHER-33")
+                        .body()
+                        .replace("\"slug\":\"front-end\"", "\"slug\":\"payments\"")));
+
+        assertThat(unmapped.statusCode()).isEqualTo(200);
+        assertThat(unmapped.body()).contains("ignored").contains("payments");
+        awaitStatus(front, port, frontRun, "pr_opened");
+        awaitStatus(front, port, backRun, "pr_opened");
+        assertThat(front.remoteBranches()).containsExactlyInAnyOrder("main", "autofix/front-11");
+        assertThat(back.remoteBranches()).containsExactlyInAnyOrder("main", "autofix/back-22");
+        assertThat(front.github.all()).hasSize(1);
+        assertThat(back.github.all()).hasSize(1);
+      }
+    }
+  }
+
+  private static String project(String slug, E2eWorld world) {
+    return "  "
+        + slug
+        + ":\n    repo_path: "
+        + world.checkout
+        + "\n    github_api_url: http://127.0.0.1:"
+        + world.github.port()
+        + "\n    agent: command\n    agent_command: "
+        + world.agentScript
+        + "\n    test_command: sh test.sh\n";
+  }
+
+  private static long accepted(HttpResponse<String> response) throws java.io.IOException {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    return E2eWorld.JSON.readTree(response.body()).get("runId").asLong();
   }
 
   private static Assembly start(E2eWorld world, Map<String, String> extra, MutableClock clock)
