@@ -21,6 +21,7 @@ import dev.autofix.sentry.SentryConfig;
 import dev.autofix.sentry.SentryIssuePoller;
 import dev.autofix.sentry.SentryModule;
 import dev.autofix.store.jooq.JooqStoreModule;
+import dev.autofix.store.jooq.PostgresNotifications;
 import dev.autofix.store.jooq.StoreConfig;
 import dev.autofix.store.jooq.StoreDatabase;
 import java.io.Closeable;
@@ -54,6 +55,7 @@ final class Assembly implements Closeable {
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private AutofixServer server;
+  private DataSource dataSource;
 
   private Assembly() {}
 
@@ -213,6 +215,7 @@ final class Assembly implements Closeable {
   private void wire(Settings s, Clock clock) {
     StoreDatabase database = StoreDatabase.open(s.store());
     resources.push(database);
+    dataSource = database.dataSource();
     OkHttpClient http = new OkHttpClient.Builder().build();
     resources.push(
         () -> {
@@ -236,6 +239,11 @@ final class Assembly implements Closeable {
             new ServerModule());
     server = injector.getInstance(AutofixServer.class);
     resources.push(server);
+    PostgresNotifications notifications =
+        PostgresNotifications.listen(
+            database.dataSource(), PostgresNotifications.DEFAULT_CHANNEL, server::wakeLocal);
+    resources.push(notifications);
+    server.alsoWake(notifications.signal());
     startPoller(s, http, json, injector, clock);
     server.start();
     LOG.info(
@@ -304,6 +312,11 @@ final class Assembly implements Closeable {
 
   AutofixServer server() {
     return server;
+  }
+
+  /** The database the server uses (for tests that act as another process on it). */
+  DataSource dataSource() {
+    return dataSource;
   }
 
   @Override

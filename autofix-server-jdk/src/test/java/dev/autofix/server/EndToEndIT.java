@@ -168,6 +168,39 @@ class EndToEndIT {
     }
   }
 
+  @Test
+  void runQueuedByAnotherProcess_wakesThisWorker_throughPostgresNotify() throws Exception {
+    try (E2eWorld world = new E2eWorld(root);
+        Assembly server =
+            start(world, Map.of("AUTOFIX_POLL_INTERVAL", "1h"), MutableClock.at(Instant.now()))) {
+      // Another process on the same database: its own store and its own notifier.
+      var otherStore =
+          dev.autofix.store.jooq.JooqRunStores.create(
+              org.jooq.impl.DSL.using(server.dataSource(), org.jooq.SQLDialect.POSTGRES), "other");
+      try (var otherNotifier =
+          dev.autofix.store.jooq.PostgresNotifications.listen(
+              server.dataSource(),
+              dev.autofix.store.jooq.PostgresNotifications.DEFAULT_CHANNEL,
+              () -> {})) {
+        var record =
+            new dev.autofix.core.usecase.RecordIssue(
+                otherStore, otherNotifier.signal(), java.time.Clock.systemUTC());
+        var created =
+            (dev.autofix.core.usecase.RecordIssue.Created)
+                record.execute(
+                    new dev.autofix.core.usecase.RecordIssue.Command(
+                        dev.autofix.testkit.fixtures.Issues.anIssue()
+                            .withId("5150")
+                            .withShortId("SHOP-5150")
+                            .withProject("front-end")
+                            .build()));
+
+        // The worker polls once an hour here: only the notification can have woken it.
+        awaitStatus(world, server.port(), created.run().id().value(), "pr_opened");
+      }
+    }
+  }
+
   private static String project(String slug, E2eWorld world) {
     return "  "
         + slug
