@@ -201,6 +201,35 @@ class EndToEndIT {
     }
   }
 
+  @Test
+  void cleanStop_putsTheRunningRunBackInTheQueue_afterTheGracePeriod() throws Exception {
+    try (E2eWorld world = new E2eWorld(root)) {
+      Path started = root.resolve("agent-started");
+      world.writeAgent("touch '" + started + "'; sleep 300");
+      try (Assembly server =
+          start(world, Map.of("AUTOFIX_SHUTDOWN_GRACE", "1s"), MutableClock.at(Instant.now()))) {
+        long runId = accepted(world.post(server.port(), E2eWorld.issueCreated("77", "SHOP-77")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(started));
+
+        long stopping = System.nanoTime();
+        server.server().close(); // what SIGTERM does: stop deliveries, grace, stop the agent
+        long tookMillis = (System.nanoTime() - stopping) / 1_000_000;
+
+        var store =
+            dev.autofix.store.jooq.JooqRunStores.create(
+                org.jooq.impl.DSL.using(server.dataSource(), org.jooq.SQLDialect.POSTGRES), "test");
+        var run = store.find(new dev.autofix.core.model.RunId(runId)).orElseThrow();
+        assertThat(run.status())
+            .as("nothing left running")
+            .isEqualTo(dev.autofix.core.model.RunStatus.QUEUED);
+        assertThat(run.attempts()).isZero();
+        assertThat(run.reason()).contains("worker stopped");
+        assertThat(tookMillis).as("the agent was stopped, not waited for").isLessThan(30_000);
+        assertThat(world.github.all()).isEmpty();
+      }
+    }
+  }
+
   private static String project(String slug, E2eWorld world) {
     return "  "
         + slug
