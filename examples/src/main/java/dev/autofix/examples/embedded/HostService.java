@@ -97,15 +97,17 @@ public final class HostService implements AutoCloseable {
   }
 
   /**
-   * Runs the service on 127.0.0.1:8080 with autofix configured from the environment (at least
-   * {@code AUTOFIX_SENTRY_CLIENT_SECRET}, {@code AUTOFIX_REPO_PATH} and {@code
-   * AUTOFIX_GITHUB_REPO}).
+   * Runs the service on 127.0.0.1, port {@code args[0]} or 8080, with autofix configured from the
+   * environment (at least {@code AUTOFIX_SENTRY_CLIENT_SECRET}, {@code AUTOFIX_REPO_PATH} and
+   * {@code AUTOFIX_GITHUB_REPO}).
    */
   public static void main(String[] args) {
     Map<String, String> env = System.getenv();
     HostService service =
         start(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080),
+            new InetSocketAddress(
+                InetAddress.getLoopbackAddress(),
+                args.length > 0 ? Integer.parseInt(args[0]) : 8080),
             EmbeddedAutofix.Settings.fromEnv(env),
             env);
     Runtime.getRuntime().addShutdownHook(new Thread(service::close));
