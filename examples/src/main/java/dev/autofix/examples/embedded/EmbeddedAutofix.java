@@ -119,9 +119,15 @@ public final class EmbeddedAutofix implements AutoCloseable {
               GitHubPullRequestPublishers.create(settings.github(), http, json),
               new Slf4jRunLogs(),
               // Send defects to your error tracker here; autofix's own are expected to be rare.
-              defect -> LOG.error("autofix defect {} in {}", defect.fingerprint(), defect.where()));
+              defect ->
+                  LOG.error(
+                      "autofix defect {} in {}",
+                      defect.fingerprint(),
+                      defect.where(),
+                      defect.error()));
       FixWorker worker =
           new FixWorker(new FixNextRun(ports, settings.policy(), clock), settings.pollInterval());
+      // Runs left "running" by a crash of this service go back to the queue.
       new RecoverRuns(runs, worker, settings.policy(), clock).execute();
       ReceiveDelivery receive = new ReceiveDelivery(sentry, runs, worker, clock);
       return new EmbeddedAutofix(
