@@ -50,6 +50,17 @@ import org.slf4j.LoggerFactory;
 public final class AutofixServer implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(AutofixServer.class);
 
+  static {
+    // The JDK server waits forever for a slow client unless told otherwise: a request must arrive
+    // whole within 30 s and a response leave within 60 s (both overridable with -D).
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", "30");
+    }
+    if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+      System.setProperty("sun.net.httpserver.maxRspTime", "60");
+    }
+  }
+
   private final Builder config;
   private final WakeUps wakeUps = new WakeUps();
   private final AutofixMetrics metrics;

@@ -141,7 +141,9 @@ public final class FixNextRun {
     private final Instant started;
     private RateLimiter.Granted permit;
     private boolean agentStarted;
-    private boolean stopped;
+    private volatile boolean stopped;
+    private volatile boolean leaseLost;
+    private boolean ended;
 
     Attempt(FixRun run, String workerId) {
       this.run = run;
@@ -150,7 +152,58 @@ public final class FixNextRun {
       this.started = clock.instant();
     }
 
+    /**
+     * Runs the attempt while a heartbeat keeps the run's lease, renewing it every third of the
+     * lease. If the lease is lost (the run was cancelled, or recovered by another worker after a
+     * pause), the heartbeat interrupts this thread, which stops the agent.
+     */
     Result run() {
+      Thread attempt = Thread.currentThread();
+      Thread heartbeat =
+          Thread.ofVirtual().name("autofix-lease-" + run.id()).start(() -> keepLease(attempt));
+      try {
+        return runSteps();
+      } finally {
+        synchronized (this) {
+          ended = true;
+        }
+        heartbeat.interrupt();
+        if (leaseLost && !stopped) {
+          Thread.interrupted(); // our own interrupt, not a stop request: do not pass it on
+        }
+      }
+    }
+
+    private void keepLease(Thread attempt) {
+      long every = Math.max(1, policy.lease().toMillis() / 3);
+      while (true) {
+        try {
+          Thread.sleep(every);
+        } catch (InterruptedException e) {
+          return;
+        }
+        boolean held;
+        try {
+          held = renewLease();
+        } catch (RuntimeException e) {
+          LOG.log(
+              Level.WARNING, "could not renew the lease of run " + run.id() + "; trying again", e);
+          continue;
+        }
+        if (!held) {
+          synchronized (this) {
+            if (!ended) {
+              leaseLost = true;
+              log.append("the run's lease was lost (cancelled or taken over); stopping the agent");
+              attempt.interrupt();
+            }
+          }
+          return;
+        }
+      }
+    }
+
+    private Result runSteps() {
       Workspace workspace = null;
       try {
         log.append("attempt " + run.attempts() + " by " + workerId + " for " + run.issue().id());
@@ -258,6 +311,9 @@ public final class FixNextRun {
      */
     private Result stop() {
       Thread.interrupted();
+      if (leaseLost) {
+        return lostLease();
+      }
       stopped = true;
       String reason = "the worker stopped before the run ended; queued again";
       log.append(reason);
@@ -451,10 +507,12 @@ public final class FixNextRun {
     }
 
     private Result lostLease() {
-      refundPermit();
+      if (!agentStarted) {
+        refundPermit();
+      }
       RunStatus actual =
           ports.store().find(run.id()).map(FixRun::status).orElse(RunStatus.CANCELLED);
-      log.append("the run changed before the agent started; it is " + actual.wireName());
+      log.append("the run changed meanwhile; it is " + actual.wireName());
       return new Interrupted(run.id(), actual);
     }
 
