@@ -214,6 +214,10 @@ final class E2eWorld implements AutoCloseable {
   /** Sentry's API as far as autofix uses it: the recommended event and issue comments. */
   static final class FakeSentry implements AutoCloseable {
     final List<String> comments = new CopyOnWriteArrayList<>();
+
+    /** What the issue list (the poller's query) answers. */
+    volatile String issues = "[]";
+
     private final HttpServer server;
 
     FakeSentry() throws IOException {
@@ -234,7 +238,7 @@ final class E2eWorld implements AutoCloseable {
                             exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 send(exchange, 201, "{\"id\":\"" + comments.size() + "\"}");
               } else if ("GET".equals(exchange.getRequestMethod()) && path.endsWith("/issues/")) {
-                send(exchange, 200, "[]");
+                send(exchange, 200, issues);
               } else {
                 send(exchange, 404, "{\"detail\":\"not found\"}");
               }
