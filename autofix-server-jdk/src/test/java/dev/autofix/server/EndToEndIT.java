@@ -230,6 +230,44 @@ class EndToEndIT {
     }
   }
 
+  @Test
+  void redisUrl_swapsTheDailyCapToRedis() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    redis.embedded.RedisServer redisServer =
+        redis.embedded.RedisServer.newRedisServer()
+            .port(port)
+            .bind("127.0.0.1")
+            .setting("save \"\"")
+            .setting("appendonly no")
+            .build();
+    redisServer.start();
+    MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
+    try (E2eWorld world = new E2eWorld(root);
+        Assembly server =
+            start(
+                world,
+                Map.of(
+                    "AUTOFIX_REDIS_URL",
+                    "redis://127.0.0.1:" + port,
+                    "AUTOFIX_REDIS_KEY_PREFIX",
+                    "e2e:fixes"),
+                clock);
+        var jedis =
+            dev.autofix.redis.RedisClients.open(
+                dev.autofix.redis.RedisConfig.fromUrl("redis://127.0.0.1:" + port))) {
+      long runId = accepted(world.post(server.port(), E2eWorld.issueCreated("31", "SHOP-31")));
+      awaitStatus(world, server.port(), runId, "pr_opened");
+
+      assertThat(jedis.get("e2e:fixes:2026-11-24")).as("the permit came from Redis").isEqualTo("1");
+      assertThat(jedis.ttl("e2e:fixes:2026-11-24")).isPositive();
+    } finally {
+      redisServer.stop();
+    }
+  }
+
   private static String project(String slug, E2eWorld world) {
     return "  "
         + slug
