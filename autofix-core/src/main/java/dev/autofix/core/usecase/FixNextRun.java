@@ -144,6 +144,7 @@ public final class FixNextRun {
     private volatile boolean stopped;
     private volatile boolean leaseLost;
     private boolean ended;
+    private boolean interruptible;
 
     Attempt(FixRun run, String workerId) {
       this.run = run;
@@ -174,6 +175,19 @@ public final class FixNextRun {
       }
     }
 
+    private <T> T interruptibly(java.util.function.Supplier<T> step) {
+      synchronized (this) {
+        interruptible = true;
+      }
+      try {
+        return step.get();
+      } finally {
+        synchronized (this) {
+          interruptible = false;
+        }
+      }
+    }
+
     private void keepLease(Thread attempt) {
       long every = Math.max(1, policy.lease().toMillis() / 3);
       while (true) {
@@ -192,7 +206,9 @@ public final class FixNextRun {
         }
         if (!held) {
           synchronized (this) {
-            if (!ended) {
+            // Only the long steps (agent, verification) are stopped; the short ones run to their
+            // guarded transition, which finds the run changed and records nothing.
+            if (!ended && interruptible) {
               leaseLost = true;
               log.append("the run's lease was lost (cancelled or taken over); stopping the agent");
               attempt.interrupt();
@@ -240,8 +256,9 @@ public final class FixNextRun {
         }
         agentStarted = true;
         log.append("agent " + ports.agent().name() + " starts in " + workspace.directory());
-        AgentRunner.AgentResult agentResult =
-            ports.agent().run(new AgentRunner.AgentTask(run, run.issue(), details, workspace, log));
+        AgentRunner.AgentTask task =
+            new AgentRunner.AgentTask(run, run.issue(), details, workspace, log);
+        AgentRunner.AgentResult agentResult = interruptibly(() -> ports.agent().run(task));
         if (stopRequested()) {
           return stop();
         }
@@ -269,7 +286,8 @@ public final class FixNextRun {
                 null);
           }
         }
-        FixVerifier.Verification verification = ports.verifier().verify(workspace, log);
+        FixVerifier.Verification verification =
+            interruptibly(() -> ports.verifier().verify(task.workspace(), log));
         if (stopRequested()) {
           return stop();
         }
