@@ -1,15 +1,14 @@
 package dev.autofix.agents;
 
+import dev.autofix.core.Durations;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -62,7 +61,6 @@ public record AgentsConfig(
     CodexOptions codex) {
 
   private static final Pattern REF = Pattern.compile("[A-Za-z0-9._/-]+");
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   public AgentsConfig {
     Objects.requireNonNull(agent, "agent == null");
@@ -290,31 +288,9 @@ public record AgentsConfig(
     return codex.codexHome() != null ? codex.codexHome() : dataDir.resolve("codex-home");
   }
 
-  /**
-   * Parses a duration written as ISO-8601 ({@code PT30M}) or short ({@code 30m}, {@code 90s},
-   * {@code 500ms}, {@code 2h}, {@code 1d}).
-   */
+  /** Parses a duration the way every autofix setting does: see {@link Durations#parse}. */
   public static Duration parseDuration(String text) {
-    String value = text.strip();
-    if (value.startsWith("P") || value.startsWith("p")) {
-      try {
-        return Duration.parse(value);
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("not a duration: " + text, e);
-      }
-    }
-    Matcher m = SHORT_DURATION.matcher(value.toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new IllegalArgumentException("not a duration (use 30m, 90s or PT30M): " + text);
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    return Durations.parse(text);
   }
 
   private static Path defaultDataDir(Map<String, String> env) {

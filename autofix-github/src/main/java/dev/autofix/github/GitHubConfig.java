@@ -1,8 +1,8 @@
 package dev.autofix.github;
 
+import dev.autofix.core.Durations;
 import java.net.URI;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -357,10 +357,8 @@ public record GitHubConfig(
       return fallback;
     }
     try {
-      return value.chars().allMatch(Character::isDigit)
-          ? Duration.ofSeconds(Long.parseLong(value))
-          : Duration.parse(value);
-    } catch (NumberFormatException | DateTimeParseException e) {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           key + " must be seconds or an ISO-8601 duration: " + value, e);
     }

@@ -1,12 +1,12 @@
 package dev.autofix.redis;
 
+import dev.autofix.core.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -252,10 +252,8 @@ public record RedisConfig(
     }
     String text = value.strip();
     try {
-      return text.chars().allMatch(Character::isDigit)
-          ? Duration.ofSeconds(Long.parseLong(text))
-          : Duration.parse(text);
-    } catch (DateTimeParseException | NumberFormatException e) {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           name + " must be an ISO-8601 duration like PT2S or whole seconds, not '" + value + "'",
           e);

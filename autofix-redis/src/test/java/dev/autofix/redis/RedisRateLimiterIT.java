@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autofix.core.port.RateLimiter;
+import dev.autofix.testkit.Concurrently;
 import dev.autofix.testkit.MutableClock;
 import dev.autofix.testkit.contract.RateLimiterContract;
 import java.time.Clock;
@@ -19,10 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,33 +65,20 @@ class RedisRateLimiterIT extends RateLimiterContract {
   @Test
   void tryAcquire_grantsExactlySeven_when200AcquisitionsRaceFrom16Threads() throws Exception {
     RateLimiter limiter = newLimiter(7, MutableClock.at(NOON), ZoneOffset.UTC);
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<RateLimiter.Permit>> futures = new ArrayList<>();
-      for (int i = 0; i < 200; i++) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  return limiter.tryAcquire();
-                }));
+
+    List<RateLimiter.Permit> permits = Concurrently.run(16, 200, i -> limiter::tryAcquire);
+
+    List<Integer> grantedCounts = new ArrayList<>();
+    int denied = 0;
+    for (RateLimiter.Permit permit : permits) {
+      switch (permit) {
+        case RateLimiter.Granted granted -> grantedCounts.add(granted.used());
+        case RateLimiter.Denied d -> denied++;
       }
-      start.countDown();
-      List<Integer> grantedCounts = new ArrayList<>();
-      int denied = 0;
-      for (Future<RateLimiter.Permit> future : futures) {
-        switch (future.get()) {
-          case RateLimiter.Granted granted -> grantedCounts.add(granted.used());
-          case RateLimiter.Denied d -> denied++;
-        }
-      }
-      assertThat(grantedCounts).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7);
-      assertThat(denied).isEqualTo(193);
-      assertThat(limiter.usage().used()).isEqualTo(7);
-    } finally {
-      pool.shutdownNow();
     }
+    assertThat(grantedCounts).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7);
+    assertThat(denied).isEqualTo(193);
+    assertThat(limiter.usage().used()).isEqualTo(7);
   }
 
   @Test

@@ -1,9 +1,9 @@
 package dev.autofix.sentry;
 
+import dev.autofix.core.Durations;
 import dev.autofix.core.model.Level;
 import java.net.URI;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -216,10 +216,8 @@ public record SentryConfig(
       return null;
     }
     try {
-      return value.chars().allMatch(Character::isDigit)
-          ? Duration.ofSeconds(Long.parseLong(value))
-          : Duration.parse(value);
-    } catch (DateTimeParseException | NumberFormatException e) {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(name + " is not a duration: " + value, e);
     }
   }

@@ -6,12 +6,14 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
+import dev.autofix.agents.Agents;
 import dev.autofix.agents.AgentsConfig;
 import dev.autofix.agents.AgentsModule;
 import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.github.GitHubConfig;
 import dev.autofix.github.GitHubModule;
+import dev.autofix.github.GitHubPullRequestPublishers;
 import dev.autofix.redis.RedisClients;
 import dev.autofix.redis.RedisConfig;
 import dev.autofix.redis.RedisModule;
@@ -19,6 +21,7 @@ import dev.autofix.sentry.SentryConfig;
 import dev.autofix.sentry.SentryIssuePoller;
 import dev.autofix.sentry.SentryModule;
 import dev.autofix.store.jooq.JooqStoreModule;
+import dev.autofix.store.jooq.PostgresNotifications;
 import dev.autofix.store.jooq.StoreConfig;
 import dev.autofix.store.jooq.StoreDatabase;
 import java.io.Closeable;
@@ -52,6 +55,7 @@ final class Assembly implements Closeable {
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private AutofixServer server;
+  private DataSource dataSource;
 
   private Assembly() {}
 
@@ -76,9 +80,12 @@ final class Assembly implements Closeable {
       SentryConfig sentry,
       StoreConfig store,
       Optional<RedisConfig> redis,
-      AgentsConfig agents,
-      GitHubConfig github,
+      Optional<Repository> repository,
+      Map<String, Repository> projects,
       Map<String, String> environment) {}
+
+  /** One repository: its checkout, agent and verification, and where its pull requests go. */
+  record Repository(AgentsConfig agents, GitHubConfig github) {}
 
   /**
    * Reads every configuration from {@code env} (the merged YAML and environment) and checks what
@@ -91,22 +98,49 @@ final class Assembly implements Closeable {
     withDefaults.put("AUTOFIX_DATA_DIR", server.dataDir().toString());
     withDefaults.putIfAbsent(
         "AUTOFIX_MAX_FIXES_PER_DAY", Integer.toString(server.maxFixesPerDay()));
+    Map<String, Map<String, String>> projectSettings = ConfigSource.projects(env);
+    boolean hasDefault = present(env, "AUTOFIX_REPO_PATH") || projectSettings.isEmpty();
+    if (!projectSettings.isEmpty() && !hasDefault && !present(env, "AUTOFIX_SENTRY_PROJECTS")) {
+      // Only the mapped projects can be fixed: ignore the others at the webhook, with a reason.
+      withDefaults.put("AUTOFIX_SENTRY_PROJECTS", String.join(",", projectSettings.keySet()));
+    }
     SentryConfig sentry = read(problems, "Sentry", () -> SentryConfig.fromEnv(withDefaults));
     StoreConfig store = read(problems, "database", () -> StoreConfig.fromEnv(withDefaults));
     Optional<RedisConfig> redis =
-        env.containsKey("AUTOFIX_REDIS_URL") && !env.get("AUTOFIX_REDIS_URL").isBlank()
+        present(env, "AUTOFIX_REDIS_URL")
             ? Optional.ofNullable(read(problems, "Redis", () -> RedisConfig.fromEnv(withDefaults)))
             : Optional.empty();
-    AgentsConfig agents = read(problems, "agent", () -> AgentsConfig.fromEnv(withDefaults));
-    GitHubConfig github = read(problems, "GitHub", () -> GitHubConfig.fromEnv(withDefaults));
-    if (agents != null) {
-      checkCheckout(agents.repoPath(), problems);
-      checkAgentCommand(agents, env, problems);
-    }
+    Optional<Repository> repository =
+        hasDefault ? repository("", withDefaults, env, problems) : Optional.empty();
+    Map<String, Repository> projects = new java.util.LinkedHashMap<>();
+    projectSettings.forEach(
+        (slug, overrides) -> {
+          Map<String, String> merged = new HashMap<>(withDefaults);
+          merged.putAll(overrides);
+          repository("projects." + slug + ": ", merged, env, problems)
+              .ifPresent(r -> projects.put(slug, r));
+        });
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
     }
-    return new Settings(server, sentry, store, redis, agents, github, Map.copyOf(env));
+    return new Settings(server, sentry, store, redis, repository, projects, Map.copyOf(env));
+  }
+
+  private static Optional<Repository> repository(
+      String where, Map<String, String> settings, Map<String, String> env, List<String> problems) {
+    List<String> found = new ArrayList<>();
+    AgentsConfig agents = read(found, "agent", () -> AgentsConfig.fromEnv(settings));
+    GitHubConfig github = read(found, "GitHub", () -> GitHubConfig.fromEnv(settings));
+    if (agents != null) {
+      checkCheckout(agents.repoPath(), found);
+      checkAgentCommand(agents, env, found);
+    }
+    found.forEach(problem -> problems.add(where + problem));
+    return found.isEmpty() ? Optional.of(new Repository(agents, github)) : Optional.empty();
+  }
+
+  private static boolean present(Map<String, String> env, String key) {
+    return env.get(key) != null && !env.get(key).isBlank();
   }
 
   private interface Read<T> {
@@ -181,6 +215,7 @@ final class Assembly implements Closeable {
   private void wire(Settings s, Clock clock) {
     StoreDatabase database = StoreDatabase.open(s.store());
     resources.push(database);
+    dataSource = database.dataSource();
     OkHttpClient http = new OkHttpClient.Builder().build();
     resources.push(
         () -> {
@@ -200,11 +235,15 @@ final class Assembly implements Closeable {
             new ResourcesModule(database.dataSource(), http, json),
             store,
             new SentryModule(s.sentry()),
-            new AgentsModule(s.agents(), s.environment()),
-            new GitHubModule(s.github()),
+            repositories(s, http, json),
             new ServerModule());
     server = injector.getInstance(AutofixServer.class);
     resources.push(server);
+    PostgresNotifications notifications =
+        PostgresNotifications.listen(
+            database.dataSource(), PostgresNotifications.DEFAULT_CHANNEL, server::wakeLocal);
+    resources.push(notifications);
+    server.alsoWake(notifications.signal());
     startPoller(s, http, json, injector, clock);
     server.start();
     LOG.info(
@@ -212,6 +251,34 @@ final class Assembly implements Closeable {
         database.location(),
         s.redis().isPresent() ? "Redis " + s.redis().get().redactedUrl() : "PostgreSQL",
         s.server().timeZone());
+  }
+
+  /**
+   * The single repository of the environment form through its adapters' own modules; several (YAML
+   * {@code projects:}) through a router that picks each run's repository by its project.
+   */
+  private static Module repositories(Settings s, OkHttpClient http, ObjectMapper json) {
+    if (s.projects().isEmpty()) {
+      Repository only = s.repository().orElseThrow();
+      return Modules.combine(
+          new AgentsModule(only.agents(), s.environment()), new GitHubModule(only.github()));
+    }
+    Map<String, ProjectRouter.Repository> byProject = new java.util.LinkedHashMap<>();
+    s.projects()
+        .forEach((slug, r) -> byProject.put(slug, adapters(r, s.environment(), http, json)));
+    ProjectRouter router =
+        new ProjectRouter(
+            byProject, s.repository().map(r -> adapters(r, s.environment(), http, json)));
+    return new ProjectsModule(router);
+  }
+
+  private static ProjectRouter.Repository adapters(
+      Repository r, Map<String, String> env, OkHttpClient http, ObjectMapper json) {
+    return new ProjectRouter.Repository(
+        Agents.workspaces(r.agents(), env),
+        Agents.runner(r.agents(), env),
+        Agents.verifier(r.agents(), env),
+        GitHubPullRequestPublishers.create(r.github(), http, json));
   }
 
   private void startPoller(
@@ -245,6 +312,11 @@ final class Assembly implements Closeable {
 
   AutofixServer server() {
     return server;
+  }
+
+  /** The database the server uses (for tests that act as another process on it). */
+  DataSource dataSource() {
+    return dataSource;
   }
 
   @Override

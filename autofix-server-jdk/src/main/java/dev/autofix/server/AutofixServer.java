@@ -50,6 +50,17 @@ import org.slf4j.LoggerFactory;
 public final class AutofixServer implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(AutofixServer.class);
 
+  static {
+    // The JDK server waits forever for a slow client unless told otherwise: a request must arrive
+    // whole within 30 s and a response leave within 60 s (both overridable with -D).
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", "30");
+    }
+    if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+      System.setProperty("sun.net.httpserver.maxRspTime", "60");
+    }
+  }
+
   private final Builder config;
   private final WakeUps wakeUps = new WakeUps();
   private final AutofixMetrics metrics;
@@ -86,10 +97,7 @@ public final class AutofixServer implements Closeable {
             b.recoveryInterval,
             b.workerPrefix,
             metrics::attempt);
-    wakeUps.register(worker);
-    for (var extra : b.extraSignals) {
-      extra.accept(wakeUps);
-    }
+    wakeUps.registerLocal(worker);
     this.executor =
         new ThreadPoolExecutor(
             b.httpThreads,
@@ -160,9 +168,20 @@ public final class AutofixServer implements Closeable {
     return http.getAddress().getPort();
   }
 
-  /** Wakes the worker, as a delivery would (for a run queued by other means). */
+  /** Wakes the workers, here and in other processes, as a new run does. */
   public void wake() {
     wakeUps.wake();
+  }
+
+  /** Wakes this process's worker only: another process said a run is waiting. */
+  public void wakeLocal() {
+    wakeUps.wakeLocal();
+  }
+
+  /** Also wakes {@code others} (every process sharing the database) whenever a run is queued. */
+  public AutofixServer alsoWake(dev.autofix.core.port.WorkSignal others) {
+    wakeUps.registerOthers(others);
+    return this;
   }
 
   @Override
@@ -196,8 +215,6 @@ public final class AutofixServer implements Closeable {
     private Duration recoveryInterval = Duration.ofMinutes(1);
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private String workerPrefix = defaultWorkerPrefix();
-    private final java.util.List<java.util.function.Consumer<dev.autofix.core.port.WorkSignal>>
-        extraSignals = new java.util.ArrayList<>();
 
     private Builder() {}
 
@@ -307,13 +324,6 @@ public final class AutofixServer implements Closeable {
     /** The prefix of the worker ids recorded as lease owners (default: host and process id). */
     public Builder workerPrefix(String value) {
       workerPrefix = Objects.requireNonNull(value, "workerPrefix == null");
-      return this;
-    }
-
-    /** Hands the server's wake-up signal to {@code consumer} (a cross-process listener, say). */
-    public Builder onWakeUps(
-        java.util.function.Consumer<dev.autofix.core.port.WorkSignal> consumer) {
-      extraSignals.add(Objects.requireNonNull(consumer, "consumer == null"));
       return this;
     }
 

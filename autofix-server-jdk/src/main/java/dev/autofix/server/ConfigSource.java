@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +24,14 @@ import java.util.Map;
 final class ConfigSource {
   private ConfigSource() {}
 
-  /** The merged configuration; {@code yaml} may be null. */
+  /** The prefix of the settings of one project in the merged map (see {@link #projects}). */
+  static final String PROJECT_PREFIX = "AUTOFIX_PROJECT.";
+
+  /**
+   * The merged configuration; {@code yaml} may be null. The YAML {@code projects:} mapping (Sentry
+   * project slug to its repository's settings) becomes entries named {@code
+   * AUTOFIX_PROJECT.<slug>.AUTOFIX_<KEY>}; {@link #projects} reads them back.
+   */
   static Map<String, String> load(Path yaml, Map<String, String> environment) throws IOException {
     Map<String, String> merged = new LinkedHashMap<>();
     if (yaml != null) {
@@ -60,15 +66,49 @@ final class ConfigSource {
     if (!root.isObject()) {
       throw new IOException("the configuration file " + file + " must be a YAML mapping");
     }
+    JsonNode projects = ((com.fasterxml.jackson.databind.node.ObjectNode) root).remove("projects");
     flatten("AUTOFIX", root, flat);
+    if (projects != null && !projects.isNull()) {
+      if (!projects.isObject()) {
+        throw new IOException(
+            "projects: in " + file + " must map Sentry project slugs to repository settings");
+      }
+      for (Map.Entry<String, JsonNode> project : projects.properties()) {
+        if (!project.getValue().isObject()) {
+          throw new IOException(
+              "projects." + project.getKey() + " in " + file + " must be a mapping of settings");
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        flatten("AUTOFIX", project.getValue(), settings);
+        settings.forEach(
+            (key, value) -> flat.put(PROJECT_PREFIX + project.getKey() + "." + key, value));
+      }
+    }
     return flat;
+  }
+
+  /**
+   * The per-project settings of a merged map: slug to {@code AUTOFIX_*} overrides, in the order the
+   * file gave them.
+   */
+  static Map<String, Map<String, String>> projects(Map<String, String> merged) {
+    Map<String, Map<String, String>> projects = new LinkedHashMap<>();
+    merged.forEach(
+        (key, value) -> {
+          if (key.startsWith(PROJECT_PREFIX)) {
+            String rest = key.substring(PROJECT_PREFIX.length());
+            int dot = rest.lastIndexOf(".AUTOFIX_");
+            projects
+                .computeIfAbsent(rest.substring(0, dot), k -> new LinkedHashMap<>())
+                .put(rest.substring(dot + 1), value);
+          }
+        });
+    return projects;
   }
 
   private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
     if (node.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> field = fields.next();
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
         String key = field.getKey().replace('-', '_').replace('.', '_').toUpperCase(Locale.ROOT);
         flatten(prefix + "_" + key, field.getValue(), out);
       }

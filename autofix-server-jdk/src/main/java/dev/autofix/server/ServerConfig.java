@@ -1,10 +1,10 @@
 package dev.autofix.server;
 
+import dev.autofix.core.Durations;
 import dev.autofix.core.usecase.AutofixPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +32,8 @@ import java.util.Optional;
  * @param shutdownGrace how long a stop waits for a running agent ({@code AUTOFIX_SHUTDOWN_GRACE},
  *     30s)
  * @param maxBodyBytes the largest webhook body ({@code AUTOFIX_MAX_BODY_BYTES}, 1 MiB)
+ * @param recoveryInterval how often runs abandoned by a dead worker are looked for ({@code
+ *     AUTOFIX_RECOVERY_INTERVAL}, the lease)
  */
 record ServerConfig(
     String bind,
@@ -46,13 +48,15 @@ record ServerConfig(
     boolean publishUnverified,
     Duration pollInterval,
     Duration shutdownGrace,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    Duration recoveryInterval) {
 
   ServerConfig {
     Objects.requireNonNull(bind, "bind == null");
     Objects.requireNonNull(dataDir, "dataDir == null");
     Objects.requireNonNull(adminToken, "adminToken == null");
     Objects.requireNonNull(timeZone, "timeZone == null");
+    Objects.requireNonNull(recoveryInterval, "recoveryInterval == null");
   }
 
   /** The use cases' policy. */
@@ -66,6 +70,7 @@ record ServerConfig(
    */
   static ServerConfig fromEnv(Map<String, String> env, List<String> problems) {
     Reader r = new Reader(env, problems);
+    Duration lease = r.duration("AUTOFIX_LEASE", Duration.ofMinutes(2));
     String home = env.getOrDefault("HOME", System.getProperty("user.home", "."));
     ServerConfig config =
         new ServerConfig(
@@ -76,48 +81,14 @@ record ServerConfig(
             r.integer("AUTOFIX_MAX_CONCURRENT", 1, 1, 64),
             r.integer("AUTOFIX_MAX_FIXES_PER_DAY", 10, 0, 100_000),
             r.zone("AUTOFIX_TIME_ZONE", ZoneId.of("UTC")),
-            r.duration("AUTOFIX_LEASE", Duration.ofHours(2)),
+            lease,
             r.integer("AUTOFIX_MAX_ATTEMPTS", 3, 1, 100),
             r.bool("AUTOFIX_PUBLISH_UNVERIFIED", false),
             r.duration("AUTOFIX_POLL_INTERVAL", Duration.ofSeconds(5)),
             r.duration("AUTOFIX_SHUTDOWN_GRACE", Duration.ofSeconds(30)),
-            r.integer("AUTOFIX_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024));
+            r.integer("AUTOFIX_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+            r.duration("AUTOFIX_RECOVERY_INTERVAL", lease));
     return config;
-  }
-
-  /** Parses a duration as ISO-8601 ({@code PT30M}) or shorthand ({@code 30m}, {@code 90s}). */
-  static Duration parseDuration(String text) {
-    String value = text.trim();
-    if (value.isEmpty()) {
-      throw new IllegalArgumentException("empty duration");
-    }
-    if (value.toUpperCase(Locale.ROOT).startsWith("P")) {
-      try {
-        return Duration.parse(value.toUpperCase(Locale.ROOT));
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("not a duration: " + text, e);
-      }
-    }
-    char unit = Character.toLowerCase(value.charAt(value.length() - 1));
-    String number = Character.isDigit(unit) ? value : value.substring(0, value.length() - 1);
-    long amount;
-    try {
-      amount = Long.parseLong(number.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a duration: " + text + " (use 30m, 90s or PT30M)", e);
-    }
-    return switch (unit) {
-      case 's' -> Duration.ofSeconds(amount);
-      case 'm' -> Duration.ofMinutes(amount);
-      case 'h' -> Duration.ofHours(amount);
-      case 'd' -> Duration.ofDays(amount);
-      default -> {
-        if (Character.isDigit(unit)) {
-          yield Duration.ofSeconds(amount);
-        }
-        throw new IllegalArgumentException("not a duration: " + text + " (use 30m, 90s or PT30M)");
-      }
-    };
   }
 
   /** Reads typed values, collecting problems. */
@@ -174,7 +145,7 @@ record ServerConfig(
         return fallback;
       }
       try {
-        Duration parsed = parseDuration(value);
+        Duration parsed = Durations.parse(value);
         if (parsed.isNegative() || parsed.isZero()) {
           problems.add(key + " must be positive, not " + value);
           return fallback;

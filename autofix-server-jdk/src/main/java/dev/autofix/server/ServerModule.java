@@ -53,7 +53,8 @@ public final class ServerModule extends AbstractModule {
             .clock(clock)
             .maxBodyBytes(config.maxBodyBytes())
             .pollInterval(config.pollInterval())
-            .shutdownGrace(config.shutdownGrace());
+            .shutdownGrace(config.shutdownGrace())
+            .recoveryInterval(config.recoveryInterval());
     config.adminToken().ifPresent(builder::adminToken);
     return builder.build();
   }

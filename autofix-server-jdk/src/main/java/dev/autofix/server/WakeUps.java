@@ -5,19 +5,33 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The in-process {@link WorkSignal}: relays every wake-up to the listeners registered later (the
- * worker), which breaks the cycle between the use cases that wake and the worker that runs them.
+ * The server's {@link WorkSignal}: relays every wake-up to this process's worker and to the other
+ * processes (PostgreSQL {@code NOTIFY}), registered after construction, which breaks the cycle
+ * between the use cases that wake and the worker that runs them.
  */
 final class WakeUps implements WorkSignal {
-  private final List<WorkSignal> listeners = new CopyOnWriteArrayList<>();
+  private final List<WorkSignal> local = new CopyOnWriteArrayList<>();
+  private final List<WorkSignal> others = new CopyOnWriteArrayList<>();
 
-  void register(WorkSignal listener) {
-    listeners.add(listener);
+  void registerLocal(WorkSignal listener) {
+    local.add(listener);
+  }
+
+  void registerOthers(WorkSignal listener) {
+    others.add(listener);
+  }
+
+  /** Wakes this process only (a notification from another process arrived). */
+  void wakeLocal() {
+    for (WorkSignal listener : local) {
+      listener.wake();
+    }
   }
 
   @Override
   public void wake() {
-    for (WorkSignal listener : listeners) {
+    wakeLocal();
+    for (WorkSignal listener : others) {
       listener.wake();
     }
   }

@@ -38,6 +38,47 @@ class ConfigSourceTest {
   }
 
   @Test
+  void projects_mapsEachSentryProjectToItsRepositorySettings() throws IOException {
+    Path yaml = dir.resolve("autofix.yaml");
+    Files.writeString(
+        yaml,
+        """
+        github_token_is_not_here: true
+        projects:
+          back-end:
+            repo_path: /src/backend
+            github_repo: acme/backend
+            test_command: mvn -q test
+          web.app:
+            repo_path: /src/web
+            agent: codex
+        """);
+
+    Map<String, String> config = ConfigSource.load(yaml, Map.of());
+    Map<String, Map<String, String>> projects = ConfigSource.projects(config);
+
+    assertThat(projects).containsOnlyKeys("back-end", "web.app");
+    assertThat(projects.get("back-end"))
+        .containsExactly(
+            Map.entry("AUTOFIX_REPO_PATH", "/src/backend"),
+            Map.entry("AUTOFIX_GITHUB_REPO", "acme/backend"),
+            Map.entry("AUTOFIX_TEST_COMMAND", "mvn -q test"));
+    assertThat(projects.get("web.app"))
+        .containsEntry("AUTOFIX_AGENT", "codex")
+        .containsEntry("AUTOFIX_REPO_PATH", "/src/web");
+    assertThat(config).doesNotContainKey("AUTOFIX_PROJECTS_BACK_END_REPO_PATH");
+  }
+
+  @Test
+  void projects_mustBeAMapping() throws IOException {
+    Path yaml = dir.resolve("autofix.yaml");
+    Files.writeString(yaml, "projects: [backend]\n");
+    assertThatThrownBy(() -> ConfigSource.load(yaml, Map.of()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("must map Sentry project slugs");
+  }
+
+  @Test
   void load_explainsAMissingOrBrokenFile() throws IOException {
     assertThatThrownBy(() -> ConfigSource.load(dir.resolve("nope.yaml"), Map.of()))
         .isInstanceOf(IOException.class)

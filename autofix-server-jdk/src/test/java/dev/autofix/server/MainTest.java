@@ -62,6 +62,24 @@ class MainTest {
   }
 
   @Test
+  void run_namesTheProjectOfEachRepositoryProblem() throws IOException {
+    Path yaml = dir.resolve("autofix.yaml");
+    Files.writeString(
+        yaml, "projects:\n  back-end:\n    repo_path: " + dir + "\n    github_repo: acme/back\n");
+
+    int code =
+        run(
+            Map.of("PATH", "/nonexistent", "AUTOFIX_SENTRY_CLIENT_SECRET", "s"),
+            "--config",
+            yaml.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err())
+        .contains("projects.back-end: AUTOFIX_REPO_PATH")
+        .contains("not a git checkout");
+  }
+
+  @Test
   void run_namesAnUnknownAgent() {
     int code = run(Map.of("AUTOFIX_AGENT", "skynet", "AUTOFIX_REPO_PATH", dir.toString()));
 

@@ -7,8 +7,8 @@ import java.util.Objects;
  * The bounds and choices the use cases follow, set by the composition root from configuration.
  *
  * @param maxConcurrent how many runs may be {@code running} at once, across every worker (1)
- * @param lease how long a worker's claim on a run lasts without renewal; longer than any step of a
- *     run, the agent's timeout included (2 hours)
+ * @param lease how long a worker's claim on a run lasts without renewal; a live attempt renews it
+ *     every third of this, so a dead worker's run is recovered within about one lease (2 minutes)
  * @param maxAttempts after this many attempts a run abandoned by a dead worker fails instead of
  *     going back to the queue (3)
  * @param publishUnverified whether a change whose verification failed still becomes a draft pull
@@ -29,9 +29,9 @@ public record AutofixPolicy(
     }
   }
 
-  /** One agent at a time, a two-hour lease, three attempts, verified changes only. */
+  /** One agent at a time, a two-minute lease, three attempts, verified changes only. */
   public static AutofixPolicy defaults() {
-    return new AutofixPolicy(1, Duration.ofHours(2), 3, false);
+    return new AutofixPolicy(1, Duration.ofMinutes(2), 3, false);
   }
 
   public AutofixPolicy withMaxConcurrent(int value) {

@@ -141,7 +141,10 @@ public final class FixNextRun {
     private final Instant started;
     private RateLimiter.Granted permit;
     private boolean agentStarted;
-    private boolean stopped;
+    private volatile boolean stopped;
+    private volatile boolean leaseLost;
+    private boolean ended;
+    private boolean interruptible;
 
     Attempt(FixRun run, String workerId) {
       this.run = run;
@@ -150,7 +153,73 @@ public final class FixNextRun {
       this.started = clock.instant();
     }
 
+    /**
+     * Runs the attempt while a heartbeat keeps the run's lease, renewing it every third of the
+     * lease. If the lease is lost (the run was cancelled, or recovered by another worker after a
+     * pause), the heartbeat interrupts this thread, which stops the agent.
+     */
     Result run() {
+      Thread attempt = Thread.currentThread();
+      Thread heartbeat =
+          Thread.ofVirtual().name("autofix-lease-" + run.id()).start(() -> keepLease(attempt));
+      try {
+        return runSteps();
+      } finally {
+        synchronized (this) {
+          ended = true;
+        }
+        heartbeat.interrupt();
+        if (leaseLost && !stopped) {
+          Thread.interrupted(); // our own interrupt, not a stop request: do not pass it on
+        }
+      }
+    }
+
+    private <T> T interruptibly(java.util.function.Supplier<T> step) {
+      synchronized (this) {
+        interruptible = true;
+      }
+      try {
+        return step.get();
+      } finally {
+        synchronized (this) {
+          interruptible = false;
+        }
+      }
+    }
+
+    private void keepLease(Thread attempt) {
+      long every = Math.max(1, policy.lease().toMillis() / 3);
+      while (true) {
+        try {
+          Thread.sleep(every);
+        } catch (InterruptedException e) {
+          return;
+        }
+        boolean held;
+        try {
+          held = renewLease();
+        } catch (RuntimeException e) {
+          LOG.log(
+              Level.WARNING, "could not renew the lease of run " + run.id() + "; trying again", e);
+          continue;
+        }
+        if (!held) {
+          synchronized (this) {
+            // Only the long steps (agent, verification) are stopped; the short ones run to their
+            // guarded transition, which finds the run changed and records nothing.
+            if (!ended && interruptible) {
+              leaseLost = true;
+              log.append("the run's lease was lost (cancelled or taken over); stopping the agent");
+              attempt.interrupt();
+            }
+          }
+          return;
+        }
+      }
+    }
+
+    private Result runSteps() {
       Workspace workspace = null;
       try {
         log.append("attempt " + run.attempts() + " by " + workerId + " for " + run.issue().id());
@@ -187,8 +256,9 @@ public final class FixNextRun {
         }
         agentStarted = true;
         log.append("agent " + ports.agent().name() + " starts in " + workspace.directory());
-        AgentRunner.AgentResult agentResult =
-            ports.agent().run(new AgentRunner.AgentTask(run, run.issue(), details, workspace, log));
+        AgentRunner.AgentTask task =
+            new AgentRunner.AgentTask(run, run.issue(), details, workspace, log);
+        AgentRunner.AgentResult agentResult = interruptibly(() -> ports.agent().run(task));
         if (stopRequested()) {
           return stop();
         }
@@ -216,7 +286,8 @@ public final class FixNextRun {
                 null);
           }
         }
-        FixVerifier.Verification verification = ports.verifier().verify(workspace, log);
+        FixVerifier.Verification verification =
+            interruptibly(() -> ports.verifier().verify(task.workspace(), log));
         if (stopRequested()) {
           return stop();
         }
@@ -258,6 +329,9 @@ public final class FixNextRun {
      */
     private Result stop() {
       Thread.interrupted();
+      if (leaseLost) {
+        return lostLease();
+      }
       stopped = true;
       String reason = "the worker stopped before the run ended; queued again";
       log.append(reason);
@@ -451,10 +525,12 @@ public final class FixNextRun {
     }
 
     private Result lostLease() {
-      refundPermit();
+      if (!agentStarted) {
+        refundPermit();
+      }
       RunStatus actual =
           ports.store().find(run.id()).map(FixRun::status).orElse(RunStatus.CANCELLED);
-      log.append("the run changed before the agent started; it is " + actual.wireName());
+      log.append("the run changed meanwhile; it is " + actual.wireName());
       return new Interrupted(run.id(), actual);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.RunStatus;
 import dev.autofix.core.port.RunStore;
+import dev.autofix.testkit.Concurrently;
 import dev.autofix.testkit.fixtures.Issues;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,10 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,26 +135,6 @@ class JooqRunStoreConcurrencyIT {
   }
 
   private static <T> List<T> concurrently(int threads, Callable<T> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  return task.call();
-                }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get());
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
+    return Concurrently.run(threads, task);
   }
 }

@@ -3,6 +3,7 @@ package dev.autofix.testkit.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autofix.core.port.RateLimiter;
+import dev.autofix.testkit.Concurrently;
 import dev.autofix.testkit.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,12 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -137,29 +133,10 @@ public abstract class RateLimiterContract {
   @DisplayName("50 concurrent acquisitions with a cap of 5 grant exactly 5")
   void tryAcquire_grantsExactlyTheLimit_underContention() throws Exception {
     RateLimiter limiter = newLimiter(5, MutableClock.at(NOON), ZoneOffset.UTC);
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<RateLimiter.Permit>> futures = new ArrayList<>();
-      for (int i = 0; i < 50; i++) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  return limiter.tryAcquire();
-                }));
-      }
-      start.countDown();
-      int granted = 0;
-      for (Future<RateLimiter.Permit> future : futures) {
-        if (future.get() instanceof RateLimiter.Granted) {
-          granted++;
-        }
-      }
-      assertThat(granted).isEqualTo(5);
-      assertThat(limiter.usage().used()).isEqualTo(5);
-    } finally {
-      pool.shutdownNow();
-    }
+
+    List<RateLimiter.Permit> permits = Concurrently.run(16, 50, i -> limiter::tryAcquire);
+
+    assertThat(permits.stream().filter(p -> p instanceof RateLimiter.Granted)).hasSize(5);
+    assertThat(limiter.usage().used()).isEqualTo(5);
   }
 }

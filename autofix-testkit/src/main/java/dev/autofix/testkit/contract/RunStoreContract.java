@@ -10,6 +10,7 @@ import dev.autofix.core.model.RunEvent;
 import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.RunStatus;
 import dev.autofix.core.port.RunStore;
+import dev.autofix.testkit.Concurrently;
 import dev.autofix.testkit.fixtures.Issues;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -22,10 +23,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -426,26 +423,6 @@ public abstract class RunStoreContract {
 
   /** Runs {@code task} on {@code threads} threads released at once; returns every result. */
   protected static <T> List<T> concurrently(int threads, Callable<T> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  return task.call();
-                }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get());
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
+    return Concurrently.run(threads, task);
   }
 }

@@ -390,6 +390,68 @@ class FixNextRunTest {
     assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
   }
 
+  @Test
+  void execute_stopsTheAgent_whenTheRunIsCancelledWhileItRuns() throws Exception {
+    policy = policy.withLease(Duration.ofMillis(90)); // the heartbeat renews every 30 ms
+    FixRun queued = queue(Issues.anIssue().build());
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    agent.then(
+        task -> {
+          started.countDown();
+          try {
+            Thread.sleep(10_000); // a long agent; the interrupt is how it gets stopped
+            return new dev.autofix.core.port.AgentRunner.Completed(
+                dev.autofix.core.model.AgentReport.empty());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new dev.autofix.core.port.AgentRunner.Failed(143, "killed");
+          }
+        });
+    var result =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              FixNextRun.Result r = fix();
+              return java.util.Map.entry(r, Thread.currentThread().isInterrupted());
+            });
+    assertThat(started.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    new CancelRun(store, clock).execute(new CancelRun.Command(queued.id(), "operator"));
+
+    var outcome = result.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(outcome.getKey())
+        .isEqualTo(new FixNextRun.Interrupted(queued.id(), RunStatus.CANCELLED));
+    assertThat(outcome.getValue()).as("the worker thread carries no stray interrupt").isFalse();
+    assertThat(store.find(queued.id()).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(publisher.requests()).isEmpty();
+    assertThat(workspaces.released()).hasSize(1);
+  }
+
+  @Test
+  void execute_renewsTheLease_whileALongAgentRuns() throws Exception {
+    policy = policy.withLease(Duration.ofMillis(90));
+    FixRun queued = queue(Issues.anIssue().build());
+    java.util.List<java.time.Instant> leases = new java.util.concurrent.CopyOnWriteArrayList<>();
+    agent.then(
+        task -> {
+          for (int i = 0; i < 6; i++) {
+            clock.advance(Duration.ofMillis(40));
+            try {
+              Thread.sleep(40);
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+            leases.add(store.find(task.run().id()).orElseThrow().leaseUntil());
+          }
+          workspaces.change(task.workspace(), "a.py");
+          return new dev.autofix.core.port.AgentRunner.Completed(
+              dev.autofix.core.model.AgentReport.empty());
+        });
+
+    assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
+    assertThat(leases.getLast()).as("renewed while the agent ran").isAfter(leases.getFirst());
+    assertThat(store.find(queued.id()).orElseThrow().status()).isEqualTo(RunStatus.PR_OPENED);
+  }
+
   private FixRun queue(Issue issue) {
     source.knows(issue);
     var inserted = (RunStore.Inserted) store.insertIfAbsent(issue, clock.instant());

@@ -41,6 +41,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     Objects.requireNonNull(dataDir, "dataDir == null");
     Path absolute = dataDir.toAbsolutePath();
     Files.createDirectories(absolute);
+    stopOrphan(absolute);
     Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "autofix-embedded-pg");
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
@@ -62,6 +63,49 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     EmbeddedPostgres postgres = builder.start();
     LOG.info("embedded PostgreSQL on 127.0.0.1:{} with data in {}", postgres.getPort(), absolute);
     return new EmbeddedPostgresServer(postgres, absolute);
+  }
+
+  /**
+   * Stops a PostgreSQL server that a previous autofix process left running on {@code dataDir} when
+   * it died (a SIGKILL ends the JVM but not the server it started), so this start can take the
+   * directory over instead of failing on its lock file.
+   */
+  static void stopOrphan(Path dataDir) throws IOException {
+    Path pidFile = dataDir.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
+    } catch (RuntimeException e) {
+      return; // unreadable: PostgreSQL itself decides whether the file is stale
+    }
+    java.util.Optional<ProcessHandle> orphan =
+        ProcessHandle.of(pid)
+            .filter(ProcessHandle::isAlive)
+            .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+    if (orphan.isEmpty()) {
+      return;
+    }
+    LOG.warn(
+        "a PostgreSQL server (pid {}) left by an earlier autofix process still runs on {};"
+            + " stopping it",
+        pid,
+        dataDir);
+    ProcessHandle server = orphan.get();
+    server.destroy(); // SIGTERM: a smart shutdown, whose clients died with their process
+    try {
+      server.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      server.destroyForcibly();
+      server.onExit().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping the orphaned PostgreSQL " + pid, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException("could not stop the orphaned PostgreSQL " + pid, e);
+    }
   }
 
   /** The port on 127.0.0.1. */

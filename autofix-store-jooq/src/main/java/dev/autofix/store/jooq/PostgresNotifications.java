@@ -1,0 +1,122 @@
+package dev.autofix.store.jooq;
+
+import static org.jooq.impl.DSL.function;
+import static org.jooq.impl.DSL.inline;
+
+import dev.autofix.core.port.WorkSignal;
+import dev.autofix.store.jooq.internal.Dsl;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.impl.SQLDataType;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wakes the workers of every process that shares the database when a run becomes runnable, with
+ * PostgreSQL {@code LISTEN/NOTIFY}: {@link #signal()} notifies, and each process's listener calls
+ * its own wake-up. Polling stays the backstop; a lost notification only delays a run to the next
+ * poll.
+ */
+public final class PostgresNotifications implements AutoCloseable {
+  /** The channel autofix notifies on. */
+  public static final String DEFAULT_CHANNEL = "autofix_work";
+
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresNotifications.class);
+  private static final Pattern CHANNEL = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+  private final DataSource dataSource;
+  private final DSLContext dsl;
+  private final String channel;
+  private final Runnable onWake;
+  private final Thread listener;
+  private volatile boolean running = true;
+
+  private PostgresNotifications(DataSource dataSource, String channel, Runnable onWake) {
+    this.dataSource = dataSource;
+    this.dsl = Dsl.on(dataSource);
+    this.channel = channel;
+    this.onWake = onWake;
+    this.listener =
+        Thread.ofPlatform().daemon().name("autofix-listen-" + channel).unstarted(this::listen);
+  }
+
+  /**
+   * Starts listening on {@code channel}; {@code onWake} runs (on the listener thread) for each
+   * batch of notifications. The listener holds one connection of {@code dataSource} while it lives
+   * and reconnects when the database comes back.
+   */
+  public static PostgresNotifications listen(
+      DataSource dataSource, String channel, Runnable onWake) {
+    Objects.requireNonNull(dataSource, "dataSource == null");
+    Objects.requireNonNull(onWake, "onWake == null");
+    if (channel == null || !CHANNEL.matcher(channel).matches()) {
+      throw new IllegalArgumentException("not a channel name: " + channel);
+    }
+    PostgresNotifications notifications = new PostgresNotifications(dataSource, channel, onWake);
+    notifications.listener.start();
+    return notifications;
+  }
+
+  /** The signal that notifies every listener on the channel; it never throws. */
+  public WorkSignal signal() {
+    return this::notifyListeners;
+  }
+
+  private void notifyListeners() {
+    try {
+      // pg_notify is a function, so jOOQ can say it; LISTEN below has no such form.
+      dsl.select(function("pg_notify", SQLDataType.VARCHAR, inline(channel), inline(""))).execute();
+    } catch (RuntimeException e) {
+      LOG.debug("could not notify other processes; they will poll: {}", e.getMessage());
+    }
+  }
+
+  private void listen() {
+    while (running) {
+      try (Connection connection = dataSource.getConnection();
+          Statement statement = connection.createStatement()) {
+        connection.setAutoCommit(true);
+        statement.execute("LISTEN " + channel); // the name is checked against CHANNEL above
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        while (running) {
+          PGNotification[] notifications = pg.getNotifications(1_000);
+          if (notifications != null && notifications.length > 0) {
+            onWake.run();
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (running) {
+          LOG.debug("listening for work failed ({}); retrying in 1 s", e.getMessage());
+          sleep();
+        }
+      }
+    }
+  }
+
+  private void sleep() {
+    try {
+      Thread.sleep(1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    listener.interrupt();
+    try {
+      listener.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

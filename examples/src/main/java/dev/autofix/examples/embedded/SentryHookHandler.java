@@ -1,0 +1,91 @@
+package dev.autofix.examples.embedded;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.autofix.core.model.Delivery;
+import dev.autofix.core.usecase.Defects;
+import dev.autofix.core.usecase.ReceiveDelivery;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sentry's webhook on the host's own route: the raw body and headers go to {@link ReceiveDelivery},
+ * and each outcome becomes a status. The run is committed before {@code 202} is sent, and nothing
+ * here waits on an agent (Sentry gives up after one second).
+ */
+final class SentryHookHandler implements HttpHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(SentryHookHandler.class);
+
+  private final ReceiveDelivery receive;
+  private final long maxBodyBytes;
+
+  SentryHookHandler(ReceiveDelivery receive, long maxBodyBytes) {
+    this.receive = receive;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!exchange.getRequestMethod().equals("POST")) {
+        answer(exchange, 405, "method_not_allowed");
+        return;
+      }
+      // One byte over the limit is enough for the source to answer TooLarge without reading more.
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+      }
+      Map<String, String> headers = new HashMap<>();
+      exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.getFirst()));
+      answer(exchange, new Delivery(headers, body));
+    }
+  }
+
+  private void answer(HttpExchange exchange, Delivery delivery) throws IOException {
+    ReceiveDelivery.Result result;
+    try {
+      result = receive.execute(new ReceiveDelivery.Command(delivery));
+    } catch (RuntimeException defect) {
+      LOG.error("Sentry webhook defect {}", Defects.fingerprint(defect), defect);
+      answer(exchange, 500, "error");
+      return;
+    }
+    // No default branch: a new outcome in a later autofix version is a compile error here.
+    switch (result) {
+      case ReceiveDelivery.Accepted accepted -> {
+        LOG.info(
+            "Sentry issue {} queued as run {}", accepted.run().issue().id(), accepted.run().id());
+        answer(exchange, 202, "accepted");
+      }
+      case ReceiveDelivery.Duplicate duplicate -> answer(exchange, 200, "duplicate");
+      case ReceiveDelivery.Ignored ignored -> answer(exchange, 200, "ignored");
+      case ReceiveDelivery.Unauthorized unauthorized -> {
+        LOG.warn("Sentry webhook refused: {}", unauthorized.reason());
+        answer(exchange, 401, "unauthorized");
+      }
+      case ReceiveDelivery.Malformed malformed -> {
+        LOG.warn("malformed Sentry webhook: {}", malformed.reason());
+        answer(exchange, 400, "malformed");
+      }
+      case ReceiveDelivery.TooLarge tooLarge -> answer(exchange, 413, "too_large");
+      case ReceiveDelivery.Unavailable unavailable -> {
+        // Sentry does not retry, but the poller (or the next event) brings the issue back.
+        LOG.warn("could not record a Sentry issue: {}", unavailable.reason());
+        answer(exchange, 503, "unavailable");
+      }
+    }
+  }
+
+  private static void answer(HttpExchange exchange, int status, String outcome) throws IOException {
+    byte[] json = ("{\"outcome\":\"" + outcome + "\"}").getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, json.length);
+    exchange.getResponseBody().write(json);
+  }
+}
