@@ -72,6 +72,15 @@ public final class Bench {
       System.exit(2);
       return;
     }
+    // Ctrl-C or a kill of the harness still stops the servers and pgbench it started
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .unstarted(
+                    () -> {
+                      ServerProcess.closeAll();
+                      Pgbench.stopAll();
+                    }));
     try {
       new Bench(options, System.out).run();
     } catch (Exception e) {
@@ -143,47 +152,39 @@ public final class Bench {
 
     // 1. first start: initdb and migrations; the hand-off to the agent
     out.println("starting the server on a fresh data directory (embedded PostgreSQL) ...");
-    try {
-      try (ServerProcess server = startServer(settings, work.resolve("server-first.log"))) {
-        Duration ready = server.awaitReady(READY_TIMEOUT);
-        report.startup("embedded PostgreSQL, first start (initdb, migrations)", ready);
-        out.println("ready in " + ready.toMillis() + " ms");
-        Thread.sleep(3000);
-        report.idleRss(
-            "after the first start, 3 s idle", server.rssKb(), server.embeddedPostgresPssKb());
-        if (options.handoffRuns() > 0) {
-          handoff(server, deliveries, sent, agentLog);
-        }
+
+    try (ServerProcess server = startServer(settings, work.resolve("server-first.log"))) {
+      Duration ready = server.awaitReady(READY_TIMEOUT);
+      report.startup("embedded PostgreSQL, first start (initdb, migrations)", ready);
+      out.println("ready in " + ready.toMillis() + " ms");
+      Thread.sleep(3000);
+      report.idleRss(
+          "after the first start, 3 s idle", server.rssKb(), server.embeddedPostgresPssKb());
+      if (options.handoffRuns() > 0) {
+        handoff(server, deliveries, sent, agentLog);
       }
-    } finally {
-      stopLeftoverPostmaster(dataDir.resolve("postgres"));
     }
 
     // 2. restart on the same data directory; the load scenarios and pgbench
     out.println("restarting the server on the same data directory ...");
-    try {
-      try (ServerProcess server = startServer(settings, work.resolve("server-restart.log"))) {
-        Duration ready = server.awaitReady(READY_TIMEOUT);
-        report.startup("embedded PostgreSQL, restart (data kept)", ready);
-        out.println("ready in " + ready.toMillis() + " ms");
-        Thread.sleep(3000);
-        report.idleRss(
-            "after the restart, 3 s idle", server.rssKb(), server.embeddedPostgresPssKb());
-        Pgbench pgbench = new Pgbench(databasePort, work);
-        // the limit first, while the server is idle: later its worker is busy deferring the runs
-        // the load created (the daily cap is used up), which would slow pgbench down
-        if (options.pgbench() && Pgbench.installed()) {
-          limit(pgbench);
-        } else {
-          out.println("pgbench skipped (--pgbench=false or not installed)");
-        }
-        load(server, deliveries, sent, pgbench);
-        checkRuns(pgbench, sent);
-        report.idleRss(
-            "after the load, at the end", server.rssKb(), server.embeddedPostgresPssKb());
+
+    try (ServerProcess server = startServer(settings, work.resolve("server-restart.log"))) {
+      Duration ready = server.awaitReady(READY_TIMEOUT);
+      report.startup("embedded PostgreSQL, restart (data kept)", ready);
+      out.println("ready in " + ready.toMillis() + " ms");
+      Thread.sleep(3000);
+      report.idleRss("after the restart, 3 s idle", server.rssKb(), server.embeddedPostgresPssKb());
+      Pgbench pgbench = new Pgbench(databasePort, work);
+      // the limit first, while the server is idle: later its worker is busy deferring the runs
+      // the load created (the daily cap is used up), which would slow pgbench down
+      if (options.pgbench() && Pgbench.installed()) {
+        limit(pgbench);
+      } else {
+        out.println("pgbench skipped (--pgbench=false or not installed)");
       }
-    } finally {
-      stopLeftoverPostmaster(dataDir.resolve("postgres"));
+      load(server, deliveries, sent, pgbench);
+      checkRuns(pgbench, sent);
+      report.idleRss("after the load, at the end", server.rssKb(), server.embeddedPostgresPssKb());
     }
 
     // 3. start-up against a PostgreSQL started separately
@@ -437,29 +438,6 @@ public final class Bench {
           report.idleRss(label + ", 2 s idle", server.rssKb(), 0);
         }
       }
-    }
-  }
-
-  /** Stops a postmaster a killed server left behind (its pid is in postmaster.pid). */
-  private static void stopLeftoverPostmaster(Path cluster) {
-    Path pidFile = cluster.resolve("postmaster.pid");
-    try {
-      if (!Files.exists(pidFile)) {
-        return;
-      }
-      long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
-      ProcessHandle.of(pid)
-          .filter(p -> p.info().command().orElse("").contains("postgres"))
-          .ifPresent(
-              p -> {
-                p.destroy();
-                p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
-                if (p.isAlive()) {
-                  p.destroyForcibly();
-                }
-              });
-    } catch (IOException | RuntimeException e) {
-      // nothing to stop
     }
   }
 

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +48,9 @@ final class Pgbench {
 
   /** One pgbench window. */
   record Result(double tps, double latencyAverageMs) {}
+
+  // pgbench processes still running, for the harness's shutdown hook
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
   private final int port;
   private final Path workDir;
@@ -129,6 +134,7 @@ final class Pgbench {
     builder.redirectOutput(log.toFile());
     builder.environment().put("PGOPTIONS", "-c search_path=" + SCHEMA);
     Process process = builder.start();
+    LIVE.add(process);
     try {
       if (!process.waitFor(window.toSeconds() + 60, TimeUnit.SECONDS)) {
         throw new IOException("pgbench did not stop within " + (window.toSeconds() + 60) + " s");
@@ -143,6 +149,14 @@ final class Pgbench {
       if (process.isAlive()) {
         process.destroyForcibly();
       }
+      LIVE.remove(process);
+    }
+  }
+
+  /** Kills every pgbench still running (from a shutdown hook). */
+  static void stopAll() {
+    for (Process process : List.copyOf(LIVE)) {
+      process.destroyForcibly();
     }
   }
 

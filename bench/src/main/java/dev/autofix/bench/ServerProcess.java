@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * process it started) however the harness ends.
  */
 final class ServerProcess implements AutoCloseable {
+  // every server still running, for the harness's shutdown hook (Ctrl-C, SIGTERM)
+  private static final Set<ServerProcess> LIVE = ConcurrentHashMap.newKeySet();
+
   private final Process process;
   private final int port;
   private final Path log;
@@ -63,7 +68,9 @@ final class ServerProcess implements AutoCloseable {
             ? null
             : Path.of(settings.get("AUTOFIX_DATA_DIR")).resolve("postgres");
     long started = System.nanoTime();
-    return new ServerProcess(builder.start(), port, log, started, cluster);
+    ServerProcess server = new ServerProcess(builder.start(), port, log, started, cluster);
+    LIVE.add(server);
+    return server;
   }
 
   int port() {
@@ -178,9 +185,20 @@ final class ServerProcess implements AutoCloseable {
     return env;
   }
 
-  /** SIGTERM, up to 30 s for a clean stop, then SIGKILL for the server and its children. */
+  /** Stops every server that is still running (from a shutdown hook). */
+  static void closeAll() {
+    for (ServerProcess server : List.copyOf(LIVE)) {
+      server.close();
+    }
+  }
+
+  /**
+   * SIGTERM, up to 30 s for a clean stop, then SIGKILL for the server and its children, and a
+   * postmaster of the embedded PostgreSQL that a killed server left behind.
+   */
   @Override
   public void close() {
+    LIVE.remove(this);
     descendants = process.descendants().toList();
     process.destroy();
     try {
@@ -196,6 +214,32 @@ final class ServerProcess implements AutoCloseable {
       if (child.isAlive()) {
         child.destroyForcibly();
       }
+    }
+    if (cluster != null) {
+      stopLeftoverPostmaster(cluster);
+    }
+  }
+
+  /** Stops a postmaster whose pid is still in the cluster's postmaster.pid. */
+  private static void stopLeftoverPostmaster(Path cluster) {
+    Path pidFile = cluster.resolve("postmaster.pid");
+    try {
+      if (!Files.exists(pidFile)) {
+        return;
+      }
+      long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
+      ProcessHandle.of(pid)
+          .filter(p -> p.info().command().orElse("").contains("postgres"))
+          .ifPresent(
+              p -> {
+                p.destroy();
+                p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+                if (p.isAlive()) {
+                  p.destroyForcibly();
+                }
+              });
+    } catch (IOException | RuntimeException e) {
+      // nothing left to stop
     }
   }
 }
