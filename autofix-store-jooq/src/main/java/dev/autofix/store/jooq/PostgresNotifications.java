@@ -36,6 +36,8 @@ public final class PostgresNotifications implements AutoCloseable {
   private final String channel;
   private final Runnable onWake;
   private final Thread listener;
+  private final Thread notifier;
+  private final java.util.concurrent.Semaphore pending = new java.util.concurrent.Semaphore(0);
   private volatile boolean running = true;
 
   private PostgresNotifications(DataSource dataSource, String channel, Runnable onWake) {
@@ -45,6 +47,8 @@ public final class PostgresNotifications implements AutoCloseable {
     this.onWake = onWake;
     this.listener =
         Thread.ofPlatform().daemon().name("autofix-listen-" + channel).unstarted(this::listen);
+    this.notifier =
+        Thread.ofPlatform().daemon().name("autofix-notify-" + channel).unstarted(this::send);
   }
 
   /**
@@ -61,20 +65,38 @@ public final class PostgresNotifications implements AutoCloseable {
     }
     PostgresNotifications notifications = new PostgresNotifications(dataSource, channel, onWake);
     notifications.listener.start();
+    notifications.notifier.start();
     return notifications;
   }
 
-  /** The signal that notifies every listener on the channel; it never throws. */
+  /**
+   * The signal that notifies every listener on the channel. It never throws and never waits: the
+   * notification goes out on a thread of its own, and wake-ups that arrive while one is pending are
+   * folded into it (the webhook's answer does not wait on a database round trip).
+   */
   public WorkSignal signal() {
-    return this::notifyListeners;
+    return () -> {
+      if (pending.availablePermits() == 0) {
+        pending.release();
+      }
+    };
   }
 
-  private void notifyListeners() {
-    try {
-      // pg_notify is a function, so jOOQ can say it; LISTEN below has no such form.
-      dsl.select(function("pg_notify", SQLDataType.VARCHAR, inline(channel), inline(""))).execute();
-    } catch (RuntimeException e) {
-      LOG.debug("could not notify other processes; they will poll: {}", e.getMessage());
+  private void send() {
+    while (running) {
+      try {
+        pending.acquire();
+        pending.drainPermits();
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        // pg_notify is a function, so jOOQ can say it; LISTEN below has no such form.
+        dsl.select(function("pg_notify", SQLDataType.VARCHAR, inline(channel), inline("")))
+            .execute();
+      } catch (RuntimeException e) {
+        LOG.debug("could not notify other processes; they will poll: {}", e.getMessage());
+      }
     }
   }
 
@@ -113,7 +135,9 @@ public final class PostgresNotifications implements AutoCloseable {
   public void close() {
     running = false;
     listener.interrupt();
+    notifier.interrupt();
     try {
+      notifier.join(5_000);
       listener.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
