@@ -125,7 +125,7 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
 
   private PublishResult openPullRequest(PublishRequest request, String branch) {
     String base = baseBranch(request.workspace());
-    String title = redactor.apply(PullRequestText.title(request.issue()));
+    String title = redactor.apply(PullRequestText.title(request.issue(), request.verification()));
     String body = PullRequestText.body(request, redactor);
     boolean draft = true;
     boolean headRetried = false;

@@ -24,6 +24,24 @@ public final class PullRequestText {
 
   private PullRequestText() {}
 
+  /**
+   * {@code fix: <title> (<SHORT-ID>)}, on one line and at most {@value #MAX_TITLE} characters;
+   * prefixed {@code [verification failed]} when the change was published although the test command
+   * failed.
+   */
+  public static String title(Issue issue, FixVerifier.Verification verification) {
+    String title = title(issue);
+    return verification instanceof FixVerifier.Failed
+        ? cutTitle(VERIFICATION_FAILED + title)
+        : title;
+  }
+
+  private static final String VERIFICATION_FAILED = "[verification failed] ";
+
+  private static String cutTitle(String title) {
+    return title.length() <= MAX_TITLE ? title : title.substring(0, MAX_TITLE - 1) + "…";
+  }
+
   /** {@code fix: <title> (<SHORT-ID>)}, on one line and at most {@value #MAX_TITLE} characters. */
   public static String title(Issue issue) {
     String suffix = " (" + oneLine(issue.shortId()) + ")";

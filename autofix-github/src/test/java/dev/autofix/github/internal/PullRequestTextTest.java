@@ -57,6 +57,16 @@ class PullRequestTextTest {
   }
 
   @Test
+  void title_saysVerificationFailed_whenPublishedAnyway() {
+    var issue = issue("TypeError in cart", null);
+
+    assertThat(PullRequestText.title(issue, new FixVerifier.Failed("npm test", 1, "1 failing")))
+        .isEqualTo("[verification failed] fix: TypeError in cart (BACKEND-4Z)");
+    assertThat(PullRequestText.title(issue, new FixVerifier.NotConfigured()))
+        .isEqualTo("fix: TypeError in cart (BACKEND-4Z)");
+  }
+
+  @Test
   void title_isCutButKeepsTheShortId_whenTheIssueTitleIsLong() {
     String title = PullRequestText.title(issue("x".repeat(300), null));
 
