@@ -33,4 +33,42 @@ class JooqStoreModuleTest {
     assertThat(injector.getInstance(RateLimiter.class)).isInstanceOf(PostgresRateLimiter.class);
     assertThat(injector.getInstance(RunStore.class)).isSameAs(injector.getInstance(RunStore.class));
   }
+
+  @Test
+  void runStore_namesTheDatabaseWithoutItsPassword_whenItIsUnreachable() {
+    PGSimpleDataSource unreachable = new PGSimpleDataSource();
+    unreachable.setURL("jdbc:postgresql://127.0.0.1:1/autofix");
+    unreachable.setConnectTimeout(2);
+    StoreConfig config =
+        new StoreConfig(
+            "jdbc:postgresql://127.0.0.1:1/autofix?user=fix&password=s3cret",
+            null,
+            null,
+            Path.of("unused"),
+            0,
+            2,
+            java.time.ZoneOffset.UTC,
+            10);
+    Injector injector =
+        Guice.createInjector(
+            new JooqStoreModule(config),
+            new AbstractModule() {
+              @Override
+              protected void configure() {
+                bind(DataSource.class).toInstance(unreachable);
+                bind(Clock.class).toInstance(Clock.systemUTC());
+              }
+            });
+
+    RunStore.InsertResult result =
+        injector
+            .getInstance(RunStore.class)
+            .insertIfAbsent(
+                dev.autofix.testkit.fixtures.Issues.anIssue().build(), java.time.Instant.now());
+
+    assertThat(result).isInstanceOf(RunStore.Unavailable.class);
+    assertThat(((RunStore.Unavailable) result).reason())
+        .contains("127.0.0.1:1")
+        .doesNotContain("s3cret");
+  }
 }
