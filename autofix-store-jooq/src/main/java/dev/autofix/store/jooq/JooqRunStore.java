@@ -71,6 +71,14 @@ final class JooqRunStore implements RunStore {
   public InsertResult insertIfAbsent(Issue issue, Instant now) {
     Objects.requireNonNull(issue, "issue == null");
     Objects.requireNonNull(now, "now == null");
+    try {
+      Optional<AlreadyExists> repeated = knownRun(issue.id());
+      if (repeated.isPresent()) {
+        return repeated.get(); // a storm's repeat: no insert to build, render or send
+      }
+    } catch (DataAccessException e) {
+      return unavailableOrDefect(issue, e);
+    }
     RunsRecord row = new RunsRecord();
     writeIssue(row, issue);
     row.setStatus(RunStatus.QUEUED.wireName());
@@ -107,10 +115,6 @@ final class JooqRunStore implements RunStore {
                             .from(created))
                     .returning(RUN_EVENTS.ID));
     try {
-      Optional<AlreadyExists> repeated = knownRun(issue.id());
-      if (repeated.isPresent()) {
-        return repeated.get();
-      }
       Optional<FixRun> inserted =
           dsl.with(created)
               .with(event)
@@ -127,12 +131,17 @@ final class JooqRunStore implements RunStore {
       return new AlreadyExists(
           new RunId(existing.getId()), RunStatus.fromWire(existing.getStatus()));
     } catch (DataAccessException e) {
-      if (DatabaseFailures.isUnreachable(e)) {
-        return new Unavailable(
-            "PostgreSQL at " + location + " is unreachable: " + DatabaseFailures.rootMessage(e));
-      }
-      throw failure("recording a run for issue " + issue.id(), e);
+      return unavailableOrDefect(issue, e);
     }
+  }
+
+  /** A database that cannot be reached is an expected outcome; anything else is a defect. */
+  private InsertResult unavailableOrDefect(Issue issue, DataAccessException e) {
+    if (DatabaseFailures.isUnreachable(e)) {
+      return new Unavailable(
+          "PostgreSQL at " + location + " is unreachable: " + DatabaseFailures.rootMessage(e));
+    }
+    throw failure("recording a run for issue " + issue.id(), e);
   }
 
   /**
