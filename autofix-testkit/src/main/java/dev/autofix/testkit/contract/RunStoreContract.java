@@ -95,6 +95,39 @@ public abstract class RunStoreContract {
   }
 
   @Test
+  @DisplayName("issues with and without their optional fields round-trip through one store")
+  void insertIfAbsent_keepsFields_whetherOptionalOnesAreSetOrNot() {
+    Issue bare =
+        new Issue(
+            new dev.autofix.core.model.IssueId("sentry", "bare-1"),
+            null,
+            null,
+            "t",
+            null,
+            dev.autofix.core.model.Level.ERROR,
+            null,
+            null,
+            0);
+    Issue full = Issues.anIssue().withProject("api").withCulprit("a.py in f").build();
+    Issue bareAgain =
+        new Issue(
+            new dev.autofix.core.model.IssueId("sentry", "bare-2"),
+            "API-2",
+            "api",
+            "t2",
+            null,
+            dev.autofix.core.model.Level.FATAL,
+            null,
+            null,
+            7);
+
+    for (Issue issue : List.of(bare, full, bareAgain)) {
+      FixRun run = inserted(issue);
+      assertThat(store.find(run.id()).orElseThrow().issue()).isEqualTo(issue);
+    }
+  }
+
+  @Test
   @DisplayName("64 threads inserting one issue at once create exactly one run")
   void insertIfAbsent_createsOneRun_underContention() throws Exception {
     Issue issue = Issues.anIssue().build();
