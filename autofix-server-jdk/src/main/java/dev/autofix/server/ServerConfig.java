@@ -5,7 +5,6 @@ import dev.autofix.core.usecase.AutofixPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -169,10 +168,6 @@ record ServerConfig(
             key + " must be a time zone such as UTC or Europe/Berlin, not '" + value + "'");
         return fallback;
       }
-    }
-
-    List<String> problems() {
-      return new ArrayList<>(problems);
     }
   }
 }
