@@ -15,10 +15,12 @@ import dev.autofix.core.model.RunStatus;
 import dev.autofix.core.port.RunStore;
 import dev.autofix.store.jooq.internal.DatabaseFailures;
 import dev.autofix.store.jooq.internal.KnownIssues;
+import dev.autofix.store.jooq.internal.NewRunInsert;
 import dev.autofix.store.jooq.schema.tables.records.RunEventsRecord;
 import dev.autofix.store.jooq.schema.tables.records.RunsRecord;
 import java.net.URI;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -27,7 +29,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
-import org.jooq.CommonTableExpression;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
@@ -48,10 +49,12 @@ final class JooqRunStore implements RunStore {
   private final DSLContext dsl;
   private final String location;
   private final KnownIssues known = new KnownIssues(KNOWN_ISSUES);
+  private final NewRunInsert insert;
 
   private JooqRunStore(DSLContext dsl, String location) {
     this.dsl = Objects.requireNonNull(dsl, "dsl == null");
     this.location = Objects.requireNonNull(location, "location == null");
+    this.insert = NewRunInsert.render(dsl);
   }
 
   /** A store on {@code dsl}'s database. */
@@ -79,51 +82,15 @@ final class JooqRunStore implements RunStore {
     } catch (DataAccessException e) {
       return unavailableOrDefect(issue, e);
     }
-    RunsRecord row = new RunsRecord();
-    writeIssue(row, issue);
-    row.setStatus(RunStatus.QUEUED.wireName());
-    row.setAttempts(0);
-    row.setCreatedAt(now);
-    row.setUpdatedAt(now);
-    // One statement, so one round trip in autocommit: the insert, and the history entry for the
-    // row it created, if any (PostgreSQL runs every data-modifying CTE to completion).
-    CommonTableExpression<RunsRecord> created =
-        DSL.name("created")
-            .as(
-                DSL.insertInto(RUNS)
-                    .set(row)
-                    .onConflict(RUNS.SOURCE, RUNS.ISSUE_ID)
-                    .doNothing()
-                    .returning());
-    CommonTableExpression<RunEventsRecord> event =
-        DSL.name("event")
-            .as(
-                DSL.insertInto(
-                        RUN_EVENTS,
-                        RUN_EVENTS.RUN_ID,
-                        RUN_EVENTS.FROM_STATUS,
-                        RUN_EVENTS.TO_STATUS,
-                        RUN_EVENTS.AT,
-                        RUN_EVENTS.REASON)
-                    .select(
-                        DSL.select(
-                                created.field(RUNS.ID),
-                                DSL.val(null, RUN_EVENTS.FROM_STATUS),
-                                DSL.val(RunStatus.QUEUED.wireName(), RUN_EVENTS.TO_STATUS),
-                                DSL.val(now, RUN_EVENTS.AT),
-                                DSL.val("new issue", RUN_EVENTS.REASON))
-                            .from(created))
-                    .returning(RUN_EVENTS.ID));
+    // stored to the microsecond: the run handed back must equal the row read later
+    Instant created = now.truncatedTo(ChronoUnit.MICROS);
+    Issue stored = toMicros(issue);
     try {
-      Optional<FixRun> inserted =
-          dsl.with(created)
-              .with(event)
-              .selectFrom(created)
-              .fetchOptional()
-              .map(r -> toRun(r.into(RUNS)));
+      OptionalLong inserted =
+          dsl.connectionResult(connection -> insert.execute(connection, stored, created));
       if (inserted.isPresent()) {
-        known.remember(issue.id(), inserted.get().id().value());
-        return new Inserted(inserted.get());
+        known.remember(issue.id(), inserted.getAsLong());
+        return new Inserted(FixRun.queued(new RunId(inserted.getAsLong()), stored, created));
       }
       // ON CONFLICT waited for the conflicting insert to commit, so a new statement sees its row.
       RunsRecord existing = dsl.selectFrom(RUNS).where(issueKey(issue.id())).fetchSingle();
@@ -445,6 +412,24 @@ final class JooqRunStore implements RunStore {
   }
 
   // mapping to the core model
+
+  /** {@code issue} as PostgreSQL stores it: its first-seen time to the microsecond. */
+  private static Issue toMicros(Issue issue) {
+    Instant firstSeen = issue.firstSeen();
+    if (firstSeen == null || firstSeen.getNano() % 1_000 == 0) {
+      return issue;
+    }
+    return new Issue(
+        issue.id(),
+        issue.shortId(),
+        issue.project(),
+        issue.title(),
+        issue.culprit(),
+        issue.level(),
+        issue.permalink(),
+        firstSeen.truncatedTo(ChronoUnit.MICROS),
+        issue.eventCount());
+  }
 
   private static FixRun toRun(RunsRecord r) {
     Issue issue =

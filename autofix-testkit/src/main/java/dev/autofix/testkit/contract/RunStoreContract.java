@@ -95,6 +95,20 @@ public abstract class RunStoreContract {
   }
 
   @Test
+  @DisplayName("the run insert hands back is the run stored, even with sub-microsecond times")
+  void insertIfAbsent_handsBackTheStoredRun_whateverThePrecisionOfItsTimes() {
+    Issue issue =
+        Issues.anIssue().withFirstSeen(Instant.parse("2026-11-20T01:02:03.123456789Z")).build();
+    Instant now = T0.plusNanos(987_654_321);
+
+    FixRun run = inserted(issue, now);
+
+    assertThat(store.find(run.id())).contains(run);
+    assertThat(store.findByIssue(issue.id())).contains(run);
+    assertThat(Duration.between(run.createdAt(), now).abs()).isLessThan(Duration.ofNanos(1_000));
+  }
+
+  @Test
   @DisplayName("issues with and without their optional fields round-trip through one store")
   void insertIfAbsent_keepsFields_whetherOptionalOnesAreSetOrNot() {
     Issue bare =
