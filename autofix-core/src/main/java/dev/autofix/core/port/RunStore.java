@@ -78,7 +78,10 @@ public interface RunStore {
     }
   }
 
-  /** The issue already has a run; nothing was written. */
+  /**
+   * The issue already has a run; nothing was written. The status is informational: a store may
+   * answer a storm of repeats from memory, so it can lag a change made elsewhere by a moment.
+   */
   record AlreadyExists(RunId id, RunStatus status) implements InsertResult {
     public AlreadyExists {
       Objects.requireNonNull(id, "id == null");

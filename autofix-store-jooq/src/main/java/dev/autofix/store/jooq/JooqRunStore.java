@@ -19,6 +19,7 @@ import dev.autofix.store.jooq.internal.NewRunInsert;
 import dev.autofix.store.jooq.schema.tables.records.RunEventsRecord;
 import dev.autofix.store.jooq.schema.tables.records.RunsRecord;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -46,14 +48,23 @@ final class JooqRunStore implements RunStore {
   // a few MiB at most; far more issues than one alert storm repeats
   private static final int KNOWN_ISSUES = 10_000;
 
+  /**
+   * How long a repeat of a known issue is answered from memory, without reading its run: a storm of
+   * one issue then costs one primary-key read per second, and the status a duplicate reports may
+   * lag a change made by another process by this much (changes made through this store are seen at
+   * once).
+   */
+  static final Duration TRUST_KNOWN_FOR = Duration.ofSeconds(1);
+
   private final DSLContext dsl;
   private final String location;
-  private final KnownIssues known = new KnownIssues(KNOWN_ISSUES);
+  private final KnownIssues known;
   private final NewRunInsert insert;
 
-  private JooqRunStore(DSLContext dsl, String location) {
+  private JooqRunStore(DSLContext dsl, String location, KnownIssues known) {
     this.dsl = Objects.requireNonNull(dsl, "dsl == null");
     this.location = Objects.requireNonNull(location, "location == null");
+    this.known = Objects.requireNonNull(known, "known == null");
     this.insert = NewRunInsert.render(dsl);
   }
 
@@ -67,13 +78,30 @@ final class JooqRunStore implements RunStore {
    * without its password).
    */
   public static RunStore create(DSLContext dsl, String location) {
-    return new JooqRunStore(dsl, DatabaseFailures.redact(location));
+    return create(dsl, location, TRUST_KNOWN_FOR, System::nanoTime);
+  }
+
+  /**
+   * A store that answers a repeat of a known issue from memory for {@code trustKnownFor} after it
+   * last saw the issue's run, on the {@code nanoTime} clock (zero: read the run on every repeat).
+   */
+  static RunStore create(
+      DSLContext dsl, String location, Duration trustKnownFor, LongSupplier nanoTime) {
+    return new JooqRunStore(
+        dsl,
+        DatabaseFailures.redact(location),
+        new KnownIssues(KNOWN_ISSUES, trustKnownFor, nanoTime));
   }
 
   @Override
   public InsertResult insertIfAbsent(Issue issue, Instant now) {
     Objects.requireNonNull(issue, "issue == null");
     Objects.requireNonNull(now, "now == null");
+    Optional<KnownIssues.Known> recent = known.recent(issue.id());
+    if (recent.isPresent()) {
+      // a storm's repeat within a second of the last look: nothing to send at all
+      return new AlreadyExists(new RunId(recent.get().runId()), recent.get().status());
+    }
     try {
       Optional<AlreadyExists> repeated = knownRun(issue.id());
       if (repeated.isPresent()) {
@@ -89,14 +117,14 @@ final class JooqRunStore implements RunStore {
       OptionalLong inserted =
           dsl.connectionResult(connection -> insert.execute(connection, stored, created));
       if (inserted.isPresent()) {
-        known.remember(issue.id(), inserted.getAsLong());
+        known.remember(issue.id(), inserted.getAsLong(), RunStatus.QUEUED);
         return new Inserted(FixRun.queued(new RunId(inserted.getAsLong()), stored, created));
       }
       // ON CONFLICT waited for the conflicting insert to commit, so a new statement sees its row.
       RunsRecord existing = dsl.selectFrom(RUNS).where(issueKey(issue.id())).fetchSingle();
-      known.remember(issue.id(), existing.getId());
-      return new AlreadyExists(
-          new RunId(existing.getId()), RunStatus.fromWire(existing.getStatus()));
+      RunStatus status = RunStatus.fromWire(existing.getStatus());
+      known.remember(issue.id(), existing.getId(), status);
+      return new AlreadyExists(new RunId(existing.getId()), status);
     } catch (DataAccessException e) {
       return unavailableOrDefect(issue, e);
     }
@@ -117,26 +145,35 @@ final class JooqRunStore implements RunStore {
    * the issue is not known, or its run is gone; the insert then decides, as always.
    */
   private Optional<AlreadyExists> knownRun(IssueId issue) {
-    OptionalLong run = known.runOf(issue);
-    if (run.isEmpty()) {
+    Optional<KnownIssues.Known> remembered = known.runOf(issue);
+    if (remembered.isEmpty()) {
       return Optional.empty();
     }
+    long run = remembered.get().runId();
     // the issue key too: ids restart when a table is truncated, and the row must still be ours
     String status =
         dsl.select(RUNS.STATUS)
             .from(RUNS)
-            .where(RUNS.ID.eq(run.getAsLong()).and(issueKey(issue)))
+            .where(RUNS.ID.eq(run).and(issueKey(issue)))
             .fetchOne(RUNS.STATUS);
     if (status == null) {
       known.forget(issue);
       return Optional.empty();
     }
-    return Optional.of(new AlreadyExists(new RunId(run.getAsLong()), RunStatus.fromWire(status)));
+    RunStatus current = RunStatus.fromWire(status);
+    known.remember(issue, run, current);
+    return Optional.of(new AlreadyExists(new RunId(run), current));
   }
 
   @Override
   public Optional<FixRun> claimNext(Claim claim) {
     Objects.requireNonNull(claim, "claim == null");
+    Optional<FixRun> claimed = claimNextRun(claim);
+    claimed.ifPresent(this::moved);
+    return claimed;
+  }
+
+  private Optional<FixRun> claimNextRun(Claim claim) {
     return guarded(
         "claiming a run for " + claim.owner(),
         () ->
@@ -179,6 +216,19 @@ final class JooqRunStore implements RunStore {
   @Override
   public TransitionResult transition(Transition t) {
     Objects.requireNonNull(t, "transition == null");
+    TransitionResult result = transitionRun(t);
+    if (result instanceof Applied applied) {
+      moved(applied.run());
+    }
+    return result;
+  }
+
+  /** Keeps what a repeat of the run's issue answers current with a change this store made. */
+  private void moved(FixRun run) {
+    known.moved(run.issue().id(), run.id().value(), run.status());
+  }
+
+  private TransitionResult transitionRun(Transition t) {
     return guarded(
         "moving run " + t.id() + " from " + t.from().wireName() + " to " + t.to().wireName(),
         () ->
@@ -227,6 +277,12 @@ final class JooqRunStore implements RunStore {
   @Override
   public List<FixRun> recoverExpired(Instant now, int maxAttempts) {
     Objects.requireNonNull(now, "now == null");
+    List<FixRun> recovered = recoverExpiredRuns(now, maxAttempts);
+    recovered.forEach(this::moved);
+    return recovered;
+  }
+
+  private List<FixRun> recoverExpiredRuns(Instant now, int maxAttempts) {
     return guarded(
         "recovering runs with an expired lease",
         () ->
