@@ -3,9 +3,6 @@ package dev.autofix.bench;
 import dev.autofix.bench.Deliveries.Delivery;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Drives one scenario at a fixed number of connections: one virtual thread per connection, each
- * sending its next request as soon as the previous answer arrived (a closed loop), for a warm-up
- * and then a measured window. Every loop ends at its deadline or its request budget, whichever
- * comes first; each request has a timeout.
+ * Drives one scenario at a fixed number of connections: one thread and one keep-alive connection
+ * each, sending its next request as soon as the previous answer arrived (a closed loop), for a
+ * warm-up and then a measured window. Every loop ends at its deadline or its request budget,
+ * whichever comes first; each request has a timeout.
  */
 final class LoadGenerator {
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
@@ -58,13 +55,9 @@ final class LoadGenerator {
       workers.add(new Worker(scenario, sequence, maxRequestsPerClient));
     }
     AtomicLong maxRss = new AtomicLong();
-    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-        HttpClient http =
-            HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(REQUEST_TIMEOUT)
-                .executor(threads)
-                .build()) {
+    // platform threads: at most a few dozen connections, each busy all the time
+    try (ExecutorService threads =
+        Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("load-", 0).factory())) {
       CountDownLatch done = new CountDownLatch(clients);
       long start = System.nanoTime();
       long measureFrom = start + warmup.toNanos();
@@ -73,7 +66,7 @@ final class LoadGenerator {
         threads.execute(
             () -> {
               try {
-                worker.loop(http, measureFrom, end);
+                worker.loop(measureFrom, end);
               } finally {
                 done.countDown();
               }
@@ -118,44 +111,41 @@ final class LoadGenerator {
       this.maxRequests = maxRequests;
     }
 
-    void loop(HttpClient http, long measureFrom, long end) {
+    void loop(long measureFrom, long end) {
       long sent = 0;
-      while (sent < maxRequests) {
-        long before = System.nanoTime();
-        if (before >= end) {
-          break;
-        }
-        Delivery delivery = scenario.next(sequence.getAndIncrement());
-        HttpRequest request =
-            HttpRequest.newBuilder(webhook)
-                .timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json")
-                .header("Sentry-Hook-Resource", delivery.resource())
-                .header("Sentry-Hook-Signature", delivery.signature())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body()))
-                .build();
-        String outcome;
-        boolean ok;
-        try {
-          HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-          outcome = Integer.toString(response.statusCode());
-          ok = delivery.expected().contains(response.statusCode());
-        } catch (IOException e) {
-          outcome = e.getClass().getSimpleName();
-          ok = false;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        long after = System.nanoTime();
-        sent++;
-        if (before >= measureFrom) {
-          latencies.add(after - before);
-          outcomes.merge(outcome, 1L, Long::sum);
-          if (!ok) {
-            errors++;
+      try (KeepAliveConnection connection = new KeepAliveConnection(webhook, REQUEST_TIMEOUT)) {
+        while (sent < maxRequests) {
+          long before = System.nanoTime();
+          if (before >= end) {
+            break;
           }
-          lastFinish = after;
+          Delivery delivery = scenario.next(sequence.getAndIncrement());
+          String outcome;
+          boolean ok;
+          try {
+            int status =
+                connection.post(
+                    delivery.body(),
+                    "Sentry-Hook-Resource",
+                    delivery.resource(),
+                    "Sentry-Hook-Signature",
+                    delivery.signature());
+            outcome = Integer.toString(status);
+            ok = delivery.expected().contains(status);
+          } catch (IOException | RuntimeException e) {
+            outcome = e.getClass().getSimpleName();
+            ok = false;
+          }
+          long after = System.nanoTime();
+          sent++;
+          if (before >= measureFrom) {
+            latencies.add(after - before);
+            outcomes.merge(outcome, 1L, Long::sum);
+            if (!ok) {
+              errors++;
+            }
+            lastFinish = after;
+          }
         }
       }
     }
