@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * its end. Concurrency is the number of threads (and the store's global cap), not a lock file.
  *
  * <p>A new run starts as soon as {@link #wake()} is called; polling every {@code pollInterval} is
- * only the backstop (a run queued by another process, a deferred run whose day has come). Runs
- * abandoned by a dead worker are recovered at start and then every {@code recoveryInterval}.
+ * only the backstop (a run queued by another process, a deferred run whose day has come). When a
+ * run is deferred (daily cap used up) or postponed (an outage), the worker pauses for one poll
+ * interval instead of claiming the next run at once. Runs abandoned by a dead worker are recovered
+ * at start and then every {@code recoveryInterval}.
  */
 final class Worker implements WorkSignal, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -129,6 +131,9 @@ final class Worker implements WorkSignal, AutoCloseable {
       listener.finished(result, Duration.ofNanos(System.nanoTime() - started));
       if (result instanceof FixNextRun.Idle) {
         awaitWork(seen);
+      } else if (holdsForEveryRun(result)) {
+        LOG.info("worker {}: {}; next check in {}", workerId, describe(result), pollInterval);
+        pause();
       } else {
         LOG.info("worker {}: {}", workerId, describe(result));
       }
@@ -159,6 +164,28 @@ final class Worker implements WorkSignal, AutoCloseable {
     }
   }
 
+  /**
+   * Waits one poll interval whatever wakes it (but a stop): the last run could not start for a
+   * reason that holds for every run (the daily cap is used up, the limiter or the issue source is
+   * down). Claiming the next run at every new delivery would only defer or postpone it in turn: two
+   * transactions per new issue, all day, for nothing. Runs that arrive meanwhile wait in the queue;
+   * the cap or the outage is checked again after the interval.
+   */
+  private void pause() {
+    lock.lock();
+    try {
+      long nanos = pollInterval.toNanos();
+      while (running && nanos > 0) {
+        nanos = work.awaitNanos(nanos);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void maybeRecover() {
     long now = System.nanoTime();
     if (now - lastRecovery >= recoveryInterval.toNanos()) {
@@ -179,6 +206,20 @@ final class Worker implements WorkSignal, AutoCloseable {
       LOG.error("recovery failed (defect {})", fingerprint, e);
       defects.report(new DefectReporter.Defect(fingerprint, "recovery", e, Map.of()));
     }
+  }
+
+  /** Whether the run could not start for a reason that would stop the next one too. */
+  private static boolean holdsForEveryRun(FixNextRun.Result result) {
+    return switch (result) {
+      case FixNextRun.Deferred d -> true; // the daily cap is used up
+      case FixNextRun.Postponed p -> true; // the limiter or the issue source is down
+      case FixNextRun.Idle i -> false;
+      case FixNextRun.PrOpened p -> false;
+      case FixNextRun.NoFix n -> false;
+      case FixNextRun.Failed f -> false;
+      case FixNextRun.Interrupted i -> false;
+      case FixNextRun.Stopped s -> false;
+    };
   }
 
   private static String describe(FixNextRun.Result result) {

@@ -1,0 +1,128 @@
+package dev.autofix.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autofix.core.model.RunStatus;
+import dev.autofix.core.port.RunStore;
+import dev.autofix.core.usecase.AutofixPolicy;
+import dev.autofix.core.usecase.FixNextRun;
+import dev.autofix.core.usecase.RecoverRuns;
+import dev.autofix.testkit.CountingWorkSignal;
+import dev.autofix.testkit.FakeFixVerifier;
+import dev.autofix.testkit.FakeIssueSource;
+import dev.autofix.testkit.InMemoryRateLimiter;
+import dev.autofix.testkit.InMemoryRunLogs;
+import dev.autofix.testkit.InMemoryRunStore;
+import dev.autofix.testkit.InMemoryWorkspaces;
+import dev.autofix.testkit.MutableClock;
+import dev.autofix.testkit.RecordingDefectReporter;
+import dev.autofix.testkit.RecordingPullRequestPublisher;
+import dev.autofix.testkit.ScriptedAgentRunner;
+import dev.autofix.testkit.fixtures.Issues;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The worker's loop over the in-memory ports: when it waits, and when it claims. */
+class WorkerTest {
+  private final MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
+  private final InMemoryRunStore store = new InMemoryRunStore();
+  private final InMemoryRateLimiter limiter = new InMemoryRateLimiter(1, clock, ZoneOffset.UTC);
+  private final RecordingDefectReporter defects = new RecordingDefectReporter();
+
+  private Worker worker(Duration pollInterval) {
+    FixNextRun fix =
+        new FixNextRun(
+            new FixNextRun.Ports(
+                store,
+                limiter,
+                new FakeIssueSource(),
+                new InMemoryWorkspaces(),
+                new ScriptedAgentRunner("claude"),
+                new FakeFixVerifier(),
+                new RecordingPullRequestPublisher(),
+                new InMemoryRunLogs(),
+                defects),
+            AutofixPolicy.defaults(),
+            clock);
+    RecoverRuns recover =
+        new RecoverRuns(store, new CountingWorkSignal(), AutofixPolicy.defaults(), clock);
+    return new Worker(
+        fix, recover, defects, 1, pollInterval, Duration.ofHours(1), "test", Worker.Listener.NONE);
+  }
+
+  private void queue(int runs) {
+    for (int i = 0; i < runs; i++) {
+      store.insertIfAbsent(Issues.anIssue().withId("issue-" + i).build(), clock.instant());
+    }
+  }
+
+  private long count(RunStatus status) {
+    return store.countByStatus().get(status);
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void deferredRun_pausesClaims_untilThePollInterval_evenWhenWoken() throws Exception {
+    limiter.tryAcquire(); // today's only permit is used
+    queue(5);
+    Worker worker = worker(Duration.ofHours(1));
+    try {
+      worker.start();
+      await(() -> count(RunStatus.DEFERRED) == 1);
+
+      // new deliveries wake the worker; over the cap it must not claim and defer each in turn
+      for (int i = 0; i < 50; i++) {
+        worker.wake();
+        Thread.sleep(5);
+      }
+
+      assertThat(count(RunStatus.DEFERRED)).isEqualTo(1);
+      assertThat(count(RunStatus.QUEUED)).isEqualTo(4);
+      assertThat(worker.isAlive()).isTrue();
+    } finally {
+      worker.stop(Duration.ofSeconds(5));
+    }
+    assertThat(worker.isAlive()).isFalse();
+    assertThat(defects.defects()).isEmpty();
+  }
+
+  @Test
+  void deferredRuns_areCheckedAgain_everyPollInterval() throws Exception {
+    limiter.tryAcquire();
+    queue(3);
+    Worker worker = worker(Duration.ofMillis(20));
+    try {
+      worker.start();
+      await(() -> count(RunStatus.DEFERRED) == 3);
+    } finally {
+      worker.stop(Duration.ofSeconds(5));
+    }
+    assertThat(store.list(new RunStore.RunQuery(null, null, 10)))
+        .allSatisfy(run -> assertThat(run.attempts()).as("not billed").isZero());
+  }
+
+  @Test
+  void stop_endsAPause_atOnce() throws Exception {
+    limiter.tryAcquire();
+    queue(2);
+    Worker worker = worker(Duration.ofHours(1));
+    worker.start();
+    await(() -> count(RunStatus.DEFERRED) == 1);
+
+    long before = System.nanoTime();
+    worker.stop(Duration.ofSeconds(30));
+
+    assertThat(worker.isAlive()).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
+    assertThat(count(RunStatus.QUEUED)).isEqualTo(1);
+  }
+}
