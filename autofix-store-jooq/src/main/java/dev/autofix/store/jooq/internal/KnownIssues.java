@@ -3,10 +3,10 @@ package dev.autofix.store.jooq.internal;
 import dev.autofix.core.model.IssueId;
 import dev.autofix.core.model.RunStatus;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,9 +16,9 @@ import java.util.function.LongSupplier;
  * table stays the one guarantee, and past {@code trustFor} a caller checks that the run still
  * exists and what its status is.
  *
- * <p>Bounded: past {@code capacity} entries each new one evicts an arbitrary old one (a hot issue
- * comes straight back at the price of one insert attempt). Concurrent callers may overshoot the
- * bound by at most one entry each.
+ * <p>Bounded: past {@code capacity} entries each new one evicts the oldest (first remembered); a
+ * hot issue that was evicted comes straight back at the price of one insert attempt. Concurrent
+ * callers may overshoot the bound by at most one entry each, for a moment.
  */
 public final class KnownIssues {
   /** An issue's run as last seen, {@code seenAt} on the {@code nanoTime} clock. */
@@ -28,6 +28,8 @@ public final class KnownIssues {
   private final long trustForNanos;
   private final LongSupplier nanoTime;
   private final ConcurrentHashMap<IssueId, Known> runs;
+  // the remembered issues, oldest first (may still name issues forgotten since)
+  private final ConcurrentLinkedQueue<IssueId> order = new ConcurrentLinkedQueue<>();
 
   /**
    * @param capacity how many issues to remember at most
@@ -66,13 +68,17 @@ public final class KnownIssues {
   public void remember(IssueId issue, long runId, RunStatus status) {
     Objects.requireNonNull(issue, "issue == null");
     Objects.requireNonNull(status, "status == null");
-    if (runs.size() >= capacity && !runs.containsKey(issue)) {
-      Iterator<IssueId> oldest = runs.keySet().iterator();
-      if (oldest.hasNext()) {
-        runs.remove(oldest.next());
+    if (runs.put(issue, new Known(runId, status, nanoTime.getAsLong())) == null) {
+      order.add(issue);
+      // evicting by order is O(1); walking the map for "some" key slowed as its front emptied
+      while (runs.size() > capacity) {
+        IssueId oldest = order.poll();
+        if (oldest == null) {
+          break;
+        }
+        runs.remove(oldest);
       }
     }
-    runs.put(issue, new Known(runId, status, nanoTime.getAsLong()));
   }
 
   /**
@@ -88,6 +94,7 @@ public final class KnownIssues {
   /** Forgets {@code issue} (its run is gone). */
   public void forget(IssueId issue) {
     runs.remove(issue);
+    order.remove(issue); // rare: a run that is gone
   }
 
   /** How many issues are remembered. */

@@ -77,6 +77,19 @@ class KnownIssuesTest {
   }
 
   @Test
+  void remember_evictsTheOldestIssue_first() {
+    KnownIssues known = known(2);
+    known.remember(issue("1"), 1, RunStatus.QUEUED);
+    known.remember(issue("2"), 2, RunStatus.QUEUED);
+    known.remember(issue("1"), 1, RunStatus.RUNNING); // seen again: still the oldest
+    known.remember(issue("3"), 3, RunStatus.QUEUED);
+
+    assertThat(known.runOf(issue("1"))).isEmpty();
+    assertThat(known.runOf(issue("2"))).isPresent();
+    assertThat(known.runOf(issue("3"))).isPresent();
+  }
+
+  @Test
   void remember_keepsTheSize_whenAnIssueIsRememberedAgain() {
     KnownIssues known = known(2);
     known.remember(issue("1"), 1, RunStatus.QUEUED);
