@@ -17,13 +17,17 @@ import dev.autofix.testkit.RecordingDefectReporter;
 import dev.autofix.testkit.RecordingPullRequestPublisher;
 import dev.autofix.testkit.ScriptedAgentRunner;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +122,44 @@ class AutofixServerIT {
                     HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(405);
+  }
+
+  @Test
+  void webhook_answersBusy_whenLargeBodiesFillTheMemoryBudget_andRecovers() throws Exception {
+    // 8 uploads that declare the largest body (4 KiB here) and send none of it hold the budget
+    List<Socket> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        Socket socket = new Socket("127.0.0.1", server.getPort());
+        socket
+            .getOutputStream()
+            .write(
+                ("POST /webhooks/sentry HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 4096\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        stalled.add(socket);
+      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> busy = deliver("issue:50", FakeIssueSource.VALID);
+                assertThat(busy.statusCode()).isEqualTo(503);
+                assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(JSON.readTree(busy.body()).get("outcome").asText()).isEqualTo("busy");
+              });
+    } finally {
+      for (Socket socket : stalled) {
+        socket.close();
+      }
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(deliver("issue:50", FakeIssueSource.VALID).statusCode()).isEqualTo(202));
+    assertThat(defects.defects()).isEmpty();
   }
 
   @Test

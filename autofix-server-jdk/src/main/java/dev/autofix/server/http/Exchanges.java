@@ -49,6 +49,19 @@ final class Exchanges {
     json(exchange, status, Map.of("error", message));
   }
 
+  /** The request's declared Content-Length; -1 when it declares none (or a bogus one). */
+  static long declaredLength(HttpExchange exchange) {
+    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (declared == null) {
+      return -1;
+    }
+    try {
+      return Math.max(-1, Long.parseLong(declared.trim()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   /**
    * Reads the request body, refusing it once it passes {@code limit} bytes without reading the
    * rest; empty when it is too large.

@@ -7,6 +7,7 @@ import dev.autofix.core.port.DefectReporter;
 import dev.autofix.core.usecase.Defects;
 import dev.autofix.core.usecase.ReceiveDelivery;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,15 @@ import org.slf4j.LoggerFactory;
 final class WebhookHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
 
+  /**
+   * Body bytes held at once, in largest bodies: 8 MiB with the default 1 MiB limit, which keeps a
+   * flood of large deliveries well inside the documented 128 MiB heap.
+   */
+  static final int BODIES_IN_MEMORY = 8;
+
+  /** How long a delivery waits for room in the body budget before it is answered 503. */
+  static final Duration BODY_WAIT = Duration.ofSeconds(1);
+
   /** Where a {@code ?secret=} query parameter is passed to the issue source. */
   static final String SECRET_HEADER = "X-Autofix-Webhook-Secret";
 
@@ -35,6 +45,7 @@ final class WebhookHandler implements HttpHandler {
   private final DefectReporter defects;
   private final long maxBodyBytes;
   private final Listener listener;
+  private final BodyBudget budget;
 
   WebhookHandler(
       ReceiveDelivery receive, DefectReporter defects, long maxBodyBytes, Listener listener) {
@@ -42,6 +53,7 @@ final class WebhookHandler implements HttpHandler {
     this.defects = Objects.requireNonNull(defects, "defects == null");
     this.maxBodyBytes = maxBodyBytes;
     this.listener = Objects.requireNonNull(listener, "listener == null");
+    this.budget = new BodyBudget(BODIES_IN_MEMORY * maxBodyBytes, maxBodyBytes, BODY_WAIT);
   }
 
   @Override
@@ -50,23 +62,38 @@ final class WebhookHandler implements HttpHandler {
       if (!Exchanges.method(exchange, "POST")) {
         return;
       }
-      Optional<byte[]> body = Exchanges.readBody(exchange, maxBodyBytes);
-      if (body.isEmpty()) {
-        answer(exchange, 413, "too_large", "reason", "body larger than " + maxBodyBytes + " bytes");
+      Optional<BodyBudget.Reservation> room = budget.reserve(Exchanges.declaredLength(exchange));
+      if (room.isEmpty()) {
+        LOG.warn("delivery refused: too many large bodies in memory at once");
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        answer(exchange, 503, "busy", "reason", "too many large deliveries at once; retry");
         return;
       }
-      Map<String, String> headers = new LinkedHashMap<>();
-      exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, first(values)));
-      // Senders that cannot set headers (Sentry's legacy WebHooks plugin) put the shared secret in
-      // the URL; the source reads it from a header, which the URL never overrides.
-      String secret = Exchanges.query(exchange).get("secret");
-      if (secret != null && exchange.getRequestHeaders().getFirst(SECRET_HEADER) == null) {
-        headers.put(SECRET_HEADER, secret);
+      try (BodyBudget.Reservation held = room.get()) {
+        receive(exchange);
       }
-      respond(exchange, new Delivery(headers, body.get()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (IOException e) {
       LOG.warn("webhook connection failed: {}", e.getMessage());
     }
+  }
+
+  private void receive(HttpExchange exchange) throws IOException {
+    Optional<byte[]> body = Exchanges.readBody(exchange, maxBodyBytes);
+    if (body.isEmpty()) {
+      answer(exchange, 413, "too_large", "reason", "body larger than " + maxBodyBytes + " bytes");
+      return;
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, first(values)));
+    // Senders that cannot set headers (Sentry's legacy WebHooks plugin) put the shared secret in
+    // the URL; the source reads it from a header, which the URL never overrides.
+    String secret = Exchanges.query(exchange).get("secret");
+    if (secret != null && exchange.getRequestHeaders().getFirst(SECRET_HEADER) == null) {
+      headers.put(SECRET_HEADER, secret);
+    }
+    respond(exchange, new Delivery(headers, body.get()));
   }
 
   private void respond(HttpExchange exchange, Delivery delivery) throws IOException {
