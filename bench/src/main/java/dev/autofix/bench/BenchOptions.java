@@ -64,7 +64,9 @@ record BenchOptions(
         --scenarios=storm,mixed,rejects,new
         --handoff-runs=200    runs timed from the 202 to the agent's start (0: skip)
         --server-jar=autofix-server-jdk/target/autofix-server.jar
-        --server-jvm-opts=""  JVM options of the server, space-separated (e.g. "-Xmx256m")
+        --server-jvm-opts="-XX:+UseSerialGC -Xmx128m"
+                              JVM options of the server, space-separated: the README's run
+                              command's by default ("" for the JVM's own defaults)
         --work-dir=DIR        where data, logs and the scratch repository go (default: a temp dir)
         --keep=false          keep the work directory afterwards
         --pgbench=true        run pgbench beside the server (skipped when it is not installed)
@@ -81,7 +83,8 @@ record BenchOptions(
     List<String> scenarios = Scenario.names();
     int handoffRuns = 200;
     Path jar = Path.of("autofix-server-jdk/target/autofix-server.jar");
-    List<String> jvm = List.of();
+    // the options the README's run command gives the server
+    List<String> jvm = List.of("-XX:+UseSerialGC", "-Xmx128m");
     Optional<Path> workDir = Optional.empty();
     boolean keep = false;
     boolean pgbench = true;
