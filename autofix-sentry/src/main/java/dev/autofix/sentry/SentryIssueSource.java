@@ -14,6 +14,7 @@ import dev.autofix.core.port.IssueSource;
 import dev.autofix.sentry.internal.EventMapper;
 import dev.autofix.sentry.internal.IssueFilter;
 import dev.autofix.sentry.internal.SentryApi;
+import dev.autofix.sentry.internal.WebhookJson;
 import dev.autofix.sentry.internal.WebhookParser;
 import dev.autofix.sentry.internal.WebhookSignatures;
 import java.io.IOException;
@@ -141,7 +142,7 @@ final class SentryIssueSource implements IssueSource {
     }
     JsonNode root;
     try {
-      root = reader.readTree(body);
+      root = WebhookJson.read(reader, body);
     } catch (JacksonException e) {
       return new Malformed("body is not JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
