@@ -31,15 +31,17 @@ final class Pgbench {
   private static final String COLUMNS =
       "(source, issue_id, short_id, title, level, event_count, status, attempts, created_at,"
           + " updated_at)";
-  // What JooqRunStore.insertIfAbsent sends: one statement for a new key; for a known key the same
-  // statement, then a select of the existing run. Each in autocommit.
+  // The one-row form of what JooqRunStore.insertIfAbsent sends for a new key (the store combines
+  // concurrent callers' rows into one statement of this shape); for a known key, the same
+  // statement and then a select of the existing run, which is what the store sent before it
+  // remembered known issues (the issue's "repeated-key statement"). Each in autocommit.
   private static final String INSERT =
       "WITH created AS (INSERT INTO runs %s VALUES ('pgbench', %s, 'BENCH-1',"
           + " 'ZeroDivisionError: division by zero', 'error', 1, 'queued', 0, now(), now())"
-          + " ON CONFLICT (source, issue_id) DO NOTHING RETURNING *),"
+          + " ON CONFLICT (source, issue_id) DO NOTHING RETURNING id, source, issue_id, created_at),"
           + " event AS (INSERT INTO run_events (run_id, from_status, to_status, at, reason)"
-          + " SELECT id, NULL, 'queued', now(), 'new issue' FROM created RETURNING id)"
-          + " SELECT * FROM created;\n";
+          + " SELECT id, NULL, 'queued', created_at, 'new issue' FROM created RETURNING id)"
+          + " SELECT id, source, issue_id FROM created;\n";
 
   static final String NEW_KEY_SCRIPT = INSERT.formatted(COLUMNS, "gen_random_uuid()::text");
   static final String SAME_KEY_SCRIPT =

@@ -13,9 +13,9 @@ import dev.autofix.core.model.RunEvent;
 import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.RunStatus;
 import dev.autofix.core.port.RunStore;
+import dev.autofix.store.jooq.internal.BatchedInserts;
 import dev.autofix.store.jooq.internal.DatabaseFailures;
 import dev.autofix.store.jooq.internal.KnownIssues;
-import dev.autofix.store.jooq.internal.NewRunInsert;
 import dev.autofix.store.jooq.schema.tables.records.RunEventsRecord;
 import dev.autofix.store.jooq.schema.tables.records.RunsRecord;
 import java.net.URI;
@@ -56,16 +56,22 @@ final class JooqRunStore implements RunStore {
    */
   static final Duration TRUST_KNOWN_FOR = Duration.ofSeconds(1);
 
+  /**
+   * How many insert statements of new runs run at once; concurrent new issues beyond that are
+   * combined into their multi-row statements (see {@link BatchedInserts}).
+   */
+  private static final int INSERT_WRITERS = 2;
+
   private final DSLContext dsl;
   private final String location;
   private final KnownIssues known;
-  private final NewRunInsert insert;
+  private final BatchedInserts inserts;
 
   private JooqRunStore(DSLContext dsl, String location, KnownIssues known) {
     this.dsl = Objects.requireNonNull(dsl, "dsl == null");
     this.location = Objects.requireNonNull(location, "location == null");
     this.known = Objects.requireNonNull(known, "known == null");
-    this.insert = NewRunInsert.render(dsl);
+    this.inserts = new BatchedInserts(dsl, INSERT_WRITERS);
   }
 
   /** A store on {@code dsl}'s database. */
@@ -114,8 +120,7 @@ final class JooqRunStore implements RunStore {
     Instant created = now.truncatedTo(ChronoUnit.MICROS);
     Issue stored = toMicros(issue);
     try {
-      OptionalLong inserted =
-          dsl.connectionResult(connection -> insert.execute(connection, stored, created));
+      OptionalLong inserted = inserts.insert(stored, created);
       if (inserted.isPresent()) {
         known.remember(issue.id(), inserted.getAsLong(), RunStatus.QUEUED);
         return new Inserted(FixRun.queued(new RunId(inserted.getAsLong()), stored, created));

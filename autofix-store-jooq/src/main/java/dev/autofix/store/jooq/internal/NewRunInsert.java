@@ -4,6 +4,7 @@ import static dev.autofix.store.jooq.schema.Tables.RUNS;
 import static dev.autofix.store.jooq.schema.Tables.RUN_EVENTS;
 
 import dev.autofix.core.model.Issue;
+import dev.autofix.core.model.IssueId;
 import dev.autofix.core.model.RunStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,28 +15,31 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 import org.jooq.CommonTableExpression;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Param;
 import org.jooq.Query;
 import org.jooq.Record1;
+import org.jooq.Record4;
 import org.jooq.impl.DSL;
 
 /**
- * The insert-if-absent of a new run, as one statement: insert the run {@code on conflict do
- * nothing}, and the first history entry for the row it created, if any (PostgreSQL runs every
- * data-modifying CTE to completion), returning only the new run's id.
+ * The insert-if-absent of new runs, as one statement for one or more issues: insert the runs {@code
+ * on conflict do nothing}, and the first history entry for each row it created (PostgreSQL runs
+ * every data-modifying CTE to completion), returning the created runs' ids with their issue keys.
  *
- * <p>jOOQ builds and renders the statement once, from the generated tables; each call then binds
- * its values on a plain JDBC {@link PreparedStatement}, which the driver prepares on the server
- * after a few uses. Rendering and mapping through jOOQ on every call cost about a third of the
- * throughput of this, the hottest statement (see the module README's benchmark).
+ * <p>jOOQ builds and renders the statement once per row count, from the generated tables; each call
+ * then binds its values on a plain JDBC {@link PreparedStatement}, which the driver prepares on the
+ * server after a few uses. Rendering and mapping through jOOQ on every call cost about a third of
+ * the throughput of this, the hottest statement (see the module README's benchmark).
  */
 public final class NewRunInsert {
-  /** The parameters, in the order the caller's values are bound. */
+  /** The parameters of one row, in the order the caller's values are bound. */
   private enum P {
     SOURCE,
     ISSUE_ID,
@@ -48,59 +52,67 @@ public final class NewRunInsert {
     FIRST_SEEN,
     EVENT_COUNT,
     CREATED_AT,
-    UPDATED_AT,
-    EVENT_AT
+    UPDATED_AT
   }
 
-  private final String sql;
-  // positions[p.ordinal()] = the 1-based JDBC index of parameter p in the rendered statement
-  private final int[] positions;
+  /** One issue to insert, created at {@code now}. */
+  public record Row(Issue issue, Instant now) {
+    public Row {
+      Objects.requireNonNull(issue, "issue == null");
+      Objects.requireNonNull(now, "now == null");
+    }
+  }
 
-  private NewRunInsert(String sql, int[] positions) {
+  private final int rows;
+  private final String sql;
+  // positions[row][p.ordinal()] = the 1-based JDBC index of parameter p of that row
+  private final int[][] positions;
+
+  private NewRunInsert(int rows, String sql, int[][] positions) {
+    this.rows = rows;
     this.sql = sql;
     this.positions = positions;
   }
 
-  /** Renders the statement with {@code dsl}'s dialect and settings. */
+  /** Renders the statement for one row with {@code dsl}'s dialect and settings. */
   public static NewRunInsert render(DSLContext dsl) {
+    return render(dsl, 1);
+  }
+
+  /** Renders the statement for {@code rows} rows with {@code dsl}'s dialect and settings. */
+  public static NewRunInsert render(DSLContext dsl, int rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("rows must be at least 1: " + rows);
+    }
     String queued = RunStatus.QUEUED.wireName();
-    CommonTableExpression<Record1<Long>> created =
+    var insert =
+        DSL.insertInto(
+            RUNS,
+            RUNS.SOURCE,
+            RUNS.ISSUE_ID,
+            RUNS.SHORT_ID,
+            RUNS.PROJECT,
+            RUNS.TITLE,
+            RUNS.CULPRIT,
+            RUNS.LEVEL,
+            RUNS.PERMALINK,
+            RUNS.FIRST_SEEN,
+            RUNS.EVENT_COUNT,
+            RUNS.STATUS,
+            RUNS.ATTEMPTS,
+            RUNS.CREATED_AT,
+            RUNS.UPDATED_AT);
+    var values = insert.values(List.of(rowOf(0, queued)));
+    for (int r = 1; r < rows; r++) {
+      values = values.values(List.of(rowOf(r, queued)));
+    }
+    CommonTableExpression<Record4<Long, String, String, Instant>> created =
         DSL.name("created")
             .as(
-                DSL.insertInto(
-                        RUNS,
-                        RUNS.SOURCE,
-                        RUNS.ISSUE_ID,
-                        RUNS.SHORT_ID,
-                        RUNS.PROJECT,
-                        RUNS.TITLE,
-                        RUNS.CULPRIT,
-                        RUNS.LEVEL,
-                        RUNS.PERMALINK,
-                        RUNS.FIRST_SEEN,
-                        RUNS.EVENT_COUNT,
-                        RUNS.STATUS,
-                        RUNS.ATTEMPTS,
-                        RUNS.CREATED_AT,
-                        RUNS.UPDATED_AT)
-                    .values(
-                        param(P.SOURCE, RUNS.SOURCE),
-                        param(P.ISSUE_ID, RUNS.ISSUE_ID),
-                        param(P.SHORT_ID, RUNS.SHORT_ID),
-                        param(P.PROJECT, RUNS.PROJECT),
-                        param(P.TITLE, RUNS.TITLE),
-                        param(P.CULPRIT, RUNS.CULPRIT),
-                        param(P.LEVEL, RUNS.LEVEL),
-                        param(P.PERMALINK, RUNS.PERMALINK),
-                        param(P.FIRST_SEEN, RUNS.FIRST_SEEN),
-                        param(P.EVENT_COUNT, RUNS.EVENT_COUNT),
-                        DSL.inline(queued, RUNS.STATUS),
-                        DSL.inline(0, RUNS.ATTEMPTS),
-                        param(P.CREATED_AT, RUNS.CREATED_AT),
-                        param(P.UPDATED_AT, RUNS.UPDATED_AT))
+                values
                     .onConflict(RUNS.SOURCE, RUNS.ISSUE_ID)
                     .doNothing()
-                    .returningResult(RUNS.ID));
+                    .returningResult(RUNS.ID, RUNS.SOURCE, RUNS.ISSUE_ID, RUNS.CREATED_AT));
     CommonTableExpression<Record1<Long>> event =
         DSL.name("event")
             .as(
@@ -116,11 +128,16 @@ public final class NewRunInsert {
                                 created.field(RUNS.ID),
                                 DSL.inline(null, RUN_EVENTS.FROM_STATUS),
                                 DSL.inline(queued, RUN_EVENTS.TO_STATUS),
-                                param(P.EVENT_AT, RUN_EVENTS.AT),
+                                created.field(RUNS.CREATED_AT),
                                 DSL.inline("new issue", RUN_EVENTS.REASON))
                             .from(created))
                     .returningResult(RUN_EVENTS.ID));
-    Query query = DSL.with(created).with(event).select(created.field(RUNS.ID)).from(created);
+    Query query =
+        DSL.with(created)
+            .with(event)
+            .select(
+                created.field(RUNS.ID), created.field(RUNS.SOURCE), created.field(RUNS.ISSUE_ID))
+            .from(created);
     String sql = dsl.render(query);
     // jOOQ lists the parameters in the order it renders them; inlined ones have no placeholder
     List<String> order = new ArrayList<>();
@@ -132,23 +149,48 @@ public final class NewRunInsert {
               }
             });
     int placeholders = (int) sql.chars().filter(c -> c == '?').count();
-    if (order.size() != P.values().length || placeholders != order.size()) {
+    if (order.size() != rows * P.values().length || placeholders != order.size()) {
       throw new IllegalStateException(
           "the insert rendered " + placeholders + " placeholders for parameters " + order);
     }
-    int[] positions = new int[P.values().length];
-    for (P p : P.values()) {
-      int at = order.indexOf(p.name());
-      if (at < 0) {
-        throw new IllegalStateException("parameter " + p + " missing from " + order);
+    int[][] positions = new int[rows][P.values().length];
+    for (int r = 0; r < rows; r++) {
+      for (P p : P.values()) {
+        int at = order.indexOf(name(p, r));
+        if (at < 0) {
+          throw new IllegalStateException("parameter " + name(p, r) + " missing from " + order);
+        }
+        positions[r][p.ordinal()] = at + 1;
       }
-      positions[p.ordinal()] = at + 1;
     }
-    return new NewRunInsert(sql, positions);
+    return new NewRunInsert(rows, sql, positions);
   }
 
-  private static <T> Param<T> param(P p, org.jooq.Field<T> column) {
-    return DSL.param(p.name(), column.getDataType());
+  private static Field<?>[] rowOf(int r, String queued) {
+    return new Field<?>[] {
+      param(P.SOURCE, r, RUNS.SOURCE),
+      param(P.ISSUE_ID, r, RUNS.ISSUE_ID),
+      param(P.SHORT_ID, r, RUNS.SHORT_ID),
+      param(P.PROJECT, r, RUNS.PROJECT),
+      param(P.TITLE, r, RUNS.TITLE),
+      param(P.CULPRIT, r, RUNS.CULPRIT),
+      param(P.LEVEL, r, RUNS.LEVEL),
+      param(P.PERMALINK, r, RUNS.PERMALINK),
+      param(P.FIRST_SEEN, r, RUNS.FIRST_SEEN),
+      param(P.EVENT_COUNT, r, RUNS.EVENT_COUNT),
+      DSL.inline(queued, RUNS.STATUS),
+      DSL.inline(0, RUNS.ATTEMPTS),
+      param(P.CREATED_AT, r, RUNS.CREATED_AT),
+      param(P.UPDATED_AT, r, RUNS.UPDATED_AT)
+    };
+  }
+
+  private static String name(P p, int row) {
+    return p.name() + "_" + row;
+  }
+
+  private static <T> Param<T> param(P p, int row, Field<T> column) {
+    return DSL.param(name(p, row), column.getDataType());
   }
 
   /** The statement as sent, for tests and logs. */
@@ -156,37 +198,57 @@ public final class NewRunInsert {
     return sql;
   }
 
+  /** How many rows the statement inserts. */
+  public int rows() {
+    return rows;
+  }
+
   /**
-   * Inserts a queued run for {@code issue} created at {@code now} (to the microsecond, as stored),
-   * unless the issue has one already.
+   * Inserts a queued run for each row's issue, created at the row's {@code now} (to the
+   * microsecond, as stored), unless the issue has one already. The rows' issues must be distinct.
    *
-   * @return the new run's id; empty when a run for the issue existed (the unique key decided)
+   * @return the new runs' ids by issue; an issue that had a run already is absent
    */
-  public OptionalLong execute(Connection connection, Issue issue, Instant now) throws SQLException {
-    Objects.requireNonNull(issue, "issue == null");
+  public Map<IssueId, Long> execute(Connection connection, List<Row> batch) throws SQLException {
+    if (batch.size() != rows) {
+      throw new IllegalArgumentException(
+          "this statement inserts " + rows + " rows, not " + batch.size());
+    }
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      setText(statement, P.SOURCE, issue.id().source());
-      setText(statement, P.ISSUE_ID, issue.id().value());
-      setText(statement, P.SHORT_ID, issue.shortId());
-      setText(statement, P.PROJECT, issue.project());
-      setText(statement, P.TITLE, issue.title());
-      setText(statement, P.CULPRIT, issue.culprit());
-      setText(statement, P.LEVEL, issue.level().wireName());
-      setText(
-          statement, P.PERMALINK, issue.permalink() == null ? null : issue.permalink().toString());
-      setTime(statement, P.FIRST_SEEN, issue.firstSeen());
-      statement.setLong(positions[P.EVENT_COUNT.ordinal()], issue.eventCount());
-      setTime(statement, P.CREATED_AT, now);
-      setTime(statement, P.UPDATED_AT, now);
-      setTime(statement, P.EVENT_AT, now);
-      try (ResultSet rows = statement.executeQuery()) {
-        return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
+      for (int r = 0; r < rows; r++) {
+        bind(statement, positions[r], batch.get(r));
       }
+      Map<IssueId, Long> created = new HashMap<>();
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          created.put(new IssueId(result.getString(2), result.getString(3)), result.getLong(1));
+        }
+      }
+      return created;
     }
   }
 
-  private void setText(PreparedStatement statement, P p, String value) throws SQLException {
-    int at = positions[p.ordinal()];
+  private static void bind(PreparedStatement statement, int[] at, Row row) throws SQLException {
+    Issue issue = row.issue();
+    setText(statement, at[P.SOURCE.ordinal()], issue.id().source());
+    setText(statement, at[P.ISSUE_ID.ordinal()], issue.id().value());
+    setText(statement, at[P.SHORT_ID.ordinal()], issue.shortId());
+    setText(statement, at[P.PROJECT.ordinal()], issue.project());
+    setText(statement, at[P.TITLE.ordinal()], issue.title());
+    setText(statement, at[P.CULPRIT.ordinal()], issue.culprit());
+    setText(statement, at[P.LEVEL.ordinal()], issue.level().wireName());
+    setText(
+        statement,
+        at[P.PERMALINK.ordinal()],
+        issue.permalink() == null ? null : issue.permalink().toString());
+    setTime(statement, at[P.FIRST_SEEN.ordinal()], issue.firstSeen());
+    statement.setLong(at[P.EVENT_COUNT.ordinal()], issue.eventCount());
+    setTime(statement, at[P.CREATED_AT.ordinal()], row.now());
+    setTime(statement, at[P.UPDATED_AT.ordinal()], row.now());
+  }
+
+  private static void setText(PreparedStatement statement, int at, String value)
+      throws SQLException {
     if (value == null) {
       statement.setNull(at, Types.VARCHAR);
     } else {
@@ -194,8 +256,8 @@ public final class NewRunInsert {
     }
   }
 
-  private void setTime(PreparedStatement statement, P p, Instant value) throws SQLException {
-    int at = positions[p.ordinal()];
+  private static void setTime(PreparedStatement statement, int at, Instant value)
+      throws SQLException {
     if (value == null) {
       statement.setNull(at, Types.TIMESTAMP_WITH_TIMEZONE);
     } else {

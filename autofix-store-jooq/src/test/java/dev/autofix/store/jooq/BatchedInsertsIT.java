@@ -1,0 +1,157 @@
+package dev.autofix.store.jooq;
+
+import static dev.autofix.store.jooq.schema.Tables.RUNS;
+import static dev.autofix.store.jooq.schema.Tables.RUN_EVENTS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autofix.core.model.Issue;
+import dev.autofix.store.jooq.internal.BatchedInserts;
+import dev.autofix.testkit.fixtures.Issues;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jooq.exception.DataAccessException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Concurrent new runs combined into multi-row inserts: made deterministic by holding a lock on
+ * {@code runs} so that the first writer blocks while the others queue behind it.
+ */
+class BatchedInsertsIT {
+  private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+  private static TestDatabase.Schema schema;
+
+  @BeforeAll
+  static void openSchema() {
+    schema = TestDatabase.freshSchema(8);
+  }
+
+  @AfterAll
+  static void dropSchema() {
+    schema.close();
+  }
+
+  @BeforeEach
+  void truncate() {
+    schema.truncate();
+  }
+
+  /** Runs {@code inserts} while another transaction blocks every insert into runs. */
+  private List<Future<OptionalLong>> behindALock(BatchedInserts batched, List<Issue> issues)
+      throws Exception {
+    CountDownLatch locked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(issues.size() + 1);
+    try {
+      Future<?> holder =
+          pool.submit(
+              () ->
+                  schema
+                      .dsl()
+                      .transaction(
+                          cfg -> {
+                            cfg.dsl().execute("lock table runs in exclusive mode");
+                            locked.countDown();
+                            release.await();
+                          }));
+      assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+      List<Future<OptionalLong>> results = new ArrayList<>();
+      // the first becomes the writer and blocks on the lock; the rest queue behind it
+      results.add(pool.submit(() -> batched.insert(issues.getFirst(), T0)));
+      waitUntil(() -> batched.queued() == 0);
+      Thread.sleep(100); // the first insert is now waiting for the lock
+      for (Issue issue : issues.subList(1, issues.size())) {
+        results.add(pool.submit(() -> batched.insert(issue, T0)));
+      }
+      waitUntil(() -> batched.queued() == issues.size() - 1);
+      release.countDown();
+      holder.get(10, TimeUnit.SECONDS);
+      for (Future<OptionalLong> result : results) {
+        try {
+          result.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException expectedForSome) {
+          // inspected by the caller
+        }
+      }
+      return results;
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  private static void waitUntil(java.util.function.BooleanSupplier condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
+  @Test
+  void queuedInserts_goInOneStatement_andEachCallerGetsItsOwnRun() throws Exception {
+    BatchedInserts batched = new BatchedInserts(schema.dsl(), 1);
+    List<Issue> issues = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      issues.add(Issues.anIssue().withId("batched-" + i).build());
+    }
+    // the same issue twice in one batch: one run
+    issues.add(Issues.anIssue().withId("batched-3").build());
+
+    List<Future<OptionalLong>> results = behindALock(batched, issues);
+
+    List<Long> created = new ArrayList<>();
+    for (Future<OptionalLong> result : results) {
+      result.get().ifPresent(created::add);
+    }
+    assertThat(created).hasSize(10).doesNotHaveDuplicates();
+    assertThat(results.get(3).get()).isPresent();
+    assertThat(results.get(10).get()).as("the repeat in the same batch").isEmpty();
+    assertThat(schema.dsl().fetchCount(RUNS)).isEqualTo(10);
+    assertThat(schema.dsl().fetchCount(RUN_EVENTS)).isEqualTo(10);
+    for (int i = 0; i < 10; i++) {
+      Long id =
+          schema
+              .dsl()
+              .select(RUNS.ID)
+              .from(RUNS)
+              .where(RUNS.ISSUE_ID.eq("batched-" + i))
+              .fetchOne(RUNS.ID);
+      assertThat(results.get(i).get()).as("the id handed to the caller of issue " + i).hasValue(id);
+    }
+  }
+
+  @Test
+  void aRowRefusedForItself_failsOnlyItsCaller() throws Exception {
+    BatchedInserts batched = new BatchedInserts(schema.dsl(), 1);
+    List<Issue> issues = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      issues.add(Issues.anIssue().withId("fine-" + i).build());
+    }
+    // issue_id is varchar(200): this row alone is refused
+    issues.add(3, Issues.anIssue().withId("x".repeat(300)).build());
+
+    List<Future<OptionalLong>> results = behindALock(batched, issues);
+
+    for (int i = 0; i < results.size(); i++) {
+      if (i == 3) {
+        assertThat(results.get(i))
+            .failsWithin(java.time.Duration.ofSeconds(1))
+            .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+            .withCauseInstanceOf(DataAccessException.class);
+      } else {
+        assertThat(results.get(i).get()).as("issue " + i).isPresent();
+      }
+    }
+    assertThat(schema.dsl().fetchCount(RUNS)).isEqualTo(6);
+  }
+}
