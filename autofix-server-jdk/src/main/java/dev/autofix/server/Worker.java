@@ -39,6 +39,8 @@ final class Worker implements WorkSignal, AutoCloseable {
   private final Listener listener;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
+  // a paused worker waits here: new work does not wake it, only a stop does
+  private final Condition stopping = lock.newCondition();
   private final List<Thread> threads = new ArrayList<>();
   private long wakeUps;
   private volatile boolean running;
@@ -176,7 +178,7 @@ final class Worker implements WorkSignal, AutoCloseable {
     try {
       long nanos = pollInterval.toNanos();
       while (running && nanos > 0) {
-        nanos = work.awaitNanos(nanos);
+        nanos = stopping.awaitNanos(nanos);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -243,6 +245,12 @@ final class Worker implements WorkSignal, AutoCloseable {
   void stop(Duration grace) {
     running = false;
     wake();
+    lock.lock();
+    try {
+      stopping.signalAll();
+    } finally {
+      lock.unlock();
+    }
     long deadline = System.nanoTime() + grace.toNanos();
     for (Thread thread : threads) {
       try {
