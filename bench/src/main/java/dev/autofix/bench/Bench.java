@@ -342,29 +342,43 @@ public final class Bench {
   }
 
   /**
-   * Waits (bounded) until the worker has taken every queued run, so that each step starts on a
-   * quiet server; new runs beyond the daily cap are deferred one by one.
+   * Waits (bounded) until the worker is quiet, so that each step starts on a quiet server: no run
+   * is running and the queue stopped changing. Past the daily cap the worker pauses and new runs
+   * wait in the queue for the next day; that is the quiet state, not a backlog being worked off.
    */
   private void awaitQueueDrained(Pgbench database, Duration max)
       throws SQLException, InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
-    long queued;
+    long queued = -1;
+    long running = -1;
     try (Connection c = database.connect();
         Statement s = c.createStatement()) {
       do {
+        long before = queued;
         try (ResultSet r =
-            s.executeQuery("select count(*) from public.runs where status = 'queued'")) {
+            s.executeQuery(
+                "select count(*) filter (where status = 'queued'),"
+                    + " count(*) filter (where status = 'running') from public.runs")) {
           r.next();
           queued = r.getLong(1);
+          running = r.getLong(2);
         }
-        if (queued == 0) {
+        if (running == 0 && queued == before) {
+          if (queued > 0) {
+            out.printf(
+                Locale.ROOT, "(%d runs wait in the queue: the daily cap is used up)%n", queued);
+          }
           return;
         }
-        Thread.sleep(200);
+        Thread.sleep(500);
       } while (System.nanoTime() < deadline);
     }
     out.printf(
-        Locale.ROOT, "(%d runs still queued after %d s; going on)%n", queued, max.toSeconds());
+        Locale.ROOT,
+        "(the worker was still busy after %d s: %d running, %d queued; going on)%n",
+        max.toSeconds(),
+        running,
+        queued);
   }
 
   private void checkRuns(Pgbench database, Set<String> sent) throws SQLException {
@@ -580,7 +594,8 @@ public final class Bench {
       StringBuilder b = new StringBuilder();
       b.append("### Machine and options\n\n");
       machine.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
-      b.append("\n### Webhook load (closed loop, one virtual thread per connection)\n\n");
+      b.append(
+          "\n### Webhook load (closed loop, one thread and keep-alive connection per connection)\n\n");
       b.append(
           "| scenario | conn | requests | req/s | p50 | p99 | max | errors | answers |"
               + " server RSS max |\n");

@@ -64,7 +64,7 @@ record BenchOptions(
         --scenarios=storm,mixed,rejects,new
         --handoff-runs=200    runs timed from the 202 to the agent's start (0: skip)
         --server-jar=autofix-server-jdk/target/autofix-server.jar
-        --server-jvm-opts="-XX:+UseSerialGC -Xmx128m"
+        --server-jvm-opts="-XX:+UseSerialGC -Xmx96m"
                               JVM options of the server, space-separated: the README's run
                               command's by default ("" for the JVM's own defaults)
         --work-dir=DIR        where data, logs and the scratch repository go (default: a temp dir)
@@ -84,7 +84,7 @@ record BenchOptions(
     int handoffRuns = 200;
     Path jar = Path.of("autofix-server-jdk/target/autofix-server.jar");
     // the options the README's run command gives the server
-    List<String> jvm = List.of("-XX:+UseSerialGC", "-Xmx128m");
+    List<String> jvm = List.of("-XX:+UseSerialGC", "-Xmx96m");
     Optional<Path> workDir = Optional.empty();
     boolean keep = false;
     boolean pgbench = true;

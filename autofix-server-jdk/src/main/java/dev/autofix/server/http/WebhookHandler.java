@@ -26,7 +26,7 @@ final class WebhookHandler implements HttpHandler {
 
   /**
    * Body bytes held at once, in largest bodies: 8 MiB with the default 1 MiB limit, which keeps a
-   * flood of large deliveries well inside the documented 128 MiB heap.
+   * flood of large deliveries well inside the documented 96 MiB heap.
    */
   static final int BODIES_IN_MEMORY = 8;
 
