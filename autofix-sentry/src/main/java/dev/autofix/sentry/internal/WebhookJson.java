@@ -47,6 +47,17 @@ public final class WebhookJson {
         public TokenFilter includeProperty(String name) {
           return UNUSED.contains(name) ? null : this;
         }
+
+        // keep empty containers (and ones whose every field was skipped): the tree keeps its shape
+        @Override
+        public boolean includeEmptyObject(boolean contentsFiltered) {
+          return true;
+        }
+
+        @Override
+        public boolean includeEmptyArray(boolean contentsFiltered) {
+          return true;
+        }
       };
 
   private WebhookJson() {}

@@ -71,6 +71,18 @@ class WebhookJsonTest {
   }
 
   @Test
+  void read_keepsEmptyObjectsAndArrays_andObjectsWhoseFieldsWereAllLeftOut() throws IOException {
+    assertThat(WebhookJson.read(reader, "{}".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(mapper.readTree("{}"));
+    assertThat(
+            WebhookJson.read(
+                reader,
+                "{\"data\":{},\"list\":[],\"event\":{\"exception\":{\"values\":[]}}}"
+                    .getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(mapper.readTree("{\"data\":{},\"list\":[],\"event\":{}}"));
+  }
+
+  @Test
   void read_stillRefusesBrokenJson_insideALeftOutPart() {
     byte[] body =
         "{\"action\":\"triggered\",\"data\":{\"event\":{\"exception\":{\"values\":[1,}}}}"

@@ -155,6 +155,7 @@ final class JooqRunStore implements RunStore {
       return Optional.empty();
     }
     long run = remembered.get().runId();
+    long readStarted = known.now();
     // the issue key too: ids restart when a table is truncated, and the row must still be ours
     String status =
         dsl.select(RUNS.STATUS)
@@ -166,7 +167,7 @@ final class JooqRunStore implements RunStore {
       return Optional.empty();
     }
     RunStatus current = RunStatus.fromWire(status);
-    known.remember(issue, run, current);
+    known.read(issue, run, current, readStarted);
     return Optional.of(new AlreadyExists(new RunId(run), current));
   }
 

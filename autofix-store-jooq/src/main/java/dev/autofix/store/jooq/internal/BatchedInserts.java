@@ -4,11 +4,13 @@ import dev.autofix.core.model.Issue;
 import dev.autofix.core.model.IssueId;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.Condition;
@@ -34,6 +36,9 @@ import org.jooq.DSLContext;
 public final class BatchedInserts {
   /** The most rows in one statement. */
   public static final int MAX_ROWS = 32;
+
+  private static final Comparator<IssueId> KEY_ORDER =
+      Comparator.comparing(IssueId::source).thenComparing(IssueId::value);
 
   private final DSLContext dsl;
   private final int maxWriters;
@@ -137,8 +142,10 @@ public final class BatchedInserts {
     if (batch.isEmpty()) {
       return;
     }
-    // one row per issue: a second delivery of the same issue in the batch shares the first's fate
-    Map<IssueId, List<Pending>> byIssue = new LinkedHashMap<>();
+    // one row per issue: a second delivery of the same issue in the batch shares the first's fate.
+    // Rows in key order: two batches in flight (here or in another process) then take their
+    // unique-index locks in the same order, so they can wait on each other but never deadlock.
+    Map<IssueId, List<Pending>> byIssue = new TreeMap<>(KEY_ORDER);
     for (Pending p : batch) {
       byIssue.computeIfAbsent(p.row.issue().id(), id -> new ArrayList<>()).add(p);
     }
@@ -148,7 +155,7 @@ public final class BatchedInserts {
       Map<IssueId, Long> created = execute(rows);
       complete(byIssue, created, null);
     } catch (RuntimeException e) {
-      if (rows.size() == 1 || DatabaseFailures.isUnreachable(e)) {
+      if (rows.size() == 1 || !DatabaseFailures.isAboutOneRow(e)) {
         complete(byIssue, Map.of(), e);
         return;
       }

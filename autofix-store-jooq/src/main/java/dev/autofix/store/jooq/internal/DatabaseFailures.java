@@ -31,6 +31,23 @@ public final class DatabaseFailures {
     return false;
   }
 
+  /**
+   * Whether {@code failure} is about the values of a row (SQLSTATE class 22, data exception, or 23,
+   * integrity constraint violation): the same statement without that row would have succeeded.
+   */
+  public static boolean isAboutOneRow(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        return state.startsWith("22") || state.startsWith("23");
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
   /** The innermost message of {@code failure}'s chain, on one line. */
   public static String rootMessage(Throwable failure) {
     Throwable root = failure;

@@ -81,6 +81,31 @@ public final class KnownIssues {
     }
   }
 
+  /** The time on this cache's clock, to pass to {@link #read} as the start of a read. */
+  public long now() {
+    return nanoTime.getAsLong();
+  }
+
+  /**
+   * Remembers {@code status}, read from the database in a read that started at {@code
+   * readStartedAt} ({@link #now()}), unless what is remembered was seen after that start (a change
+   * this store made meanwhile is newer than the read).
+   */
+  public void read(IssueId issue, long runId, RunStatus status, long readStartedAt) {
+    Objects.requireNonNull(status, "status == null");
+    if (!runs.containsKey(issue)) {
+      remember(issue, runId, status);
+      return;
+    }
+    long now = nanoTime.getAsLong();
+    runs.computeIfPresent(
+        issue,
+        (key, known) ->
+            known.runId() == runId && known.seenAt() > readStartedAt
+                ? known
+                : new Known(runId, status, now));
+  }
+
   /**
    * Records that {@code issue}'s run {@code runId} moved to {@code status}, if the issue is
    * remembered (a run this store moved: the answer to the next repeat is then current).

@@ -28,6 +28,17 @@ class DatabaseFailuresTest {
   }
 
   @Test
+  void isAboutOneRow_isTrue_forDataAndConstraintErrorsOnly() {
+    assertThat(
+            DatabaseFailures.isAboutOneRow(new RuntimeException(new SQLException("long", "22001"))))
+        .isTrue();
+    assertThat(DatabaseFailures.isAboutOneRow(new SQLException("not null", "23502"))).isTrue();
+    assertThat(DatabaseFailures.isAboutOneRow(new SQLException("deadlock", "40P01"))).isFalse();
+    assertThat(DatabaseFailures.isAboutOneRow(new SQLException("timeout", "57014"))).isFalse();
+    assertThat(DatabaseFailures.isAboutOneRow(new RuntimeException("no state"))).isFalse();
+  }
+
+  @Test
   void rootMessage_isTheInnermostMessage_onOneLine() {
     Exception e = new RuntimeException("outer", new SQLException("line one\n  line two"));
 

@@ -66,6 +66,24 @@ class KnownIssuesTest {
   }
 
   @Test
+  void read_doesNotOverwrite_aChangeSeenAfterTheReadStarted() {
+    KnownIssues known = known(10);
+    known.remember(issue("1"), 42, RunStatus.QUEUED);
+    nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+    long readStarted = known.now();
+    nanos.addAndGet(1_000);
+    known.moved(issue("1"), 42, RunStatus.RUNNING); // the store claimed it meanwhile
+    nanos.addAndGet(1_000);
+
+    known.read(issue("1"), 42, RunStatus.QUEUED, readStarted);
+
+    assertThat(known.runOf(issue("1")).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+    long later = known.now();
+    known.read(issue("1"), 42, RunStatus.NO_FIX, later);
+    assertThat(known.runOf(issue("1")).orElseThrow().status()).isEqualTo(RunStatus.NO_FIX);
+  }
+
+  @Test
   void remember_staysWithinCapacity_whenMoreIssuesArrive() {
     KnownIssues known = known(3);
     for (int i = 0; i < 100; i++) {
