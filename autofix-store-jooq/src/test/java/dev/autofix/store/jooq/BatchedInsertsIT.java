@@ -114,8 +114,10 @@ class BatchedInsertsIT {
       result.get().ifPresent(created::add);
     }
     assertThat(created).hasSize(10).doesNotHaveDuplicates();
-    assertThat(results.get(3).get()).isPresent();
-    assertThat(results.get(10).get()).as("the repeat in the same batch").isEmpty();
+    // the two deliveries of batched-3 queue in whichever order their threads ran: one created it
+    assertThat(results.get(3).get().isPresent())
+        .as("exactly one of the two deliveries of batched-3 created its run")
+        .isNotEqualTo(results.get(10).get().isPresent());
     assertThat(schema.dsl().fetchCount(RUNS)).isEqualTo(10);
     assertThat(schema.dsl().fetchCount(RUN_EVENTS)).isEqualTo(10);
     for (int i = 0; i < 10; i++) {
@@ -126,7 +128,9 @@ class BatchedInsertsIT {
               .from(RUNS)
               .where(RUNS.ISSUE_ID.eq("batched-" + i))
               .fetchOne(RUNS.ID);
-      assertThat(results.get(i).get()).as("the id handed to the caller of issue " + i).hasValue(id);
+      OptionalLong handed =
+          i == 3 && results.get(3).get().isEmpty() ? results.get(10).get() : results.get(i).get();
+      assertThat(handed).as("the id handed to the caller of issue " + i).hasValue(id);
     }
   }
 
