@@ -1,6 +1,7 @@
 package dev.autofix.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.autofix.core.model.RunStatus;
 import dev.autofix.core.port.RunStore;
@@ -21,7 +22,6 @@ import dev.autofix.testkit.ScriptedAgentRunner;
 import dev.autofix.testkit.fixtures.Issues;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The worker's loop over the in-memory ports: when it waits, and when it claims. */
@@ -62,14 +62,6 @@ class WorkerTest {
     return store.countByStatus().get(status);
   }
 
-  private static void await(java.util.function.BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
-  }
-
   @Test
   void deferredRun_pausesClaims_untilThePollInterval_evenWhenWoken() throws Exception {
     limiter.tryAcquire(); // today's only permit is used
@@ -77,7 +69,7 @@ class WorkerTest {
     Worker worker = worker(Duration.ofHours(1));
     try {
       worker.start();
-      await(() -> count(RunStatus.DEFERRED) == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> count(RunStatus.DEFERRED) == 1);
 
       // new deliveries wake the worker; over the cap it must not claim and defer each in turn
       for (int i = 0; i < 50; i++) {
@@ -102,7 +94,7 @@ class WorkerTest {
     Worker worker = worker(Duration.ofMillis(20));
     try {
       worker.start();
-      await(() -> count(RunStatus.DEFERRED) == 3);
+      await().atMost(Duration.ofSeconds(10)).until(() -> count(RunStatus.DEFERRED) == 3);
     } finally {
       worker.stop(Duration.ofSeconds(5));
     }
@@ -116,7 +108,7 @@ class WorkerTest {
     queue(2);
     Worker worker = worker(Duration.ofHours(1));
     worker.start();
-    await(() -> count(RunStatus.DEFERRED) == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> count(RunStatus.DEFERRED) == 1);
 
     long before = System.nanoTime();
     worker.stop(Duration.ofSeconds(30));

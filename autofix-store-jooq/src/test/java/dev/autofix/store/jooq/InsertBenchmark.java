@@ -76,7 +76,7 @@ public final class InsertBenchmark {
       try (HikariDataSource dataSource = new HikariDataSource(config)) {
         Migrations.migrate(dataSource);
         DSLContext dsl = Dsl.on(dataSource);
-        System.out.println("The store's insert: " + NewRunInsert.render(dsl).sql());
+        System.out.println("The store's insert: " + NewRunInsert.render(dsl, 1).sql());
         boolean pgbench = pgbenchInstalled();
         System.out.printf(
             Locale.ROOT,

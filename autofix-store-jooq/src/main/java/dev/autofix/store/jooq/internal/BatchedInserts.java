@@ -5,7 +5,6 @@ import dev.autofix.core.model.IssueId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -107,9 +106,7 @@ public final class BatchedInserts {
       } catch (Throwable unexpected) {
         // an Error: still answer every caller of the batch, or they would wait for ever
         RuntimeException failure = new IllegalStateException("inserting runs failed", unexpected);
-        Map<IssueId, List<Pending>> all = new LinkedHashMap<>();
-        batch.forEach(p -> all.computeIfAbsent(p.row.issue().id(), id -> new ArrayList<>()).add(p));
-        complete(all, Map.of(), failure);
+        complete(byIssue(batch), Map.of(), failure);
         throw unexpected;
       } finally {
         lock.lock();
@@ -145,10 +142,7 @@ public final class BatchedInserts {
     // one row per issue: a second delivery of the same issue in the batch shares the first's fate.
     // Rows in key order: two batches in flight (here or in another process) then take their
     // unique-index locks in the same order, so they can wait on each other but never deadlock.
-    Map<IssueId, List<Pending>> byIssue = new TreeMap<>(KEY_ORDER);
-    for (Pending p : batch) {
-      byIssue.computeIfAbsent(p.row.issue().id(), id -> new ArrayList<>()).add(p);
-    }
+    Map<IssueId, List<Pending>> byIssue = byIssue(batch);
     List<NewRunInsert.Row> rows = new ArrayList<>(byIssue.size());
     byIssue.values().forEach(same -> rows.add(same.getFirst().row));
     try {
@@ -169,6 +163,15 @@ public final class BatchedInserts {
         }
       }
     }
+  }
+
+  /** The batch's callers by issue, in key order. */
+  private static Map<IssueId, List<Pending>> byIssue(List<Pending> batch) {
+    Map<IssueId, List<Pending>> byIssue = new TreeMap<>(KEY_ORDER);
+    for (Pending p : batch) {
+      byIssue.computeIfAbsent(p.row.issue().id(), id -> new ArrayList<>()).add(p);
+    }
+    return byIssue;
   }
 
   private Map<IssueId, Long> execute(List<NewRunInsert.Row> rows) {

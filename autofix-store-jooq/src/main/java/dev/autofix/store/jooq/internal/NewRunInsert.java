@@ -74,11 +74,6 @@ public final class NewRunInsert {
     this.positions = positions;
   }
 
-  /** Renders the statement for one row with {@code dsl}'s dialect and settings. */
-  public static NewRunInsert render(DSLContext dsl) {
-    return render(dsl, 1);
-  }
-
   /** Renders the statement for {@code rows} rows with {@code dsl}'s dialect and settings. */
   public static NewRunInsert render(DSLContext dsl, int rows) {
     if (rows < 1) {
@@ -196,11 +191,6 @@ public final class NewRunInsert {
   /** The statement as sent, for tests and logs. */
   public String sql() {
     return sql;
-  }
-
-  /** How many rows the statement inserts. */
-  public int rows() {
-    return rows;
   }
 
   /**
