@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.autofix.core.model.Issue;
 import dev.autofix.store.jooq.internal.BatchedInserts;
 import dev.autofix.testkit.fixtures.Issues;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,5 +158,47 @@ class BatchedInsertsIT {
       }
     }
     assertThat(schema.dsl().fetchCount(RUNS)).isEqualTo(6);
+  }
+
+  @Test
+  void theWriterThreadEndsWhenIdle_andANewOneTakesTheNextRow() throws Exception {
+    BatchedInserts batched = new BatchedInserts(schema.dsl(), 1, Duration.ofMillis(200));
+    assertThat(batched.writers()).as("no thread before the first row").isZero();
+
+    assertThat(batched.insert(Issues.anIssue().withId("idle-1").build(), T0)).isPresent();
+    waitUntil(() -> batched.writers() == 0);
+
+    assertThat(batched.insert(Issues.anIssue().withId("idle-2").build(), T0)).isPresent();
+    assertThat(batched.insert(Issues.anIssue().withId("idle-1").build(), T0))
+        .as("the unique key still decides")
+        .isEmpty();
+    assertThat(schema.dsl().fetchCount(RUNS)).isEqualTo(2);
+  }
+
+  @Test
+  void manyVirtualThreadCallers_eachGetAnAnswer_andEachIssueOneRun() throws Exception {
+    // a short idle time, so that writers also end and restart while callers keep coming
+    BatchedInserts batched = new BatchedInserts(schema.dsl(), 1, Duration.ofMillis(1));
+    int callers = 400;
+    int issues = 150;
+    List<Future<OptionalLong>> results = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < callers; i++) {
+        Issue issue = Issues.anIssue().withId("many-" + (i % issues)).build();
+        results.add(pool.submit(() -> batched.insert(issue, T0)));
+        if (i % 50 == 0) {
+          Thread.sleep(5);
+        }
+      }
+      long created = 0;
+      for (Future<OptionalLong> result : results) {
+        if (result.get(30, TimeUnit.SECONDS).isPresent()) {
+          created++;
+        }
+      }
+      assertThat(created).as("callers told they created a run").isEqualTo(issues);
+    }
+    assertThat(schema.dsl().fetchCount(RUNS)).isEqualTo(issues);
+    assertThat(schema.dsl().fetchCount(RUN_EVENTS)).isEqualTo(issues);
   }
 }
