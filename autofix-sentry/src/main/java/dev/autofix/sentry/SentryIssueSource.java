@@ -46,6 +46,7 @@ final class SentryIssueSource implements IssueSource {
   private final WebhookParser parser = new WebhookParser(NAME);
   private final IssueFilter filter;
   private final SentryApi api; // null without a token
+  private final WebhookSignatures.Signer signer;
 
   private SentryIssueSource(SentryConfig config, ObjectMapper json, SentryApi api) {
     this.config = config;
@@ -53,6 +54,7 @@ final class SentryIssueSource implements IssueSource {
     // "{...} trailing" is not one JSON document: reject it rather than read its first value
     this.reader = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     this.api = api;
+    this.signer = new WebhookSignatures.Signer(config.clientSecret().value());
     this.filter = new IssueFilter(config.projects(), config.minimumLevel(), config.environments());
   }
 
@@ -129,8 +131,7 @@ final class SentryIssueSource implements IssueSource {
       if (!WebhookSignatures.sameSecret(config.legacySecret().value(), secret)) {
         return new BadSignature("legacy webhook with a wrong shared secret");
       }
-    } else if (!WebhookSignatures.verify(
-        config.clientSecret().value(), body, signature.orElseThrow())) {
+    } else if (!signer.verify(body, signature.orElseThrow())) {
       return new BadSignature(SIGNATURE_HEADER + " does not match the body");
     }
     Optional<String> problem = contentTypeProblem(delivery.header("Content-Type"));
