@@ -67,19 +67,27 @@ final class Exchanges {
    * rest; empty when it is too large.
    */
   static Optional<byte[]> readBody(HttpExchange exchange, long limit) throws IOException {
-    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null) {
-      try {
-        if (Long.parseLong(declared.trim()) > limit) {
-          return Optional.empty();
-        }
-      } catch (NumberFormatException e) {
-        // a bogus length is left to the reader below, which counts the bytes itself
-      }
+    long declared = declaredLength(exchange);
+    if (declared > limit) {
+      return Optional.empty();
     }
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    byte[] chunk = new byte[8192];
     try (InputStream in = exchange.getRequestBody()) {
+      ByteArrayOutputStream buffer;
+      if (declared >= 0 && declared <= Integer.MAX_VALUE - 8) {
+        // the usual case: read exactly the declared bytes into their own array, no copies
+        byte[] body = in.readNBytes((int) declared);
+        int next = in.read();
+        if (next == -1) {
+          return Optional.of(body);
+        }
+        // more than declared (the JDK stops a fixed-length body at its length, so not seen)
+        buffer = new ByteArrayOutputStream();
+        buffer.write(body);
+        buffer.write(next);
+      } else {
+        buffer = new ByteArrayOutputStream();
+      }
+      byte[] chunk = new byte[8192];
       int n;
       while ((n = in.read(chunk)) != -1) {
         if (buffer.size() + n > limit) {
@@ -87,8 +95,8 @@ final class Exchanges {
         }
         buffer.write(chunk, 0, n);
       }
+      return buffer.size() > limit ? Optional.empty() : Optional.of(buffer.toByteArray());
     }
-    return Optional.of(buffer.toByteArray());
   }
 
   /** The decoded query parameters (first value of each). */
