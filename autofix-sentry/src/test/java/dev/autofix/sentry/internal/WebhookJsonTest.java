@@ -3,6 +3,10 @@ package dev.autofix.sentry.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.filter.FilteringParserDelegate;
+import com.fasterxml.jackson.core.filter.TokenFilter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -13,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WebhookJsonTest {
   private final ObjectMapper mapper = new ObjectMapper();
@@ -89,5 +94,107 @@ class WebhookJsonTest {
             .getBytes(StandardCharsets.UTF_8);
 
     assertThatThrownBy(() -> WebhookJson.read(reader, body)).isInstanceOf(IOException.class);
+  }
+
+  /** The reading before the tree was built by hand: a filtering delegate into readTree. */
+  private JsonNode throughAFilter(byte[] body) throws IOException {
+    TokenFilter skipUnused =
+        new TokenFilter() {
+          @Override
+          public TokenFilter includeProperty(String name) {
+            return WebhookJson.UNUSED.contains(name) ? null : this;
+          }
+
+          @Override
+          public boolean includeEmptyObject(boolean contentsFiltered) {
+            return true;
+          }
+
+          @Override
+          public boolean includeEmptyArray(boolean contentsFiltered) {
+            return true;
+          }
+        };
+    try (JsonParser filtering =
+        new FilteringParserDelegate(
+            reader.createParser(body),
+            skipUnused,
+            TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH,
+            true)) {
+      return reader.readTree(filtering);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "issue-created.json",
+        "issue-created.body.json",
+        "event-alert-triggered.json",
+        "event-alert-triggered.body.json",
+        "error-created.json",
+        "comment-created.json",
+        "legacy-webhook-plugin.json",
+      })
+  void read_buildsTheTreeAFilteringReadTreeBuilds_onEveryFixture(String fixture)
+      throws IOException {
+    byte[] body = fixture(fixture);
+
+    JsonNode tree = WebhookJson.read(reader, body);
+
+    assertThat(tree).isEqualTo(throughAFilter(body));
+    assertThat(tree.toString()).isEqualTo(throughAFilter(body).toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"a\":1,\"b\":-2147483649,\"c\":123456789012345678901234567890,\"d\":1.5e3,"
+            + "\"e\":-0.0,\"f\":true,\"g\":false,\"h\":null,\"i\":\"t\\u00e9xt\\n\"}",
+        "{\"dup\":1,\"dup\":{\"x\":[1,[2,[3,{}]],[]]}}",
+        "[1,\"two\",{\"exception\":[1,2],\"kept\":{\"user\":\"gone\"}}]",
+        "\"just a string\"",
+        "42",
+        "{\"user\":null,\"sdk\":7,\"request\":\"x\",\"keep\":{}}",
+      })
+  void read_buildsTheSameNodesAsReadTree_forEveryKindOfValue(String json) throws IOException {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+
+    JsonNode tree = WebhookJson.read(reader, body);
+
+    assertThat(tree).isEqualTo(throughAFilter(body));
+    assertThat(tree.toString()).isEqualTo(throughAFilter(body).toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"a\":1} {\"b\":2}",
+        "{\"a\":1} x",
+        "{\"a\":1]",
+        "[1,2",
+        "{\"a\":}",
+        "{\"exception\":[1,2}",
+        "{\"user\":\"unterminated}",
+      })
+  void read_refusesWhatIsNotOneWellFormedDocument(String json) {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> WebhookJson.read(reader, body)).isInstanceOf(JacksonException.class);
+  }
+
+  @Test
+  void read_givesNullForAnEmptyDocument() throws IOException {
+    assertThat(WebhookJson.read(reader, "  ".getBytes(StandardCharsets.UTF_8))).isNull();
+  }
+
+  @Test
+  void read_takesDeepNesting_upToTheParsersLimit_andRefusesDeeper() throws IOException {
+    byte[] deep = ("[".repeat(900) + "]".repeat(900)).getBytes(StandardCharsets.UTF_8);
+    assertThat(WebhookJson.read(reader, deep)).isEqualTo(reader.readTree(deep));
+
+    byte[] tooDeep = ("[".repeat(5000) + "]".repeat(5000)).getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> WebhookJson.read(reader, tooDeep))
+        .isInstanceOf(JacksonException.class);
   }
 }
