@@ -22,13 +22,21 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Concurrent new runs combined into multi-row inserts: made deterministic by holding a lock on
  * {@code runs} so that the first writer blocks while the others queue behind it.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BatchedInsertsIT {
   private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+
+  /**
+   * A recheck period no test outlives: a row not handed on between writers hangs (and times out).
+   */
+  private static final Duration NO_SAFETY_NET = Duration.ofHours(1);
+
   private static TestDatabase.Schema schema;
 
   @BeforeAll
@@ -162,7 +170,8 @@ class BatchedInsertsIT {
 
   @Test
   void theWriterThreadEndsWhenIdle_andANewOneTakesTheNextRow() throws Exception {
-    BatchedInserts batched = new BatchedInserts(schema.dsl(), 1, Duration.ofMillis(200));
+    BatchedInserts batched =
+        new BatchedInserts(schema.dsl(), 1, Duration.ofMillis(200), NO_SAFETY_NET);
     assertThat(batched.writers()).as("no thread before the first row").isZero();
 
     assertThat(batched.insert(Issues.anIssue().withId("idle-1").build(), T0)).isPresent();
@@ -178,11 +187,13 @@ class BatchedInsertsIT {
   @Test
   void manyVirtualThreadCallers_eachGetAnAnswer_andEachIssueOneRun() throws Exception {
     // a short idle time, so that writers also end and restart while callers keep coming
-    BatchedInserts batched = new BatchedInserts(schema.dsl(), 1, Duration.ofMillis(1));
+    BatchedInserts batched =
+        new BatchedInserts(schema.dsl(), 1, Duration.ofMillis(1), NO_SAFETY_NET);
     int callers = 400;
     int issues = 150;
     List<Future<OptionalLong>> results = new ArrayList<>();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    try {
       for (int i = 0; i < callers; i++) {
         Issue issue = Issues.anIssue().withId("many-" + (i % issues)).build();
         results.add(pool.submit(() -> batched.insert(issue, T0)));
@@ -197,8 +208,63 @@ class BatchedInsertsIT {
         }
       }
       assertThat(created).as("callers told they created a run").isEqualTo(issues);
+    } finally {
+      pool.shutdownNow(); // not close(): a caller that never got its answer must not hang the test
     }
     assertThat(schema.dsl().fetchCount(RUNS)).isEqualTo(issues);
     assertThat(schema.dsl().fetchCount(RUN_EVENTS)).isEqualTo(issues);
+  }
+
+  @Test
+  void anInterruptedCaller_waitsWithoutSpinning_forItsAnswer_andKeepsTheInterrupt()
+      throws Exception {
+    BatchedInserts batched =
+        new BatchedInserts(schema.dsl(), 1, BatchedInserts.IDLE, NO_SAFETY_NET);
+    CountDownLatch locked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    schema
+                        .dsl()
+                        .transaction(
+                            cfg -> {
+                              cfg.dsl().execute("lock table runs in exclusive mode");
+                              locked.countDown();
+                              release.await();
+                            }));
+    try {
+      assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+      java.util.concurrent.atomic.AtomicReference<OptionalLong> answer =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.atomic.AtomicBoolean stillInterrupted =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Thread caller =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    answer.set(batched.insert(Issues.anIssue().withId("interrupted").build(), T0));
+                    stillInterrupted.set(Thread.currentThread().isInterrupted());
+                  });
+      waitUntil(() -> batched.queued() == 0); // the writer has the row, and waits for the lock
+      caller.interrupt();
+      java.lang.management.ThreadMXBean cpu =
+          java.lang.management.ManagementFactory.getThreadMXBean();
+      long before = cpu.getThreadCpuTime(caller.threadId());
+      Thread.sleep(500);
+      long spent = cpu.getThreadCpuTime(caller.threadId()) - before;
+      assertThat(spent)
+          .as("CPU nanoseconds the waiting caller used in 500 ms")
+          .isLessThan(100_000_000L);
+
+      release.countDown();
+      caller.join(10_000);
+      assertThat(answer.get()).isPresent();
+      assertThat(stillInterrupted.get()).as("the interrupt is kept for the caller").isTrue();
+    } finally {
+      release.countDown();
+      holder.join(10_000);
+    }
   }
 }

@@ -49,7 +49,8 @@ public final class BatchedInserts {
   /** How long a writer thread waits for rows before it ends, by default. */
   public static final Duration IDLE = Duration.ofSeconds(5);
 
-  private static final long RECHECK_NANOS = Duration.ofMillis(100).toNanos();
+  /** How often a waiting caller makes sure a writer is on its row, by default (a safety net). */
+  public static final Duration RECHECK = Duration.ofMillis(100);
 
   private static final Comparator<IssueId> KEY_ORDER =
       Comparator.comparing(IssueId::source).thenComparing(IssueId::value);
@@ -57,6 +58,7 @@ public final class BatchedInserts {
   private final DSLContext dsl;
   private final int maxWriters;
   private final long idleNanos;
+  private final long recheckNanos;
   private final AtomicReferenceArray<NewRunInsert> statements =
       new AtomicReferenceArray<>(MAX_ROWS);
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -71,15 +73,17 @@ public final class BatchedInserts {
    *     writes); one measured best on two cores, as it makes the largest batches
    */
   public BatchedInserts(DSLContext dsl, int maxWriters) {
-    this(dsl, maxWriters, IDLE);
+    this(dsl, maxWriters, IDLE, RECHECK);
   }
 
   /**
    * @param dsl the database
    * @param maxWriters how many writer threads at most
    * @param idle how long a writer thread waits for rows before it ends
+   * @param recheck how often a waiting caller makes sure a writer is on its row (a safety net:
+   *     writers hand rows on without it)
    */
-  public BatchedInserts(DSLContext dsl, int maxWriters, Duration idle) {
+  public BatchedInserts(DSLContext dsl, int maxWriters, Duration idle, Duration recheck) {
     this.dsl = Objects.requireNonNull(dsl, "dsl == null");
     if (maxWriters < 1) {
       throw new IllegalArgumentException("maxWriters must be at least 1: " + maxWriters);
@@ -89,6 +93,10 @@ public final class BatchedInserts {
     }
     this.maxWriters = maxWriters;
     this.idleNanos = idle.toNanos();
+    if (recheck.isNegative() || recheck.isZero()) {
+      throw new IllegalArgumentException("recheck must be positive: " + recheck);
+    }
+    this.recheckNanos = recheck.toNanos();
     statements.set(0, NewRunInsert.render(dsl, 1));
   }
 
@@ -116,14 +124,20 @@ public final class BatchedInserts {
   public OptionalLong insert(Issue issue, Instant now) {
     Pending mine = new Pending(new NewRunInsert.Row(issue, now));
     queue.add(mine);
+    boolean interrupted = false;
     while (!mine.done) {
       if (!wakeWriter()) {
-        write(drain()); // no writer thread to be had: this caller writes
+        writeAnsweringAll(drain()); // no writer thread to be had: this caller writes
         continue;
       }
       // a writer unparks this caller when its row is done; waking now and then, and making sure a
       // writer is on it, is only a safety net (a writer whose successor could not be started)
-      LockSupport.parkNanos(this, RECHECK_NANOS);
+      LockSupport.parkNanos(this, recheckNanos);
+      // an interrupt would make every later park return at once: keep it for the caller instead
+      interrupted |= Thread.interrupted();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     if (mine.failure != null) {
       throw mine.failure;
@@ -141,7 +155,11 @@ public final class BatchedInserts {
       if (idleWriters > 0) {
         rowsQueued.signal();
       } else if (writers < maxWriters) {
-        Thread.ofPlatform().daemon().name("autofix-insert-writer").start(this::writeLoop);
+        Thread.ofPlatform()
+            .daemon()
+            .name("autofix-insert-writer")
+            .inheritInheritableThreadLocals(false)
+            .start(this::writeLoop);
         writers++;
       }
       // else: every writer is busy, and each looks at the queue again before it waits
@@ -156,16 +174,7 @@ public final class BatchedInserts {
   private void writeLoop() {
     try {
       while (awaitRows()) {
-        List<Pending> batch = drain();
-        try {
-          write(batch);
-        } catch (Throwable unexpected) {
-          // an Error: still answer every caller of the batch, or they would wait for ever
-          complete(
-              byIssue(batch),
-              Map.of(),
-              new IllegalStateException("inserting runs failed", unexpected));
-        }
+        writeAnsweringAll(drain());
       }
     } finally {
       lock.lock();
@@ -227,7 +236,18 @@ public final class BatchedInserts {
     return batch;
   }
 
-  /** Inserts the batch and answers every caller in it; never throws. */
+  /** {@link #write}, and on an Error still answers every caller of the batch. */
+  private void writeAnsweringAll(List<Pending> batch) {
+    try {
+      write(batch);
+    } catch (Throwable unexpected) {
+      // an Error: every caller of the batch still needs an answer, or it waits for ever
+      complete(
+          byIssue(batch), Map.of(), new IllegalStateException("inserting runs failed", unexpected));
+    }
+  }
+
+  /** Inserts the batch and answers every caller in it; throws only an Error. */
   private void write(List<Pending> batch) {
     if (batch.isEmpty()) {
       return;
