@@ -2,13 +2,18 @@ package dev.autofix.sentry.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Set;
 
 /**
@@ -59,6 +64,11 @@ public final class WebhookJson {
    * @throws IOException when the body is not one well-formed JSON document
    */
   public static JsonNode read(ObjectReader reader, byte[] body) throws IOException {
+    if (!makesDefaultNodes(reader.getConfig())) {
+      // a mapper told to build other nodes: let Jackson build them all, unused fields included
+      JsonNode tree = reader.readTree(body);
+      return tree == null || tree.isMissingNode() ? null : tree;
+    }
     try (JsonParser parser = reader.createParser(body)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
@@ -78,10 +88,76 @@ public final class WebhookJson {
     }
   }
 
+  /** Whether {@code config} builds the nodes this reader builds (a default mapper's). */
+  static boolean makesDefaultNodes(DeserializationConfig config) {
+    return config.getNodeFactory() == JsonNodeFactory.instance
+        && !config.hasSomeOfFeatures(
+            DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS.getMask()
+                | DeserializationFeature.USE_BIG_INTEGER_FOR_INTS.getMask()
+                | DeserializationFeature.USE_LONG_FOR_INTS.getMask()
+                | DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY.getMask())
+        && config.isEnabled(JsonNodeFeature.READ_NULL_PROPERTIES);
+  }
+
+  /** Iterative (no stack frame per nesting level): the depth is bounded only by the parser. */
   private static JsonNode value(JsonParser parser, JsonToken token) throws IOException {
+    if (token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY) {
+      return scalar(parser, token);
+    }
+    ArrayDeque<ContainerNode<?>> open = new ArrayDeque<>();
+    ArrayDeque<String> names = new ArrayDeque<>(); // the field each open parent is filling
+    ContainerNode<?> current = container(token);
+    while (true) {
+      String name = "";
+      if (current.isObject()) {
+        name = parser.nextFieldName();
+        if (name == null) {
+          token = JsonToken.END_OBJECT; // the parser refuses anything else
+        } else {
+          token = parser.nextToken();
+          if (UNUSED.contains(name)) {
+            parser.skipChildren(); // reads through a container; a scalar is already read
+            continue;
+          }
+        }
+      } else {
+        token = parser.nextToken();
+        if (token == null) {
+          throw MismatchedInputException.from(parser, JsonNode.class, "Unexpected end of array");
+        }
+      }
+      if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+        if (open.isEmpty()) {
+          return current;
+        }
+        ContainerNode<?> done = current;
+        current = open.pop();
+        add(current, names.pop(), done);
+      } else if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+        open.push(current);
+        names.push(name);
+        current = container(token);
+      } else {
+        add(current, name, scalar(parser, token));
+      }
+    }
+  }
+
+  private static ContainerNode<?> container(JsonToken start) {
+    return start == JsonToken.START_OBJECT ? NODES.objectNode() : NODES.arrayNode();
+  }
+
+  private static void add(ContainerNode<?> container, String name, JsonNode child) {
+    if (container instanceof ObjectNode object) {
+      object.set(name, child);
+    } else {
+      ((ArrayNode) container).add(child);
+    }
+  }
+
+  /** The node for a scalar {@code token}. */
+  private static JsonNode scalar(JsonParser parser, JsonToken token) throws IOException {
     return switch (token) {
-      case START_OBJECT -> object(parser);
-      case START_ARRAY -> array(parser);
       case VALUE_STRING -> NODES.textNode(parser.getText());
       case VALUE_NUMBER_INT ->
           switch (parser.getNumberType()) {
@@ -97,31 +173,5 @@ public final class WebhookJson {
           throw MismatchedInputException.from(
               parser, JsonNode.class, "Unexpected token " + token + " for a JSON value");
     };
-  }
-
-  private static ObjectNode object(JsonParser parser) throws IOException {
-    ObjectNode object = NODES.objectNode();
-    String name;
-    while ((name = parser.nextFieldName()) != null) {
-      JsonToken token = parser.nextToken();
-      if (UNUSED.contains(name)) {
-        parser.skipChildren(); // reads through a container; a scalar is already read
-      } else {
-        object.set(name, value(parser, token));
-      }
-    }
-    return object; // the parser refuses anything but a field name or the object's end
-  }
-
-  private static ArrayNode array(JsonParser parser) throws IOException {
-    ArrayNode array = NODES.arrayNode();
-    JsonToken token;
-    while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-      if (token == null) {
-        throw MismatchedInputException.from(parser, JsonNode.class, "Unexpected end of array");
-      }
-      array.add(value(parser, token));
-    }
-    return array;
   }
 }

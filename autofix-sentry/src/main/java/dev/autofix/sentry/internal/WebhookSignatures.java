@@ -30,8 +30,8 @@ public final class WebhookSignatures {
 
   /**
    * Signs and verifies under one secret. The key is set up once: each use clones a keyed {@link
-   * Mac} (its padded key already hashed in), which costs a fraction of looking the algorithm up and
-   * keying it again on every delivery. Safe for concurrent use.
+   * Mac} (its padded keys already derived), which spares looking the algorithm up and setting the
+   * key again on every delivery. Safe for concurrent use: the keyed Mac is only ever cloned.
    */
   public static final class Signer {
     private final Mac keyed; // never used itself: cloned per use

@@ -197,4 +197,43 @@ class WebhookJsonTest {
     assertThatThrownBy(() -> WebhookJson.read(reader, tooDeep))
         .isInstanceOf(JacksonException.class);
   }
+
+  @Test
+  void read_needsNoStackFramePerNestingLevel() throws Exception {
+    byte[] deep =
+        ("{\"a\":".repeat(1000) + "1" + "}".repeat(1000)).getBytes(StandardCharsets.UTF_8);
+    java.util.concurrent.atomic.AtomicReference<Object> outcome =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    // a small stack: building the tree by recursion overflowed it at this depth
+    Thread small =
+        new Thread(
+            null,
+            () -> {
+              try {
+                outcome.set(WebhookJson.read(reader, deep));
+              } catch (Throwable t) {
+                outcome.set(t);
+              }
+            },
+            "small-stack",
+            128 * 1024);
+    small.start();
+    small.join(30_000);
+
+    assertThat(outcome.get()).isInstanceOf(JsonNode.class).isEqualTo(reader.readTree(deep));
+  }
+
+  @Test
+  void read_withAMapperThatBuildsOtherNodes_buildsWhatThatMapperBuilds() throws IOException {
+    ObjectReader bigDecimals =
+        new ObjectMapper()
+            .enable(
+                com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .reader();
+    byte[] body = "{\"x\":1e400,\"user\":{}}".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(WebhookJson.read(bigDecimals, body)).isEqualTo(bigDecimals.readTree(body));
+    assertThat(WebhookJson.read(bigDecimals, body).get("x").isBigDecimal()).isTrue();
+    assertThat(WebhookJson.read(bigDecimals, "  ".getBytes(StandardCharsets.UTF_8))).isNull();
+  }
 }

@@ -74,13 +74,13 @@ final class Exchanges {
     try (InputStream in = exchange.getRequestBody()) {
       ByteArrayOutputStream buffer;
       if (declared >= 0 && declared <= Integer.MAX_VALUE - 8) {
-        // the usual case: read exactly the declared bytes into their own array, no copies
+        // the usual case: read exactly the declared bytes, without a growing buffer
         byte[] body = in.readNBytes((int) declared);
         int next = in.read();
         if (next == -1) {
           return Optional.of(body);
         }
-        // more than declared (the JDK stops a fixed-length body at its length, so not seen)
+        // more than declared: the JDK ends a fixed-length body at its length, so only a defence
         buffer = new ByteArrayOutputStream();
         buffer.write(body);
         buffer.write(next);
