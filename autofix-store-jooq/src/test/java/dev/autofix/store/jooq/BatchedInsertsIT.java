@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.autofix.core.model.Issue;
 import dev.autofix.store.jooq.internal.BatchedInserts;
 import dev.autofix.testkit.fixtures.Issues;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jooq.exception.DataAccessException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,25 +58,46 @@ class BatchedInsertsIT {
     schema.truncate();
   }
 
+  /** Another transaction holding a lock that blocks every insert into runs, until released. */
+  private static final class RunsLock implements AutoCloseable {
+    private final CountDownLatch locked = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final Thread holder;
+
+    RunsLock() throws InterruptedException {
+      holder =
+          Thread.ofPlatform()
+              .start(
+                  () ->
+                      schema
+                          .dsl()
+                          .transaction(
+                              cfg -> {
+                                cfg.dsl().execute("lock table runs in exclusive mode");
+                                locked.countDown();
+                                release.await();
+                              }));
+      assertThat(locked.await(10, TimeUnit.SECONDS)).as("the lock was taken").isTrue();
+    }
+
+    void release() throws InterruptedException {
+      release.countDown();
+      holder.join(10_000);
+      assertThat(holder.isAlive()).as("the lock holder ended").isFalse();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      release.countDown();
+      holder.join(10_000);
+    }
+  }
+
   /** Runs {@code inserts} while another transaction blocks every insert into runs. */
   private List<Future<OptionalLong>> behindALock(BatchedInserts batched, List<Issue> issues)
       throws Exception {
-    CountDownLatch locked = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(issues.size() + 1);
-    try {
-      Future<?> holder =
-          pool.submit(
-              () ->
-                  schema
-                      .dsl()
-                      .transaction(
-                          cfg -> {
-                            cfg.dsl().execute("lock table runs in exclusive mode");
-                            locked.countDown();
-                            release.await();
-                          }));
-      assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+    ExecutorService pool = Executors.newFixedThreadPool(issues.size());
+    try (RunsLock lock = new RunsLock()) {
       List<Future<OptionalLong>> results = new ArrayList<>();
       // the first becomes the writer and blocks on the lock; the rest queue behind it
       results.add(pool.submit(() -> batched.insert(issues.getFirst(), T0)));
@@ -82,8 +107,7 @@ class BatchedInsertsIT {
         results.add(pool.submit(() -> batched.insert(issue, T0)));
       }
       waitUntil(() -> batched.queued() == issues.size() - 1);
-      release.countDown();
-      holder.get(10, TimeUnit.SECONDS);
+      lock.release();
       for (Future<OptionalLong> result : results) {
         try {
           result.get(10, TimeUnit.SECONDS);
@@ -93,7 +117,6 @@ class BatchedInsertsIT {
       }
       return results;
     } finally {
-      release.countDown();
       pool.shutdownNow();
     }
   }
@@ -220,26 +243,9 @@ class BatchedInsertsIT {
       throws Exception {
     BatchedInserts batched =
         new BatchedInserts(schema.dsl(), 1, BatchedInserts.IDLE, NO_SAFETY_NET);
-    CountDownLatch locked = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    Thread holder =
-        Thread.ofPlatform()
-            .start(
-                () ->
-                    schema
-                        .dsl()
-                        .transaction(
-                            cfg -> {
-                              cfg.dsl().execute("lock table runs in exclusive mode");
-                              locked.countDown();
-                              release.await();
-                            }));
-    try {
-      assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
-      java.util.concurrent.atomic.AtomicReference<OptionalLong> answer =
-          new java.util.concurrent.atomic.AtomicReference<>();
-      java.util.concurrent.atomic.AtomicBoolean stillInterrupted =
-          new java.util.concurrent.atomic.AtomicBoolean();
+    try (RunsLock lock = new RunsLock()) {
+      AtomicReference<OptionalLong> answer = new AtomicReference<>();
+      AtomicBoolean stillInterrupted = new AtomicBoolean();
       Thread caller =
           Thread.ofPlatform()
               .start(
@@ -249,8 +255,7 @@ class BatchedInsertsIT {
                   });
       waitUntil(() -> batched.queued() == 0); // the writer has the row, and waits for the lock
       caller.interrupt();
-      java.lang.management.ThreadMXBean cpu =
-          java.lang.management.ManagementFactory.getThreadMXBean();
+      ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
       long before = cpu.getThreadCpuTime(caller.threadId());
       Thread.sleep(500);
       long spent = cpu.getThreadCpuTime(caller.threadId()) - before;
@@ -258,13 +263,10 @@ class BatchedInsertsIT {
           .as("CPU nanoseconds the waiting caller used in 500 ms")
           .isLessThan(100_000_000L);
 
-      release.countDown();
+      lock.release();
       caller.join(10_000);
       assertThat(answer.get()).isPresent();
       assertThat(stillInterrupted.get()).as("the interrupt is kept for the caller").isTrue();
-    } finally {
-      release.countDown();
-      holder.join(10_000);
     }
   }
 }
