@@ -401,15 +401,15 @@ public final class Bench {
 
   private void limit(Pgbench pgbench) throws Exception {
     pgbench.createTables();
-    for (boolean newKeys : new boolean[] {true, false}) {
+    for (Pgbench.Workload statement : Pgbench.Workload.values()) {
       for (int clients : options.clients()) {
         pgbench.truncate();
-        Pgbench.Result result = pgbench.run(newKeys, clients, options.duration());
-        report.pgbench(newKeys, clients, result);
+        Pgbench.Result result = pgbench.run(statement, clients, options.duration());
+        report.pgbench(statement, clients, result);
         out.printf(
             Locale.ROOT,
-            "pgbench %-9s %3d clients: %8.0f tps  latency avg %.2f ms%n",
-            newKeys ? "new key" : "same key",
+            "pgbench %-22s %3d clients: %8.0f tps  latency avg %.2f ms%n",
+            statement.label,
             clients,
             result.tps(),
             result.latencyAverageMs());
@@ -516,7 +516,8 @@ public final class Bench {
   private static final class Report {
     private final Map<String, String> machine = new LinkedHashMap<>();
     private final List<LoadGenerator.Step> steps = new ArrayList<>();
-    private final Map<String, Pgbench.Result> pgbench = new LinkedHashMap<>();
+    private final Map<Pgbench.Workload, Map<Integer, Pgbench.Result>> pgbench =
+        new LinkedHashMap<>();
     private final List<String> startup = new ArrayList<>();
     private final List<String> rss = new ArrayList<>();
     private String handoff = "not measured";
@@ -548,8 +549,8 @@ public final class Bench {
       steps.add(step);
     }
 
-    void pgbench(boolean newKeys, int clients, Pgbench.Result result) {
-      pgbench.put((newKeys ? "new" : "same") + "/" + clients, result);
+    void pgbench(Pgbench.Workload statement, int clients, Pgbench.Result result) {
+      pgbench.computeIfAbsent(statement, k -> new LinkedHashMap<>()).put(clients, result);
     }
 
     void startup(String label, Duration ready) {
@@ -590,6 +591,34 @@ public final class Bench {
               rows == sent && distinctRows == sent ? "equal" : "**NOT equal**");
     }
 
+    /** Where one step had more than one kind of answer (a new issue beside duplicates). */
+    private void appendLatencyByAnswer(StringBuilder b) {
+      List<LoadGenerator.Step> split =
+          steps.stream().filter(s -> s.latenciesByAnswer().size() > 1).toList();
+      if (split.isEmpty()) {
+        return;
+      }
+      b.append("\nLatency by answer:\n\n");
+      b.append("| scenario | conn | answer | requests | p50 | p99 | max |\n");
+      b.append("|---|---:|---|---:|---:|---:|---:|\n");
+      for (LoadGenerator.Step s : split) {
+        s.latenciesByAnswer()
+            .forEach(
+                (answer, l) ->
+                    b.append(
+                        String.format(
+                            Locale.ROOT,
+                            "| %s | %d | %s | %,d | %.2f ms | %.2f ms | %.1f ms |%n",
+                            s.scenario(),
+                            s.clients(),
+                            answer,
+                            l.size(),
+                            ms(l.percentile(50)),
+                            ms(l.percentile(99)),
+                            ms(l.max()))));
+      }
+    }
+
     String markdown() {
       StringBuilder b = new StringBuilder();
       b.append("### Machine and options\n\n");
@@ -616,42 +645,48 @@ public final class Bench {
                 s.outcomes().toString().replace("{", "").replace("}", "").replace("=", ": "),
                 s.maxRssKb() / 1024));
       }
+      appendLatencyByAnswer(b);
       b.append('\n').append(runs).append('\n');
       if (!pgbench.isEmpty()) {
         b.append("\n### pgbench beside it (same statements, same database, same clients)\n\n");
         b.append("| statement | clients | tps | latency avg |\n|---|---:|---:|---:|\n");
         pgbench.forEach(
-            (k, r) ->
-                b.append(
-                    String.format(
-                        Locale.ROOT,
-                        "| %s key | %s | %,.0f | %.2f ms |%n",
-                        k.substring(0, k.indexOf('/')),
-                        k.substring(k.indexOf('/') + 1),
-                        r.tps(),
-                        r.latencyAverageMs())));
+            (statement, byClients) ->
+                byClients.forEach(
+                    (clients, r) ->
+                        b.append(
+                            String.format(
+                                Locale.ROOT,
+                                "| %s | %d | %,.0f | %.2f ms |%n",
+                                statement.label,
+                                clients,
+                                r.tps(),
+                                r.latencyAverageMs()))));
         b.append("\n### autofix / pgbench\n\n");
         b.append("| scenario | conn | autofix req/s | pgbench tps | ratio |\n");
         b.append("|---|---:|---:|---:|---:|\n");
         for (LoadGenerator.Step s : steps) {
-          String statement =
+          List<Pgbench.Workload> limits =
               switch (s.scenario()) {
-                case "new" -> "new";
-                case "storm", "mixed" -> "same";
-                default -> null;
+                case "new" -> List.of(Pgbench.Workload.NEW);
+                case "storm" -> List.of(Pgbench.Workload.SAME);
+                case "mixed" -> List.of(Pgbench.Workload.SAME, Pgbench.Workload.MIX);
+                default -> List.of();
               };
-          Pgbench.Result r = statement == null ? null : pgbench.get(statement + "/" + s.clients());
-          if (r != null && r.tps() > 0) {
-            b.append(
-                String.format(
-                    Locale.ROOT,
-                    "| %s | %d | %,.0f | %,.0f (%s key) | %.0f %% |%n",
-                    s.scenario(),
-                    s.clients(),
-                    s.rps(),
-                    r.tps(),
-                    statement,
-                    100 * s.rps() / r.tps()));
+          for (Pgbench.Workload statement : limits) {
+            Pgbench.Result r = pgbench.getOrDefault(statement, Map.of()).get(s.clients());
+            if (r != null && r.tps() > 0) {
+              b.append(
+                  String.format(
+                      Locale.ROOT,
+                      "| %s | %d | %,.0f | %,.0f (%s) | %.0f %% |%n",
+                      s.scenario(),
+                      s.clients(),
+                      s.rps(),
+                      r.tps(),
+                      statement.label,
+                      100 * s.rps() / r.tps()));
+            }
           }
         }
       }

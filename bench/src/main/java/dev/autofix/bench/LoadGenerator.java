@@ -30,6 +30,7 @@ final class LoadGenerator {
       long requests,
       double seconds,
       Latencies latencies,
+      Map<String, Latencies> latenciesByAnswer,
       long errors,
       Map<String, Long> outcomes,
       long maxRssKb) {
@@ -83,16 +84,29 @@ final class LoadGenerator {
       }
       long finished = workers.stream().mapToLong(w -> w.lastFinish).max().orElse(end);
       Latencies all = new Latencies(1024);
+      Map<String, Latencies> byAnswer = new TreeMap<>();
       long errors = 0;
       Map<String, Long> outcomes = new TreeMap<>();
       for (Worker worker : workers) {
-        all.addAll(worker.latencies);
+        worker.latencies.forEach(
+            (answer, l) -> {
+              all.addAll(l);
+              byAnswer.computeIfAbsent(answer, a -> new Latencies(1024)).addAll(l);
+            });
         errors += worker.errors;
         worker.outcomes.forEach((k, v) -> outcomes.merge(k, v, Long::sum));
       }
       double seconds = (Math.max(finished, measureFrom) - measureFrom) / 1e9;
       return new Step(
-          scenario.name(), clients, all.size(), seconds, all, errors, outcomes, maxRss.get());
+          scenario.name(),
+          clients,
+          all.size(),
+          seconds,
+          all,
+          byAnswer,
+          errors,
+          outcomes,
+          maxRss.get());
     }
   }
 
@@ -100,7 +114,10 @@ final class LoadGenerator {
     private final Scenario scenario;
     private final AtomicLong sequence;
     private final long maxRequests;
-    private final Latencies latencies = new Latencies(64 * 1024);
+
+    /** Latencies by answer (status code or exception name). */
+    private final Map<String, Latencies> latencies = new TreeMap<>();
+
     private final Map<String, Long> outcomes = new TreeMap<>();
     private long errors;
     private long lastFinish;
@@ -139,7 +156,7 @@ final class LoadGenerator {
           long after = System.nanoTime();
           sent++;
           if (before >= measureFrom) {
-            latencies.add(after - before);
+            latencies.computeIfAbsent(outcome, o -> new Latencies(64 * 1024)).add(after - before);
             outcomes.merge(outcome, 1L, Long::sum);
             if (!ok) {
               errors++;

@@ -47,6 +47,27 @@ final class Pgbench {
   static final String SAME_KEY_SCRIPT =
       INSERT.formatted(COLUMNS, "'same'")
           + "SELECT * FROM runs WHERE source = 'pgbench' AND issue_id = 'same';\n";
+  // the repeated-key statement for one of 50 hot keys, as the mixed scenario repeats them
+  static final String HOT_KEY_SCRIPT =
+      "\\set k random(1, 50)\n"
+          + INSERT.formatted(COLUMNS, "'hot-' || :k")
+          + "SELECT * FROM runs WHERE source = 'pgbench' AND issue_id = 'hot-' || :k;\n";
+
+  /** What one pgbench window sends. */
+  enum Workload {
+    /** Every transaction a new key. */
+    NEW("new key"),
+    /** Every transaction the same key. */
+    SAME("same key"),
+    /** The mixed scenario's proportions: 95 % one of 50 hot keys, 5 % a new key. */
+    MIX("mix: 95 % hot, 5 % new");
+
+    final String label;
+
+    Workload(String label) {
+      this.label = label;
+    }
+  }
 
   /** One pgbench window. */
   record Result(double tps, double latencyAverageMs) {}
@@ -105,33 +126,42 @@ final class Pgbench {
   }
 
   /** Runs pgbench for {@code window} at {@code clients}; bounded by the window plus a minute. */
-  Result run(boolean newKeys, int clients, Duration window)
+  Result run(Workload statement, int clients, Duration window)
       throws IOException, InterruptedException {
-    Path script = workDir.resolve(newKeys ? "pgbench-new-key.sql" : "pgbench-same-key.sql");
-    Files.writeString(script, newKeys ? NEW_KEY_SCRIPT : SAME_KEY_SCRIPT, StandardCharsets.UTF_8);
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    "pgbench",
-                    "-n",
-                    "-M",
-                    "prepared",
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    Integer.toString(port),
-                    "-U",
-                    "postgres",
-                    "-c",
-                    Integer.toString(clients),
-                    "-j",
-                    Integer.toString(Math.min(clients, 2)),
-                    "-T",
-                    Long.toString(Math.max(1, window.toSeconds())),
-                    "-f",
-                    script.toString(),
-                    "postgres"))
-            .redirectErrorStream(true);
+    Path newKey = workDir.resolve("pgbench-new-key.sql");
+    Path sameKey = workDir.resolve("pgbench-same-key.sql");
+    Path hotKey = workDir.resolve("pgbench-hot-key.sql");
+    Files.writeString(newKey, NEW_KEY_SCRIPT, StandardCharsets.UTF_8);
+    Files.writeString(sameKey, SAME_KEY_SCRIPT, StandardCharsets.UTF_8);
+    Files.writeString(hotKey, HOT_KEY_SCRIPT, StandardCharsets.UTF_8);
+    List<String> scripts =
+        switch (statement) {
+          case NEW -> List.of("-f", newKey.toString());
+          case SAME -> List.of("-f", sameKey.toString());
+          case MIX -> List.of("-f", hotKey + "@95", "-f", newKey + "@5");
+        };
+    List<String> command = new java.util.ArrayList<>();
+    command.addAll(
+        List.of(
+            "pgbench",
+            "-n",
+            "-M",
+            "prepared",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            Integer.toString(port),
+            "-U",
+            "postgres",
+            "-c",
+            Integer.toString(clients),
+            "-j",
+            Integer.toString(Math.min(clients, 2)),
+            "-T",
+            Long.toString(Math.max(1, window.toSeconds()))));
+    command.addAll(scripts);
+    command.add("postgres");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Path log = workDir.resolve("pgbench.out");
     builder.redirectOutput(log.toFile());
     builder.environment().put("PGOPTIONS", "-c search_path=" + SCHEMA);
