@@ -591,14 +591,19 @@ public final class Bench {
               rows == sent && distinctRows == sent ? "equal" : "**NOT equal**");
     }
 
-    /** Where one step had more than one kind of answer (a new issue beside duplicates). */
+    /** Where new issues (202) came beside duplicates (200): what each kind cost its connection. */
     private void appendLatencyByAnswer(StringBuilder b) {
       List<LoadGenerator.Step> split =
-          steps.stream().filter(s -> s.latenciesByAnswer().size() > 1).toList();
+          steps.stream()
+              .filter(
+                  s ->
+                      s.latenciesByAnswer().containsKey("200")
+                          && s.latenciesByAnswer().containsKey("202"))
+              .toList();
       if (split.isEmpty()) {
         return;
       }
-      b.append("\nLatency by answer:\n\n");
+      b.append("\nLatency by answer, where new issues (202) came beside duplicates (200):\n\n");
       b.append("| scenario | conn | answer | requests | p50 | p99 | max |\n");
       b.append("|---|---:|---|---:|---:|---:|---:|\n");
       for (LoadGenerator.Step s : split) {
