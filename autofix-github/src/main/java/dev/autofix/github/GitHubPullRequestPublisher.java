@@ -117,10 +117,40 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
       return switch (git.push(request.workspace().directory(), branch)) {
         case GitPush.Refused refused -> new Rejected(refused.status(), refused.message());
         case GitPush.Pushed pushed -> openPullRequest(request, branch);
+        case GitPush.EarlierAttempt earlier -> replaceEarlierAttempt(request, branch, earlier);
       };
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * A retry's commit meets the branch an earlier attempt pushed: it replaces that attempt when no
+   * pull request is open on it (the earlier attempt ended before opening one, or crashed); an open
+   * pull request keeps the commit it was opened with, under review.
+   */
+  private PublishResult replaceEarlierAttempt(
+      PublishRequest request, String branch, GitPush.EarlierAttempt earlier) {
+    return switch (lookup(branch)) {
+      case Found found ->
+          new Rejected(
+              409,
+              earlier.message()
+                  + ", and pull request "
+                  + found.pullRequest().url()
+                  + " is open on it; autofix does not replace the commit of an open pull"
+                  + " request: close it or delete the branch to publish this fix");
+      case Merged merged ->
+          new NothingToPropose(
+              "pull request #" + merged.number() + " for " + branch + " was already merged");
+      case LookupFailed failed -> failed.result();
+      case NoneOpen none ->
+          switch (git.replace(request.workspace().directory(), branch, earlier.remoteCommit())) {
+            case GitPush.Pushed pushed -> openPullRequest(request, branch);
+            case GitPush.Refused refused -> new Rejected(refused.status(), refused.message());
+            case GitPush.EarlierAttempt again -> new Rejected(409, again.message());
+          };
+    };
   }
 
   private PublishResult openPullRequest(PublishRequest request, String branch) {

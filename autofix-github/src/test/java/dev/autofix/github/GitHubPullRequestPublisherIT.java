@@ -145,6 +145,53 @@ class GitHubPullRequestPublisherIT {
   }
 
   @Test
+  void publish_replacesAnEarlierAttemptAndOpens_whenItEndedBeforeOpeningAPullRequest() {
+    // the earlier attempt pushed, then ended (GitHub down, a crash) before opening its PR
+    GitRepos.git(checkout.worktree(), "push", "-q", "origin", checkout.branch());
+    checkout = GitRepos.retried(checkout);
+
+    PublishResult result = publish();
+
+    assertThat(result).isInstanceOf(Opened.class);
+    assertThat(GitRepos.git(checkout.remote(), "rev-parse", "refs/heads/" + checkout.branch()))
+        .isEqualToIgnoringWhitespace(checkout.commit());
+    assertThat(github.pulls()).hasSize(1);
+  }
+
+  @Test
+  void publish_rejects409AndKeepsTheCommit_whenAPullRequestIsOpenOnTheEarlierAttempt() {
+    PublishResult first = publish();
+    String reviewed = checkout.commit();
+    checkout = GitRepos.retried(checkout);
+
+    PublishResult second = publish();
+
+    assertThat(first).isInstanceOf(Opened.class);
+    assertThat(second).isInstanceOf(Rejected.class);
+    assertThat(((Rejected) second).status()).isEqualTo(409);
+    assertThat(((Rejected) second).message())
+        .contains(((Opened) first).pullRequest().url().toString())
+        .contains("close it or delete the branch");
+    assertThat(GitRepos.git(checkout.remote(), "rev-parse", "refs/heads/" + checkout.branch()))
+        .isEqualToIgnoringWhitespace(reviewed);
+    assertThat(github.pulls()).hasSize(1);
+  }
+
+  @Test
+  void publish_returnsNothingToPropose_whenTheEarlierAttemptsPullRequestWasMerged() {
+    GitRepos.git(checkout.worktree(), "push", "-q", "origin", checkout.branch());
+    String merged = checkout.commit();
+    github.seedPull(checkout.branch(), "closed", true);
+    checkout = GitRepos.retried(checkout);
+
+    PublishResult result = publish();
+
+    assertThat(result).isInstanceOf(NothingToPropose.class);
+    assertThat(GitRepos.git(checkout.remote(), "rev-parse", "refs/heads/" + checkout.branch()))
+        .isEqualToIgnoringWhitespace(merged);
+  }
+
+  @Test
   void publish_usesTheMachinesCredentials_whenNoTokenIsConfigured() {
     github.validToken = null;
 

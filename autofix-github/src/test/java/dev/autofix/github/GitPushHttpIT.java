@@ -128,22 +128,160 @@ class GitPushHttpIT {
   }
 
   @Test
-  void publish_rejects409_whenTheRemoteBranchMovedOn() {
+  void push_reportsAnEarlierAttemptAndReplacesIt_whenARetryMeetsItsOwnCommit() {
+    String url = remote.url("acme", "shop");
+    GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", url);
+    String earlier = checkout.commit();
+    assertThat(push(url, TOKEN).push(checkout.worktree(), checkout.branch()))
+        .isInstanceOf(GitPush.Pushed.class);
+    GitRepos.Checkout retry = GitRepos.retried(checkout);
+
+    GitPush.Outcome outcome = push(url, TOKEN).push(retry.worktree(), retry.branch());
+
+    assertThat(outcome).isInstanceOf(GitPush.EarlierAttempt.class);
+    GitPush.EarlierAttempt attempt = (GitPush.EarlierAttempt) outcome;
+    assertThat(attempt.remoteCommit()).isEqualTo(earlier);
+    assertThat(attempt.message()).contains("earlier attempt").doesNotContain(TOKEN);
+    assertThat(remoteTip()).isEqualTo(earlier);
+    // the comparison's ref does not stay behind in the user's repository
+    assertThat(GitRepos.git(retry.worktree(), "for-each-ref", "refs/autofix/")).isBlank();
+
+    GitPush.Outcome replaced =
+        push(url, TOKEN).replace(retry.worktree(), retry.branch(), attempt.remoteCommit());
+
+    assertThat(replaced).isInstanceOf(GitPush.Pushed.class);
+    assertThat(((GitPush.Pushed) replaced).summary()).contains("forced update");
+    assertThat(remoteTip()).isEqualTo(retry.commit());
+    assertThat(loggedText()).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void push_refuses409_whenSomeoneElseCommittedOnTheBranch() {
     String url = remote.url("acme", "shop");
     GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", url);
     assertThat(push(url, TOKEN).push(checkout.worktree(), checkout.branch()))
         .isInstanceOf(GitPush.Pushed.class);
-    // The run's commit is replaced by another one: pushing that is not a fast-forward.
-    GitRepos.git(checkout.worktree(), "commit", "-q", "--amend", "-m", "another fix");
+    String reviewers = pushByAReviewer(url);
+    GitRepos.Checkout retry = GitRepos.retried(checkout);
 
-    GitPush.Outcome outcome = push(url, TOKEN).push(checkout.worktree(), checkout.branch());
+    GitPush.Outcome outcome = push(url, TOKEN).push(retry.worktree(), retry.branch());
 
     assertThat(outcome).isInstanceOf(GitPush.Refused.class);
     assertThat(((GitPush.Refused) outcome).status()).isEqualTo(409);
-    assertThat(((GitPush.Refused) outcome).message()).contains("never force-pushes");
+    assertThat(((GitPush.Refused) outcome).message())
+        .contains("never overwrites")
+        .contains("delete the remote branch");
+    assertThat(remoteTip()).isEqualTo(reviewers);
     PublishResult mapped =
         new Rejected(((GitPush.Refused) outcome).status(), ((GitPush.Refused) outcome).message());
     assertThat(mapped.toString()).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void push_refuses409_whenTheRemoteCommitIsByAnotherAuthor() {
+    String url = remote.url("acme", "shop");
+    GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", url);
+    // someone else's single commit on the same base, under autofix's branch name
+    GitRepos.gitAs(
+        "Ada Reviewer",
+        "ada@example.com",
+        checkout.worktree(),
+        "commit",
+        "-q",
+        "--amend",
+        "-m",
+        "a fix by hand");
+    assertThat(push(url, TOKEN).push(checkout.worktree(), checkout.branch()))
+        .isInstanceOf(GitPush.Pushed.class);
+    String theirs = remoteTip();
+    GitRepos.Checkout retry = GitRepos.retried(checkout);
+
+    GitPush.Outcome outcome = push(url, TOKEN).push(retry.worktree(), retry.branch());
+
+    assertThat(outcome).isInstanceOf(GitPush.Refused.class);
+    assertThat(((GitPush.Refused) outcome).status()).isEqualTo(409);
+    assertThat(remoteTip()).isEqualTo(theirs);
+  }
+
+  @Test
+  void push_refuses409_whenTheBranchHasMoreThanOneCommitBeyondThisAttempt() {
+    String url = remote.url("acme", "shop");
+    GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", url);
+    assertThat(push(url, TOKEN).push(checkout.worktree(), checkout.branch()))
+        .isInstanceOf(GitPush.Pushed.class);
+    // a second commit under the same identity: not one earlier attempt any more
+    String second = pushOnTop(url, "autofix test", "autofix@example.com");
+    GitRepos.Checkout retry = GitRepos.retried(checkout);
+
+    GitPush.Outcome outcome = push(url, TOKEN).push(retry.worktree(), retry.branch());
+
+    assertThat(outcome).isInstanceOf(GitPush.Refused.class);
+    assertThat(((GitPush.Refused) outcome).status()).isEqualTo(409);
+    assertThat(remoteTip()).isEqualTo(second);
+  }
+
+  @Test
+  void replace_refuses409_whenTheBranchMovedAfterTheComparison() {
+    String url = remote.url("acme", "shop");
+    GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", url);
+    assertThat(push(url, TOKEN).push(checkout.worktree(), checkout.branch()))
+        .isInstanceOf(GitPush.Pushed.class);
+    GitRepos.Checkout retry = GitRepos.retried(checkout);
+    GitPush.Outcome outcome = push(url, TOKEN).push(retry.worktree(), retry.branch());
+    assertThat(outcome).isInstanceOf(GitPush.EarlierAttempt.class);
+    String reviewers = pushByAReviewer(url);
+
+    GitPush.Outcome replaced =
+        push(url, TOKEN)
+            .replace(
+                retry.worktree(),
+                retry.branch(),
+                ((GitPush.EarlierAttempt) outcome).remoteCommit());
+
+    assertThat(replaced).isInstanceOf(GitPush.Refused.class);
+    assertThat(((GitPush.Refused) replaced).status()).isEqualTo(409);
+    assertThat(remoteTip()).isEqualTo(reviewers);
+  }
+
+  /** A reviewer clones the fix branch, commits on top of it and pushes; returns the commit. */
+  private String pushByAReviewer(String url) {
+    return pushOnTop(url, "Ada Reviewer", "ada@example.com");
+  }
+
+  /** {@code name} clones the fix branch, commits on top of it and pushes; returns the commit. */
+  private String pushOnTop(String url, String name, String email) {
+    Path clone = dir.resolve("reviewer");
+    GitRepos.gitAs(
+        name,
+        email,
+        dir,
+        "-c",
+        "http.extraHeader=Authorization: Basic " + Redactor.basicCredentials(TOKEN),
+        "clone",
+        "-q",
+        "-b",
+        checkout.branch(),
+        url,
+        clone.toString());
+    GitRepos.write(clone.resolve("cart.js"), "export const total = (cart) => cart?.total || 0;\n");
+    GitRepos.gitAs(name, email, clone, "commit", "-q", "-am", "review");
+    GitRepos.gitAs(
+        name,
+        email,
+        clone,
+        "-c",
+        "http.extraHeader=Authorization: Basic " + Redactor.basicCredentials(TOKEN),
+        "push",
+        "-q",
+        "origin",
+        checkout.branch());
+    return GitRepos.git(clone, "rev-parse", "HEAD").strip();
+  }
+
+  private String remoteTip() {
+    return GitRepos.git(
+            served.resolve("acme/shop.git"), "rev-parse", "refs/heads/" + checkout.branch())
+        .strip();
   }
 
   private static GitPush push(String url, String token) {

@@ -101,6 +101,26 @@ final class GitRepos {
 
   /** Runs git with a fixed identity and no user or system config; returns its stdout. */
   static String git(Path dir, String... args) {
+    return gitAs("autofix test", "autofix@example.com", dir, args);
+  }
+
+  /**
+   * The checkout after a retry: its fix commit replaced by another one on the same base, by the
+   * same identity, as a new attempt of the run makes it.
+   */
+  static Checkout retried(Checkout checkout) {
+    write(checkout.worktree().resolve("cart.js"), "export const total = (c) => c ? c.total : 0;\n");
+    git(checkout.worktree(), "add", "cart.js");
+    git(checkout.worktree(), "commit", "-q", "--amend", "-m", "fix: guard a missing cart, again");
+    return new Checkout(
+        checkout.worktree(),
+        checkout.remote(),
+        checkout.branch(),
+        git(checkout.worktree(), "rev-parse", "HEAD").strip());
+  }
+
+  /** Runs git as {@code name <email>} and no user or system config; returns its stdout. */
+  static String gitAs(String name, String email, Path dir, String... args) {
     List<String> command = new ArrayList<>();
     command.add("git");
     command.addAll(List.of(args));
@@ -116,10 +136,10 @@ final class GitRepos {
             .environment()
             .putAll(
                 Map.of(
-                    "GIT_AUTHOR_NAME", "autofix test",
-                    "GIT_AUTHOR_EMAIL", "autofix@example.com",
-                    "GIT_COMMITTER_NAME", "autofix test",
-                    "GIT_COMMITTER_EMAIL", "autofix@example.com",
+                    "GIT_AUTHOR_NAME", name,
+                    "GIT_AUTHOR_EMAIL", email,
+                    "GIT_COMMITTER_NAME", name,
+                    "GIT_COMMITTER_EMAIL", email,
                     "GIT_CONFIG_NOSYSTEM", "1",
                     "GIT_CONFIG_GLOBAL", "/dev/null",
                     "GIT_TERMINAL_PROMPT", "0"));

@@ -23,12 +23,21 @@ import org.slf4j.LoggerFactory;
  * <p>The token reaches git only through the child's environment ({@code GIT_CONFIG_COUNT} with an
  * {@code http.<url>.extraheader} scoped to the remote's host), never through its arguments or any
  * config file; {@code GIT_TERMINAL_PROMPT=0} makes a missing or wrong credential fail at once
- * instead of waiting for a prompt. Without a token git uses the machine's own credentials. autofix
- * never force-pushes.
+ * instead of waiting for a prompt. Without a token git uses the machine's own credentials.
+ *
+ * <p>autofix never overwrites anyone's commits. A retry of a run starts over from the base, so its
+ * commit does not fast-forward the branch an earlier attempt pushed: {@link #push} reports that as
+ * an {@link EarlierAttempt} when the remote branch holds exactly one commit beyond this worktree's
+ * history, made by the same author and committer as this worktree's commit; anything else is {@link
+ * Refused} (409). {@link #replace} then pushes over that one commit with {@code --force-with-lease}
+ * on it, so a commit pushed in between is never lost.
  */
 public final class GitPush {
   private static final Logger LOG = LoggerFactory.getLogger(GitPush.class);
   private static final int MAX_TAIL = 2_000;
+  // where the remote branch is fetched to for the comparison (one per branch, that is per issue);
+  // removed again right after
+  private static final String EARLIER_REFS = "refs/autofix/earlier-attempt/";
 
   /**
    * How to push.
@@ -51,7 +60,7 @@ public final class GitPush {
   }
 
   /** What came of a push. */
-  public sealed interface Outcome permits Pushed, Refused {}
+  public sealed interface Outcome permits Pushed, Refused, EarlierAttempt {}
 
   /**
    * The remote has the branch.
@@ -72,6 +81,22 @@ public final class GitPush {
    */
   public record Refused(int status, String message, String output) implements Outcome {}
 
+  /**
+   * The remote branch holds an earlier attempt of autofix's and nothing else: one commit beyond
+   * this worktree's history, by this worktree's commit's author and committer. Not pushed; {@link
+   * #replace} replaces it.
+   *
+   * @param remoteCommit the remote branch's commit
+   * @param message what happened
+   * @param output everything the refused push printed
+   */
+  public record EarlierAttempt(String remoteCommit, String message, String output)
+      implements Outcome {
+    public EarlierAttempt {
+      Objects.requireNonNull(remoteCommit, "remoteCommit == null");
+    }
+  }
+
   /** The result of running one git command. */
   record Run(int exitCode, String stdout, String stderr) {
     String output() {
@@ -89,20 +114,73 @@ public final class GitPush {
     this.redactor = Redactor.forToken(settings.token());
   }
 
-  /** Pushes {@code refs/heads/<branch>} from the worktree to the same name on the remote. */
+  /**
+   * Pushes {@code refs/heads/<branch>} from the worktree to the same name on the remote, never
+   * forced; an {@link EarlierAttempt} when only autofix's own earlier commit is in the way.
+   */
   public Outcome push(Path worktree, String branch) {
+    requireBranch(branch);
+    String url = remoteUrl(worktree);
+    Map<String, String> env = environment(url);
+    Outcome outcome =
+        pushWith(worktree, branch, url, env, List.of(settings.remote(), refspec(branch)));
+    if (outcome instanceof Refused refused && refused.status() == 409) {
+      String earlier = earlierAttempt(worktree, branch, env);
+      if (earlier != null) {
+        String message =
+            "the remote branch "
+                + branch
+                + " holds an earlier attempt of autofix's ("
+                + earlier.substring(0, Math.min(12, earlier.length()))
+                + ") and nothing else";
+        LOG.info("push of {}: {}", branch, message);
+        return new EarlierAttempt(earlier, message, refused.output());
+      }
+    }
+    return outcome;
+  }
+
+  /**
+   * Pushes {@code refs/heads/<branch>} over {@code remoteCommit}, an {@link EarlierAttempt}: with
+   * {@code --force-with-lease} on that commit, so a push that came in between is refused (409),
+   * never overwritten.
+   */
+  public Outcome replace(Path worktree, String branch, String remoteCommit) {
+    requireBranch(branch);
+    if (!remoteCommit.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("not a commit id: " + remoteCommit);
+    }
+    String url = remoteUrl(worktree);
+    Outcome outcome =
+        pushWith(
+            worktree,
+            branch,
+            url,
+            environment(url),
+            List.of(
+                "--force-with-lease=refs/heads/" + branch + ":" + remoteCommit,
+                settings.remote(),
+                refspec(branch)));
+    if (outcome instanceof Pushed) {
+      LOG.info("replaced autofix's earlier attempt {} on {}", remoteCommit, branch);
+    }
+    return outcome;
+  }
+
+  private static void requireBranch(String branch) {
     if (branch.startsWith("-") || branch.isBlank()) {
       throw new IllegalArgumentException("not a branch name: " + branch);
     }
-    String url = remoteUrl(worktree);
-    Map<String, String> env = environment(url);
-    List<String> command =
-        List.of(
-            "git",
-            "push",
-            "--porcelain",
-            settings.remote(),
-            "refs/heads/" + branch + ":refs/heads/" + branch);
+  }
+
+  private static String refspec(String branch) {
+    return "refs/heads/" + branch + ":refs/heads/" + branch;
+  }
+
+  private Outcome pushWith(
+      Path worktree, String branch, String url, Map<String, String> env, List<String> arguments) {
+    List<String> command = new ArrayList<>(List.of("git", "push", "--porcelain"));
+    command.addAll(arguments);
     for (int attempt = 1; ; attempt++) {
       Run run = run(worktree, command, env);
       String output = run.output();
@@ -136,6 +214,61 @@ public final class GitPush {
         Thread.currentThread().interrupt();
         throw new GitHubException("interrupted while retrying git push", e);
       }
+    }
+  }
+
+  /**
+   * The remote branch's commit when it is autofix's earlier attempt: exactly one commit beyond the
+   * local branch's history (its only parent is an ancestor of the local branch) whose author and
+   * committer are those of the local branch's commit; {@code null} otherwise, or when the remote
+   * branch cannot be fetched (the push stays refused).
+   */
+  private String earlierAttempt(Path worktree, String branch, Map<String, String> env) {
+    String fetched = EARLIER_REFS + branch;
+    Run fetch =
+        run(
+            worktree,
+            List.of(
+                "git",
+                "fetch",
+                "--quiet",
+                "--no-tags",
+                "--no-write-fetch-head",
+                settings.remote(),
+                "+refs/heads/" + branch + ":" + fetched),
+            env);
+    if (fetch.exitCode() != 0) {
+      LOG.warn(
+          "cannot fetch {} to compare it with this attempt: {}",
+          branch,
+          redactor.apply(tail(fetch.stderr())));
+      return null;
+    }
+    try {
+      Run parents = run(worktree, List.of("git", "rev-list", "--parents", "-n", "1", fetched), env);
+      String[] ids = parents.stdout().strip().split(" ");
+      if (parents.exitCode() != 0 || ids.length != 2) {
+        return null;
+      }
+      Run ancestor =
+          run(
+              worktree,
+              List.of("git", "merge-base", "--is-ancestor", ids[1], "refs/heads/" + branch),
+              env);
+      if (ancestor.exitCode() != 0) {
+        return null;
+      }
+      String identity = "--format=%an%x00%ae%x00%cn%x00%ce";
+      Run theirs = run(worktree, List.of("git", "log", "-1", identity, ids[0]), env);
+      Run ours = run(worktree, List.of("git", "log", "-1", identity, "refs/heads/" + branch), env);
+      if (theirs.exitCode() != 0
+          || ours.exitCode() != 0
+          || !theirs.stdout().equals(ours.stdout())) {
+        return null;
+      }
+      return ids[0];
+    } finally {
+      run(worktree, List.of("git", "update-ref", "-d", fetched), env);
     }
   }
 
@@ -250,7 +383,8 @@ public final class GitPush {
                 + branch
                 + " has commits this run does not have ("
                 + redactor.apply(summary)
-                + "); autofix never force-pushes: delete the remote branch to publish this fix",
+                + "), and not only an earlier attempt of autofix's; autofix never overwrites"
+                + " them: delete the remote branch to publish this fix",
             output);
       }
     }
