@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -126,8 +127,9 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
 
   /**
    * A retry's commit meets the branch an earlier attempt pushed: it replaces that attempt when no
-   * pull request is open on it (the earlier attempt ended before opening one, or crashed); an open
-   * pull request keeps the commit it was opened with, under review.
+   * pull request was ever opened on it (the earlier attempt ended before opening one, or crashed).
+   * A pull request keeps its commit: an open one under review, a closed one as a reviewer left it,
+   * and a merged one means there is nothing to propose.
    */
   private PublishResult replaceEarlierAttempt(
       PublishRequest request, String branch, GitPush.EarlierAttempt earlier) {
@@ -144,10 +146,19 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
           new NothingToPropose(
               "pull request #" + merged.number() + " for " + branch + " was already merged");
       case LookupFailed failed -> failed.result();
+      case NoneOpen none when none.closed().isPresent() ->
+          new Rejected(
+              409,
+              earlier.message()
+                  + ", and its pull request #"
+                  + none.closed().getAsInt()
+                  + " was closed without merging; autofix does not replace a commit a reviewer"
+                  + " closed: delete the branch to publish this fix");
       case NoneOpen none ->
           switch (git.replace(request.workspace().directory(), branch, earlier.remoteCommit())) {
             case GitPush.Pushed pushed -> openPullRequest(request, branch);
             case GitPush.Refused refused -> new Rejected(refused.status(), refused.message());
+            // replace never answers so; a push answers so only before it tried to replace
             case GitPush.EarlierAttempt again -> new Rejected(409, again.message());
           };
     };
@@ -268,7 +279,8 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
 
   private record Merged(int number) implements Lookup {}
 
-  private record NoneOpen() implements Lookup {}
+  /** No pull request open or merged for the branch; {@code closed}: one closed without merging. */
+  private record NoneOpen(OptionalInt closed) implements Lookup {}
 
   private record LookupFailed(PublishResult result) implements Lookup {}
 
@@ -276,6 +288,7 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
     return switch (api.findPulls(branch)) {
       case Ok ok -> {
         Integer merged = null;
+        OptionalInt closed = OptionalInt.empty();
         for (JsonNode pull : ok.body()) {
           // Double-check the head: GitHub matches on the commit as well as the name.
           if (!branch.equals(pull.path("head").path("ref").asText())) {
@@ -286,9 +299,11 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
           }
           if (!pull.path("merged_at").isNull() && !pull.path("merged_at").isMissingNode()) {
             merged = pull.path("number").asInt();
+          } else {
+            closed = OptionalInt.of(pull.path("number").asInt());
           }
         }
-        yield merged != null ? new Merged(merged) : new NoneOpen();
+        yield merged != null ? new Merged(merged) : new NoneOpen(closed);
       }
       case Failed failed -> new LookupFailed(rejected(failed));
       case Unavailable unavailable ->

@@ -192,6 +192,24 @@ class GitHubPullRequestPublisherIT {
   }
 
   @Test
+  void publish_rejects409AndKeepsTheCommit_whenTheEarlierAttemptsPullRequestWasClosed() {
+    GitRepos.git(checkout.worktree(), "push", "-q", "origin", checkout.branch());
+    String closed = checkout.commit();
+    int number = github.seedPull(checkout.branch(), "closed", false).get("number").asInt();
+    checkout = GitRepos.retried(checkout);
+
+    PublishResult result = publish();
+
+    assertThat(result).isInstanceOf(Rejected.class);
+    assertThat(((Rejected) result).status()).isEqualTo(409);
+    assertThat(((Rejected) result).message())
+        .contains("#" + number + " was closed without merging");
+    assertThat(GitRepos.git(checkout.remote(), "rev-parse", "refs/heads/" + checkout.branch()))
+        .isEqualToIgnoringWhitespace(closed);
+    assertThat(github.count("POST", "/pulls")).isZero();
+  }
+
+  @Test
   void publish_usesTheMachinesCredentials_whenNoTokenIsConfigured() {
     github.validToken = null;
 

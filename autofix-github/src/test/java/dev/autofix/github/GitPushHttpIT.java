@@ -159,38 +159,81 @@ class GitPushHttpIT {
   void push_refuses409_whenSomeoneElseCommittedOnTheBranch() {
     String url = remote.url("acme", "shop");
     GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", url);
-    assertThat(push(url, TOKEN).push(checkout.worktree(), checkout.branch()))
+    // by the remote's name, as configured by default: the push moves origin's tracking branch
+    assertThat(push("origin", TOKEN).push(checkout.worktree(), checkout.branch()))
         .isInstanceOf(GitPush.Pushed.class);
+    String tracking = "refs/remotes/origin/" + checkout.branch();
+    String trackedBefore = GitRepos.git(checkout.worktree(), "rev-parse", tracking).strip();
     String reviewers = pushByAReviewer(url);
     GitRepos.Checkout retry = GitRepos.retried(checkout);
 
-    GitPush.Outcome outcome = push(url, TOKEN).push(retry.worktree(), retry.branch());
+    GitPush.Outcome outcome = push("origin", TOKEN).push(retry.worktree(), retry.branch());
 
     assertThat(outcome).isInstanceOf(GitPush.Refused.class);
     assertThat(((GitPush.Refused) outcome).status()).isEqualTo(409);
     assertThat(((GitPush.Refused) outcome).message())
-        .contains("never overwrites")
+        .contains("is not one commit on this attempt's history")
         .contains("delete the remote branch");
     assertThat(remoteTip()).isEqualTo(reviewers);
+    // the comparison fetched by URL: the user's tracking branch did not move to the reviewer's
+    assertThat(GitRepos.git(checkout.worktree(), "rev-parse", tracking).strip())
+        .isEqualTo(trackedBefore);
+    assertThat(GitRepos.git(retry.worktree(), "for-each-ref", "refs/autofix/")).isBlank();
     PublishResult mapped =
         new Rejected(((GitPush.Refused) outcome).status(), ((GitPush.Refused) outcome).message());
     assertThat(mapped.toString()).doesNotContain(TOKEN);
   }
 
   @Test
-  void push_refuses409_whenTheRemoteCommitIsByAnotherAuthor() {
+  void push_refuses409_whenSomeoneElseAmendedTheEarlierCommit() {
+    // the author stays autofix's, the committer is the one who amended it
+    assertRefusedOver(
+        () ->
+            GitRepos.gitAs(
+                "Ada Reviewer",
+                "ada@example.com",
+                checkout.worktree(),
+                "commit",
+                "-q",
+                "--amend",
+                "-m",
+                "amended by hand"));
+  }
+
+  @Test
+  void push_refuses409_whenTheEarlierCommitHasAnotherAuthor() {
+    // committed by autofix's identity, written by someone else
+    assertRefusedOver(
+        () ->
+            GitRepos.git(
+                checkout.worktree(),
+                "commit",
+                "-q",
+                "--amend",
+                "--author=Ada Reviewer <ada@example.com>",
+                "-m",
+                "a fix by hand"));
+  }
+
+  @Test
+  void push_refuses409_whenTheRemoteCommitIsAMerge() {
+    // a merge by autofix's identity whose first parent is the base: not one plain commit
+    assertRefusedOver(
+        () -> {
+          GitRepos.git(checkout.worktree(), "checkout", "-q", "-b", "side", "main");
+          GitRepos.write(checkout.worktree().resolve("side.txt"), "side\n");
+          GitRepos.git(checkout.worktree(), "add", "side.txt");
+          GitRepos.git(checkout.worktree(), "commit", "-q", "-m", "side");
+          GitRepos.git(checkout.worktree(), "checkout", "-q", "-B", checkout.branch(), "main");
+          GitRepos.git(checkout.worktree(), "merge", "-q", "--no-ff", "-m", "merge side", "side");
+        });
+  }
+
+  /** The remote branch as {@code shape} leaves it, then a retry: refused, the remote unchanged. */
+  private void assertRefusedOver(Runnable shape) {
     String url = remote.url("acme", "shop");
     GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", url);
-    // someone else's single commit on the same base, under autofix's branch name
-    GitRepos.gitAs(
-        "Ada Reviewer",
-        "ada@example.com",
-        checkout.worktree(),
-        "commit",
-        "-q",
-        "--amend",
-        "-m",
-        "a fix by hand");
+    shape.run();
     assertThat(push(url, TOKEN).push(checkout.worktree(), checkout.branch()))
         .isInstanceOf(GitPush.Pushed.class);
     String theirs = remoteTip();
@@ -200,6 +243,7 @@ class GitPushHttpIT {
 
     assertThat(outcome).isInstanceOf(GitPush.Refused.class);
     assertThat(((GitPush.Refused) outcome).status()).isEqualTo(409);
+    assertThat(((GitPush.Refused) outcome).message()).contains("delete the remote branch");
     assertThat(remoteTip()).isEqualTo(theirs);
   }
 
@@ -240,6 +284,7 @@ class GitPushHttpIT {
 
     assertThat(replaced).isInstanceOf(GitPush.Refused.class);
     assertThat(((GitPush.Refused) replaced).status()).isEqualTo(409);
+    assertThat(((GitPush.Refused) replaced).message()).contains("nothing was replaced");
     assertThat(remoteTip()).isEqualTo(reviewers);
   }
 

@@ -105,13 +105,14 @@ final class GitRepos {
   }
 
   /**
-   * The checkout after a retry: its fix commit replaced by another one on the same base, by the
-   * same identity, as a new attempt of the run makes it.
+   * The checkout after a retry: the fix branch started over from {@code main} with a new commit by
+   * autofix's identity, as a new attempt of the run makes it.
    */
   static Checkout retried(Checkout checkout) {
+    git(checkout.worktree(), "checkout", "-q", "-B", checkout.branch(), "main");
     write(checkout.worktree().resolve("cart.js"), "export const total = (c) => c ? c.total : 0;\n");
     git(checkout.worktree(), "add", "cart.js");
-    git(checkout.worktree(), "commit", "-q", "--amend", "-m", "fix: guard a missing cart, again");
+    git(checkout.worktree(), "commit", "-q", "-m", "fix: guard a missing cart, again");
     return new Checkout(
         checkout.worktree(),
         checkout.remote(),

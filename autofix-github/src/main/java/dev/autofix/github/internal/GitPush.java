@@ -125,17 +125,25 @@ public final class GitPush {
     Outcome outcome =
         pushWith(worktree, branch, url, env, List.of(settings.remote(), refspec(branch)));
     if (outcome instanceof Refused refused && refused.status() == 409) {
-      String earlier = earlierAttempt(worktree, branch, env);
-      if (earlier != null) {
-        String message =
-            "the remote branch "
-                + branch
-                + " holds an earlier attempt of autofix's ("
-                + earlier.substring(0, Math.min(12, earlier.length()))
-                + ") and nothing else";
-        LOG.info("push of {}: {}", branch, message);
-        return new EarlierAttempt(earlier, message, refused.output());
+      Comparison comparison = compare(worktree, branch, env);
+      if (comparison.earlierCommit() == null) {
+        return new Refused(
+            409,
+            refused.message()
+                + "; "
+                + comparison.why()
+                + ", so autofix does not replace it: delete the remote branch to publish this fix",
+            refused.output());
       }
+      String earlier = comparison.earlierCommit();
+      String message =
+          "the remote branch "
+              + branch
+              + " holds an earlier attempt of autofix's ("
+              + earlier.substring(0, Math.min(12, earlier.length()))
+              + ") and nothing else";
+      LOG.info("push of {}: {}", branch, message);
+      return new EarlierAttempt(earlier, message, refused.output());
     }
     return outcome;
   }
@@ -163,6 +171,14 @@ public final class GitPush {
                 refspec(branch)));
     if (outcome instanceof Pushed) {
       LOG.info("replaced autofix's earlier attempt {} on {}", remoteCommit, branch);
+    }
+    if (outcome instanceof Refused refused && refused.status() == 409) {
+      return new Refused(
+          409,
+          refused.message()
+              + "; it changed after autofix compared it with this attempt, so nothing was"
+              + " replaced: delete the remote branch to publish this fix",
+          refused.output());
     }
     return outcome;
   }
@@ -218,12 +234,18 @@ public final class GitPush {
   }
 
   /**
-   * The remote branch's commit when it is autofix's earlier attempt: exactly one commit beyond the
-   * local branch's history (its only parent is an ancestor of the local branch) whose author and
-   * committer are those of the local branch's commit; {@code null} otherwise, or when the remote
-   * branch cannot be fetched (the push stays refused).
+   * What the remote branch holds, next to this attempt: its commit when that is autofix's earlier
+   * attempt, else why it is not (or why that could not be told).
    */
-  private String earlierAttempt(Path worktree, String branch, Map<String, String> env) {
+  private record Comparison(String earlierCommit, String why) {}
+
+  /**
+   * Compares the remote branch with the local one: autofix's earlier attempt is exactly one commit
+   * beyond the local branch's history (its only parent is an ancestor of the local branch) whose
+   * author and committer are those of the local branch's commit. The remote branch is fetched from
+   * the push URL into a ref of its own, deleted again afterwards.
+   */
+  private Comparison compare(Path worktree, String branch, Map<String, String> env) {
     String fetched = EARLIER_REFS + branch;
     Run fetch =
         run(
@@ -234,29 +256,38 @@ public final class GitPush {
                 "--quiet",
                 "--no-tags",
                 "--no-write-fetch-head",
-                settings.remote(),
+                "--no-recurse-submodules",
+                pushUrl(worktree, env),
                 "+refs/heads/" + branch + ":" + fetched),
             env);
-    if (fetch.exitCode() != 0) {
-      LOG.warn(
-          "cannot fetch {} to compare it with this attempt: {}",
-          branch,
-          redactor.apply(tail(fetch.stderr())));
-      return null;
-    }
     try {
+      if (fetch.exitCode() != 0) {
+        String error = redactor.apply(tail(fetch.stderr()));
+        LOG.warn("cannot fetch {} to compare it with this attempt: {}", branch, error);
+        return new Comparison(null, "it could not be fetched to compare (" + error + ")");
+      }
       Run parents = run(worktree, List.of("git", "rev-list", "--parents", "-n", "1", fetched), env);
       String[] ids = parents.stdout().strip().split(" ");
-      if (parents.exitCode() != 0 || ids.length != 2) {
-        return null;
-      }
-      Run ancestor =
-          run(
-              worktree,
-              List.of("git", "merge-base", "--is-ancestor", ids[1], "refs/heads/" + branch),
-              env);
-      if (ancestor.exitCode() != 0) {
-        return null;
+      boolean oneBeyond =
+          parents.exitCode() == 0
+              && ids.length == 2
+              && run(
+                          worktree,
+                          List.of(
+                              "git", "merge-base", "--is-ancestor", ids[1], "refs/heads/" + branch),
+                          env)
+                      .exitCode()
+                  == 0;
+      if (!oneBeyond) {
+        boolean shallow =
+            run(worktree, List.of("git", "rev-parse", "--is-shallow-repository"), env)
+                .stdout()
+                .strip()
+                .equals("true");
+        return new Comparison(
+            null,
+            "it is not one commit on this attempt's history"
+                + (shallow ? " (or this shallow repository cannot tell)" : ""));
       }
       String identity = "--format=%an%x00%ae%x00%cn%x00%ce";
       Run theirs = run(worktree, List.of("git", "log", "-1", identity, ids[0]), env);
@@ -264,12 +295,26 @@ public final class GitPush {
       if (theirs.exitCode() != 0
           || ours.exitCode() != 0
           || !theirs.stdout().equals(ours.stdout())) {
-        return null;
+        return new Comparison(null, "its commit is not by autofix's author and committer");
       }
-      return ids[0];
+      return new Comparison(ids[0], null);
     } finally {
-      run(worktree, List.of("git", "update-ref", "-d", fetched), env);
+      Run delete = run(worktree, List.of("git", "update-ref", "-d", fetched), env);
+      if (delete.exitCode() != 0) {
+        LOG.warn("cannot delete {}: {}", fetched, tail(delete.stderr()));
+      }
     }
+  }
+
+  /**
+   * Where pushes go: the remote's push URL when it is a remote's name (fetching by URL keeps git
+   * from moving the user's remote-tracking branch), else the URL or path itself.
+   */
+  private String pushUrl(Path worktree, Map<String, String> env) {
+    Run run = run(worktree, List.of("git", "remote", "get-url", "--push", settings.remote()), env);
+    return run.exitCode() == 0 && !run.stdout().isBlank()
+        ? run.stdout().strip()
+        : settings.remote();
   }
 
   /** The URL the remote resolves to, to scope the auth header to its host. */
@@ -381,10 +426,9 @@ public final class GitPush {
             409,
             "the remote branch "
                 + branch
-                + " has commits this run does not have ("
+                + " has changed in a way this push cannot fast-forward ("
                 + redactor.apply(summary)
-                + "), and not only an earlier attempt of autofix's; autofix never overwrites"
-                + " them: delete the remote branch to publish this fix",
+                + ")",
             output);
       }
     }
