@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>autofix never overwrites anyone's commits. A retry of a run starts over from the base, so its
  * commit does not fast-forward the branch an earlier attempt pushed: {@link #push} reports that as
  * an {@link EarlierAttempt} when the remote branch holds exactly one commit beyond this worktree's
- * history, made by the same author and committer as this worktree's commit; anything else is {@link
- * Refused} (409). {@link #replace} then pushes over that one commit with {@code --force-with-lease}
- * on it, so a commit pushed in between is never lost.
+ * history, made by the same author and committer as this worktree's commit (it fetches the branch
+ * from the push URL into a ref of its own to compare, and deletes that ref again); anything else is
+ * {@link Refused} (409), with the reason. {@link #replace} then pushes over that one commit with
+ * {@code --force-with-lease} on it, so a commit pushed in between is never lost.
  */
 public final class GitPush {
   private static final Logger LOG = LoggerFactory.getLogger(GitPush.class);
