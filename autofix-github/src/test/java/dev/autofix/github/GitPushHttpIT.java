@@ -231,11 +231,20 @@ class GitPushHttpIT {
 
   /** The remote branch as {@code shape} leaves it, then a retry: refused, the remote unchanged. */
   private void assertRefusedOver(Runnable shape) {
+    assertRefusedOver(shape, () -> {});
+  }
+
+  /**
+   * The fix branch as {@code beforePush} leaves it, pushed, the remote branch as {@code afterPush}
+   * leaves it, then a retry: refused, the remote unchanged.
+   */
+  private void assertRefusedOver(Runnable beforePush, Runnable afterPush) {
     String url = remote.url("acme", "shop");
     GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", url);
-    shape.run();
+    beforePush.run();
     assertThat(push(url, TOKEN).push(checkout.worktree(), checkout.branch()))
         .isInstanceOf(GitPush.Pushed.class);
+    afterPush.run();
     String theirs = remoteTip();
     GitRepos.Checkout retry = GitRepos.retried(checkout);
 
@@ -249,19 +258,10 @@ class GitPushHttpIT {
 
   @Test
   void push_refuses409_whenTheBranchHasMoreThanOneCommitBeyondThisAttempt() {
-    String url = remote.url("acme", "shop");
-    GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", url);
-    assertThat(push(url, TOKEN).push(checkout.worktree(), checkout.branch()))
-        .isInstanceOf(GitPush.Pushed.class);
     // a second commit under the same identity: not one earlier attempt any more
-    String second = pushOnTop(url, "autofix test", "autofix@example.com");
-    GitRepos.Checkout retry = GitRepos.retried(checkout);
-
-    GitPush.Outcome outcome = push(url, TOKEN).push(retry.worktree(), retry.branch());
-
-    assertThat(outcome).isInstanceOf(GitPush.Refused.class);
-    assertThat(((GitPush.Refused) outcome).status()).isEqualTo(409);
-    assertThat(remoteTip()).isEqualTo(second);
+    assertRefusedOver(
+        () -> {},
+        () -> pushOnTop(remote.url("acme", "shop"), "autofix test", "autofix@example.com"));
   }
 
   @Test
