@@ -128,12 +128,23 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
   /**
    * A retry's commit meets the branch an earlier attempt pushed: it replaces that attempt when no
    * pull request was ever opened on it (the earlier attempt ended before opening one, or crashed).
-   * A pull request keeps its commit: an open one under review, a closed one as a reviewer left it,
-   * and a merged one means there is nothing to propose.
+   * A pull request keeps its commit: an open one the run never recorded is the run's (the earlier
+   * attempt crashed after opening it), an open one the run recorded stays under review, a closed
+   * one stays as a reviewer left it, and a merged one means there is nothing to propose.
    */
   private PublishResult replaceEarlierAttempt(
       PublishRequest request, String branch, GitPush.EarlierAttempt earlier) {
     return switch (lookup(branch)) {
+      case Found found when request.run().pullRequestUrl() == null -> {
+        // Opened on the earlier attempt and never recorded (a crash in between): it is this run's.
+        LOG.warn(
+            "{} is open on {} from an earlier attempt the run did not record; keeping it as the"
+                + " run's pull request, this attempt's commit {} is not pushed",
+            found.pullRequest().url(),
+            branch,
+            request.patch().commit());
+        yield alreadyOpen(found.pullRequest());
+      }
       case Found found ->
           new Rejected(
               409,

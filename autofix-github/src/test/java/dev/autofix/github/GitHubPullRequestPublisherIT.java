@@ -159,12 +159,31 @@ class GitHubPullRequestPublisherIT {
   }
 
   @Test
-  void publish_rejects409AndKeepsTheCommit_whenAPullRequestIsOpenOnTheEarlierAttempt() {
+  void publish_keepsTheOpenPullRequestAsTheRuns_whenTheEarlierAttemptCrashedAfterOpeningIt() {
+    PublishResult first = publish();
+    String opened = checkout.commit();
+    checkout = GitRepos.retried(checkout);
+
+    // the run never recorded the pull request: a crash between opening it and recording it
+    PublishResult second = publish();
+
+    assertThat(second).isInstanceOf(AlreadyOpen.class);
+    assertThat(((AlreadyOpen) second).pullRequest()).isEqualTo(((Opened) first).pullRequest());
+    assertThat(GitRepos.git(checkout.remote(), "rev-parse", "refs/heads/" + checkout.branch()))
+        .isEqualToIgnoringWhitespace(opened);
+    assertThat(github.pulls()).hasSize(1);
+  }
+
+  @Test
+  void publish_rejects409AndKeepsTheCommit_whenARetriedRunsPullRequestIsOpenOnTheEarlierAttempt() {
     PublishResult first = publish();
     String reviewed = checkout.commit();
     checkout = GitRepos.retried(checkout);
 
-    PublishResult second = publish();
+    // an operator retried the run that recorded this pull request
+    PublishResult second =
+        publisher(config())
+            .publish(GitRepos.request(checkout, ((Opened) first).pullRequest().url()));
 
     assertThat(first).isInstanceOf(Opened.class);
     assertThat(second).isInstanceOf(Rejected.class);

@@ -78,10 +78,38 @@ final class GitRepos {
   }
 
   static PublishRequest request(Checkout checkout) {
+    return request(checkout, null);
+  }
+
+  /**
+   * A request for {@code checkout}'s fix, by a run that recorded {@code recordedPullRequest} from
+   * an earlier attempt ({@code null}: none).
+   */
+  static PublishRequest request(Checkout checkout, URI recordedPullRequest) {
     Issue issue = issue();
     RunId runId = new RunId(7);
+    FixRun queued = FixRun.queued(runId, issue, NOW);
+    FixRun run =
+        new FixRun(
+            queued.id(),
+            queued.issue(),
+            queued.status(),
+            queued.attempts(),
+            queued.createdAt(),
+            queued.updatedAt(),
+            queued.startedAt(),
+            queued.finishedAt(),
+            queued.notBefore(),
+            queued.leaseOwner(),
+            queued.leaseUntil(),
+            queued.agent(),
+            queued.branch(),
+            recordedPullRequest,
+            queued.summary(),
+            queued.costUsd(),
+            queued.reason());
     return new PublishRequest(
-        FixRun.queued(runId, issue, NOW),
+        run,
         issue,
         new Workspace(runId, checkout.worktree(), checkout.branch(), "main"),
         new Patch(
