@@ -6,6 +6,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.autofix.core.model.FixCommits;
+import dev.autofix.core.model.IssueId;
 import dev.autofix.core.port.PullRequestPublisher.Opened;
 import dev.autofix.core.port.PullRequestPublisher.PublishResult;
 import dev.autofix.core.port.PullRequestPublisher.Rejected;
@@ -196,8 +198,7 @@ class GitPushHttpIT {
                 "commit",
                 "-q",
                 "--amend",
-                "-m",
-                "amended by hand"));
+                "--no-edit"));
   }
 
   @Test
@@ -211,8 +212,7 @@ class GitPushHttpIT {
                 "-q",
                 "--amend",
                 "--author=Ada Reviewer <ada@example.com>",
-                "-m",
-                "a fix by hand"));
+                "--no-edit"));
   }
 
   @Test
@@ -225,8 +225,41 @@ class GitPushHttpIT {
           GitRepos.git(checkout.worktree(), "add", "side.txt");
           GitRepos.git(checkout.worktree(), "commit", "-q", "-m", "side");
           GitRepos.git(checkout.worktree(), "checkout", "-q", "-B", checkout.branch(), "main");
-          GitRepos.git(checkout.worktree(), "merge", "-q", "--no-ff", "-m", "merge side", "side");
+          GitRepos.git(
+              checkout.worktree(),
+              "merge",
+              "-q",
+              "--no-ff",
+              "-m",
+              "merge side",
+              "-m",
+              GitRepos.TRAILER,
+              "side");
         });
+  }
+
+  @Test
+  void push_refuses409_whenTheEarlierCommitIsForAnotherIssue() {
+    // autofix's identity, another issue's trailer (two short ids cut to one branch name)
+    assertRefusedOver(
+        () ->
+            GitRepos.git(
+                checkout.worktree(),
+                "commit",
+                "-q",
+                "--amend",
+                "-m",
+                "fix: another issue",
+                "-m",
+                FixCommits.issueTrailer(new IssueId("sentry", "999"))));
+  }
+
+  @Test
+  void push_refuses409_whenTheEarlierCommitHasNoIssueTrailer() {
+    assertRefusedOver(
+        () ->
+            GitRepos.git(
+                checkout.worktree(), "commit", "-q", "--amend", "-m", "fix: without a trailer"));
   }
 
   /** The remote branch as {@code shape} leaves it, then a retry: refused, the remote unchanged. */
@@ -309,7 +342,7 @@ class GitPushHttpIT {
         url,
         clone.toString());
     GitRepos.write(clone.resolve("cart.js"), "export const total = (cart) => cart?.total || 0;\n");
-    GitRepos.gitAs(name, email, clone, "commit", "-q", "-am", "review");
+    GitRepos.gitAs(name, email, clone, "commit", "-q", "-am", "review", "-m", GitRepos.TRAILER);
     GitRepos.gitAs(
         name,
         email,

@@ -2,6 +2,7 @@ package dev.autofix.github;
 
 import dev.autofix.core.model.AgentReport;
 import dev.autofix.core.model.BranchNames;
+import dev.autofix.core.model.FixCommits;
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Issue;
 import dev.autofix.core.model.IssueId;
@@ -28,6 +29,9 @@ import java.util.concurrent.TimeUnit;
 /** Real git repositories for tests: a bare remote and a worktree with a committed fix branch. */
 final class GitRepos {
   static final Instant NOW = Instant.parse("2026-11-24T09:00:00Z");
+
+  /** The issue trailer autofix's fix commits for {@link #issue()} carry. */
+  static final String TRAILER = FixCommits.issueTrailer(issue().id());
 
   private GitRepos() {}
 
@@ -73,7 +77,7 @@ final class GitRepos {
     String branch = BranchNames.forIssue(issue());
     git(worktree, "checkout", "-q", "-b", branch);
     write(worktree.resolve("cart.js"), "export const total = (cart) => cart?.total ?? 0;\n");
-    git(worktree, "commit", "-q", "-am", "fix: guard a missing cart (BACKEND-4Z)");
+    git(worktree, "commit", "-q", "-am", "fix: guard a missing cart (BACKEND-4Z)", "-m", TRAILER);
     return new Checkout(worktree, remote, branch, git(worktree, "rev-parse", "HEAD").strip());
   }
 
@@ -140,7 +144,14 @@ final class GitRepos {
     git(checkout.worktree(), "checkout", "-q", "-B", checkout.branch(), "main");
     write(checkout.worktree().resolve("cart.js"), "export const total = (c) => c ? c.total : 0;\n");
     git(checkout.worktree(), "add", "cart.js");
-    git(checkout.worktree(), "commit", "-q", "-m", "fix: guard a missing cart, again");
+    git(
+        checkout.worktree(),
+        "commit",
+        "-q",
+        "-m",
+        "fix: guard a missing cart, again",
+        "-m",
+        TRAILER);
     return new Checkout(
         checkout.worktree(),
         checkout.remote(),

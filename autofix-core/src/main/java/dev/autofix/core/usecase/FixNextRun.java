@@ -2,6 +2,7 @@ package dev.autofix.core.usecase;
 
 import dev.autofix.core.model.AgentReport;
 import dev.autofix.core.model.ErrorDetails;
+import dev.autofix.core.model.FixCommits;
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Patch;
 import dev.autofix.core.model.PullRequestRef;
@@ -585,7 +586,9 @@ public final class FixNextRun {
           + ")\n\nWritten by an autofix agent for "
           + run.issue().shortId()
           + (run.issue().permalink() == null ? "" : " (" + run.issue().permalink() + ")")
-          + ".\nNeeds human review.\n";
+          + ".\nNeeds human review.\n\n"
+          + FixCommits.issueTrailer(run.issue().id())
+          + "\n";
     }
   }
 

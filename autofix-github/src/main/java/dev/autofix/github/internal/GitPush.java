@@ -1,5 +1,6 @@
 package dev.autofix.github.internal;
 
+import dev.autofix.core.model.FixCommits;
 import dev.autofix.github.GitHubException;
 import java.io.IOException;
 import java.net.URI;
@@ -290,13 +291,20 @@ public final class GitPush {
             "it is not one commit on this attempt's history"
                 + (shallow ? " (or this shallow repository cannot tell)" : ""));
       }
-      String identity = "--format=%an%x00%ae%x00%cn%x00%ce";
-      Run theirs = run(worktree, List.of("git", "log", "-1", identity, ids[0]), env);
-      Run ours = run(worktree, List.of("git", "log", "-1", identity, "refs/heads/" + branch), env);
-      if (theirs.exitCode() != 0
-          || ours.exitCode() != 0
-          || !theirs.stdout().equals(ours.stdout())) {
-        return new Comparison(null, "its commit is not by autofix's author and committer");
+      // autofix's commit for this same issue: author, committer and the issue's trailer
+      String identity =
+          "--format=%an%x00%ae%x00%cn%x00%ce%x00%(trailers:key="
+              + FixCommits.ISSUE_TRAILER
+              + ",valueonly)";
+      String theirs = described(worktree, env, identity, ids[0]);
+      String ours = described(worktree, env, identity, "refs/heads/" + branch);
+      String ourIssue = ours == null ? "" : ours.substring(ours.lastIndexOf('\0') + 1).strip();
+      if (ours == null || ourIssue.isEmpty() || !ours.equals(theirs)) {
+        return new Comparison(
+            null,
+            "its commit is not autofix's for this issue (author, committer and "
+                + FixCommits.ISSUE_TRAILER
+                + " trailer)");
       }
       return new Comparison(ids[0], null);
     } finally {
@@ -305,6 +313,12 @@ public final class GitPush {
         LOG.warn("cannot delete {}: {}", fetched, tail(delete.stderr()));
       }
     }
+  }
+
+  /** {@code git log -1 <format> <commit>}, or {@code null} when git cannot tell. */
+  private String described(Path worktree, Map<String, String> env, String format, String commit) {
+    Run log = run(worktree, List.of("git", "log", "-1", format, commit), env);
+    return log.exitCode() == 0 ? log.stdout() : null;
   }
 
   /**

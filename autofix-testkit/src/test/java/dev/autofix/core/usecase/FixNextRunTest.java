@@ -71,7 +71,13 @@ class FixNextRunTest {
     assertThat(request.patch().changedFiles()).containsExactly("app/billing.py");
     assertThat(request.agent()).isEqualTo("claude");
     assertThat(workspaces.commitMessages().getFirst())
-        .startsWith("fix: ZeroDivisionError: division by zero (BACKEND-4Z)");
+        .startsWith("fix: ZeroDivisionError: division by zero (BACKEND-4Z)")
+        .endsWith(
+            "\n\nAutofix-Issue: "
+                + queued.issue().id().source()
+                + ":"
+                + queued.issue().id().value()
+                + "\n");
     assertThat(agent.tasks().getFirst().details().exceptions()).isNotEmpty();
     assertThat(source.feedback()).singleElement().isInstanceOf(IssueSource.PullRequestOpened.class);
     assertThat(workspaces.released()).hasSize(1);
