@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * <p>autofix never overwrites anyone's commits. A retry of a run starts over from the base, so its
  * commit does not fast-forward the branch an earlier attempt pushed: {@link #push} reports that as
  * an {@link EarlierAttempt} when the remote branch holds exactly one commit beyond this worktree's
- * history, made by the same author and committer as this worktree's commit (it fetches the branch
- * from the push URL into a ref of its own to compare, and deletes that ref again); anything else is
- * {@link Refused} (409), with the reason. {@link #replace} then pushes over that one commit with
- * {@code --force-with-lease} on it, so a commit pushed in between is never lost.
+ * history, made by the same author and committer as this worktree's commit and naming the same
+ * issue in its {@code Autofix-Issue} trailer (it fetches the branch from the push URL into a ref of
+ * its own to compare, and deletes that ref again); anything else is {@link Refused} (409), with the
+ * reason. {@link #replace} then pushes over that one commit with {@code --force-with-lease} on it,
+ * so a commit pushed in between is never lost.
  */
 public final class GitPush {
   private static final Logger LOG = LoggerFactory.getLogger(GitPush.class);
@@ -85,8 +86,8 @@ public final class GitPush {
 
   /**
    * The remote branch holds an earlier attempt of autofix's and nothing else: one commit beyond
-   * this worktree's history, by this worktree's commit's author and committer. Not pushed; {@link
-   * #replace} replaces it.
+   * this worktree's history, by this worktree's commit's author and committer, for its issue (the
+   * {@code Autofix-Issue} trailer). Not pushed; {@link #replace} replaces it.
    *
    * @param remoteCommit the remote branch's commit
    * @param message what happened
@@ -244,8 +245,8 @@ public final class GitPush {
   /**
    * Compares the remote branch with the local one: autofix's earlier attempt is exactly one commit
    * beyond the local branch's history (its only parent is an ancestor of the local branch) whose
-   * author and committer are those of the local branch's commit. The remote branch is fetched from
-   * the push URL into a ref of its own, deleted again afterwards.
+   * author, committer and {@code Autofix-Issue} trailer are those of the local branch's commit. The
+   * remote branch is fetched from the push URL into a ref of its own, deleted again afterwards.
    */
   private Comparison compare(Path worktree, String branch, Map<String, String> env) {
     String fetched = EARLIER_REFS + branch;
