@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
@@ -204,15 +206,7 @@ class GitPushHttpIT {
   @Test
   void push_refuses409_whenTheEarlierCommitHasAnotherAuthor() {
     // committed by autofix's identity, written by someone else
-    assertRefusedOver(
-        () ->
-            GitRepos.git(
-                checkout.worktree(),
-                "commit",
-                "-q",
-                "--amend",
-                "--author=Ada Reviewer <ada@example.com>",
-                "--no-edit"));
+    assertRefusedOver(() -> amendTheFix("--author=Ada Reviewer <ada@example.com>", "--no-edit"));
   }
 
   @Test
@@ -243,11 +237,7 @@ class GitPushHttpIT {
     // autofix's identity, another issue's trailer (two short ids cut to one branch name)
     assertRefusedOver(
         () ->
-            GitRepos.git(
-                checkout.worktree(),
-                "commit",
-                "-q",
-                "--amend",
+            amendTheFix(
                 "-m",
                 "fix: another issue",
                 "-m",
@@ -256,10 +246,14 @@ class GitPushHttpIT {
 
   @Test
   void push_refuses409_whenTheEarlierCommitHasNoIssueTrailer() {
-    assertRefusedOver(
-        () ->
-            GitRepos.git(
-                checkout.worktree(), "commit", "-q", "--amend", "-m", "fix: without a trailer"));
+    assertRefusedOver(() -> amendTheFix("-m", "fix: without a trailer"));
+  }
+
+  /** {@code git commit -q --amend <options>} on the fix commit, as autofix's identity. */
+  private void amendTheFix(String... options) {
+    List<String> args = new ArrayList<>(List.of("commit", "-q", "--amend"));
+    args.addAll(List.of(options));
+    GitRepos.git(checkout.worktree(), args.toArray(String[]::new));
   }
 
   /** The remote branch as {@code shape} leaves it, then a retry: refused, the remote unchanged. */
