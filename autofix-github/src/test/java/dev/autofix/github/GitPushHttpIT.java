@@ -249,6 +249,25 @@ class GitPushHttpIT {
     assertRefusedOver(() -> amendTheFix("-m", "fix: without a trailer"));
   }
 
+  @Test
+  void push_refuses409SayingWhy_whenTheRemoteBranchCannotBeFetchedToCompare() {
+    // the plain local remote, whose branches fetches cannot see (pushes still can)
+    GitRepos.git(checkout.remote(), "config", "uploadpack.hideRefs", "refs/heads/");
+    assertThat(push("origin", null).push(checkout.worktree(), checkout.branch()))
+        .isInstanceOf(GitPush.Pushed.class);
+    GitRepos.Checkout retry = GitRepos.retried(checkout);
+
+    GitPush.Outcome outcome = push("origin", null).push(retry.worktree(), retry.branch());
+
+    assertThat(outcome).isInstanceOf(GitPush.Refused.class);
+    assertThat(((GitPush.Refused) outcome).status()).isEqualTo(409);
+    assertThat(((GitPush.Refused) outcome).message())
+        .contains("could not be fetched to compare")
+        .contains("delete the remote branch");
+    assertThat(GitRepos.git(checkout.remote(), "rev-parse", "refs/heads/" + checkout.branch()))
+        .isEqualToIgnoringWhitespace(checkout.commit());
+  }
+
   /** {@code git commit -q --amend <options>} on the fix commit, as autofix's identity. */
   private void amendTheFix(String... options) {
     List<String> args = new ArrayList<>(List.of("commit", "-q", "--amend"));
