@@ -173,9 +173,7 @@ class GitPushHttpIT {
 
     GitPush.Outcome outcome = push("origin", TOKEN).push(retry.worktree(), retry.branch());
 
-    assertThat(outcome).isInstanceOf(GitPush.Refused.class);
-    assertThat(((GitPush.Refused) outcome).status()).isEqualTo(409);
-    assertThat(((GitPush.Refused) outcome).message())
+    assertThat(refused409(outcome))
         .contains("is not one commit on this attempt's history")
         .contains("delete the remote branch");
     assertThat(remoteTip()).isEqualTo(reviewers);
@@ -259,13 +257,18 @@ class GitPushHttpIT {
 
     GitPush.Outcome outcome = push("origin", null).push(retry.worktree(), retry.branch());
 
-    assertThat(outcome).isInstanceOf(GitPush.Refused.class);
-    assertThat(((GitPush.Refused) outcome).status()).isEqualTo(409);
-    assertThat(((GitPush.Refused) outcome).message())
+    assertThat(refused409(outcome))
         .contains("could not be fetched to compare")
         .contains("delete the remote branch");
     assertThat(GitRepos.git(checkout.remote(), "rev-parse", "refs/heads/" + checkout.branch()))
         .isEqualToIgnoringWhitespace(checkout.commit());
+  }
+
+  /** Asserts {@code outcome} is a 409 refusal; returns its message. */
+  private static String refused409(GitPush.Outcome outcome) {
+    assertThat(outcome).isInstanceOf(GitPush.Refused.class);
+    assertThat(((GitPush.Refused) outcome).status()).isEqualTo(409);
+    return ((GitPush.Refused) outcome).message();
   }
 
   /** {@code git commit -q --amend <options>} on the fix commit, as autofix's identity. */
@@ -296,9 +299,7 @@ class GitPushHttpIT {
 
     GitPush.Outcome outcome = push(url, TOKEN).push(retry.worktree(), retry.branch());
 
-    assertThat(outcome).isInstanceOf(GitPush.Refused.class);
-    assertThat(((GitPush.Refused) outcome).status()).isEqualTo(409);
-    assertThat(((GitPush.Refused) outcome).message()).contains("delete the remote branch");
+    assertThat(refused409(outcome)).contains("delete the remote branch");
     assertThat(remoteTip()).isEqualTo(theirs);
   }
 
@@ -328,9 +329,7 @@ class GitPushHttpIT {
                 retry.branch(),
                 ((GitPush.EarlierAttempt) outcome).remoteCommit());
 
-    assertThat(replaced).isInstanceOf(GitPush.Refused.class);
-    assertThat(((GitPush.Refused) replaced).status()).isEqualTo(409);
-    assertThat(((GitPush.Refused) replaced).message()).contains("nothing was replaced");
+    assertThat(refused409(replaced)).contains("nothing was replaced");
     assertThat(remoteTip()).isEqualTo(reviewers);
   }
 
