@@ -1,7 +1,7 @@
 package dev.autofix.agents;
 
 import dev.autofix.agents.internal.AgentFiles;
-import dev.autofix.agents.internal.Environments;
+import dev.autofix.agents.internal.Egress;
 import dev.autofix.agents.internal.ProcessRunner;
 import dev.autofix.agents.internal.PromptBuilder;
 import dev.autofix.core.port.AgentRunner;
@@ -9,42 +9,93 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What every agent runner shares: the prompt, the clean environment, the summary file. */
+/** What every agent runner shares: the prompt, the sandbox or not, the summary file. */
 final class AgentSupport {
   private static final Logger LOG = LoggerFactory.getLogger(AgentSupport.class);
   static final int MAX_SUMMARY_CHARS = 20_000;
 
+  /** Past this size a file the agent left is not read at all. */
+  static final long MAX_FILE_BYTES = 1L << 20;
+
   private final AgentsConfig config;
-  private final Map<String, String> environment;
+  private final Map<String, String> userEnvironment;
   private final ProcessRunner runner;
+  private final UntrustedProcesses processes;
 
   AgentSupport(AgentsConfig config, Map<String, String> userEnvironment) {
     this.config = config;
-    this.environment = Environments.clean(userEnvironment, config.envDenyList());
+    this.userEnvironment = Map.copyOf(userEnvironment);
     this.runner = new ProcessRunner(config.logLimitBytes(), 4_000, Duration.ofSeconds(3));
+    this.processes = new UntrustedProcesses(config, userEnvironment);
   }
 
   AgentsConfig config() {
     return config;
   }
 
-  ProcessRunner runner() {
-    return runner;
+  /** The user's environment as given (before any filtering), for settings such as base URLs. */
+  Map<String, String> userEnvironment() {
+    return userEnvironment;
   }
 
-  /** The agent's environment: the user's minus autofix's secrets, plus {@code extra}. */
-  Map<String, String> environment(Path workspace, Map<String, String> extra) {
-    Map<String, String> env = new TreeMap<>(environment);
-    env.put("AUTOFIX_SUMMARY_FILE", summaryFile(workspace).toString());
-    env.putAll(extra);
-    return env;
+  boolean sandboxed() {
+    return config.access().isSandboxed();
+  }
+
+  /** Where the user's home is, for the agent's login files. */
+  Path userHome() {
+    String home = userEnvironment.get("HOME");
+    return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
+  }
+
+  /**
+   * Runs the agent's {@code command} in the task's worktree, sandboxed or trusted.
+   *
+   * @param variables set on top of the environment (the agent's own settings)
+   * @param allowVariables names or globs of the user's variables the agent needs in the sandbox
+   *     (its model credentials); trusted, it gets the user's whole environment anyway
+   * @param homeSeed files copied into the sandbox's home, by their path under it
+   * @param destinations the model API and login hosts the sandbox may reach
+   */
+  ProcessRunner.Result run(
+      AgentRunner.AgentTask task,
+      String label,
+      List<String> command,
+      Map<String, String> variables,
+      List<String> allowVariables,
+      Map<String, Path> homeSeed,
+      List<Egress.Destination> destinations,
+      String stdin,
+      Consumer<String> stdoutListener) {
+    Path dir = task.workspace().directory();
+    Map<String, String> env = new TreeMap<>(variables);
+    env.put("AUTOFIX_SUMMARY_FILE", summaryFile(dir).toString());
+    return processes.run(
+        runner,
+        new UntrustedProcesses.Launch(
+            task.run().id(),
+            label,
+            command,
+            dir,
+            env,
+            allowVariables,
+            homeSeed,
+            destinations,
+            stdin,
+            config.agentTimeout(),
+            stdoutListener),
+        task.log());
   }
 
   /**
@@ -76,7 +127,7 @@ final class AgentSupport {
 
   /** A directory of autofix's own for this run, outside the worktree. */
   Path runDirectory(AgentRunner.AgentTask task) {
-    return config.dataDir().resolve("runs").resolve("run-" + task.run().id());
+    return config.dataDir().resolve("runs").resolve("run-" + task.run().id().value());
   }
 
   /** The summary the agent wrote, capped, or {@code null} when it wrote none. */
@@ -84,19 +135,47 @@ final class AgentSupport {
     return readCapped(summaryFile(workspace));
   }
 
-  /** The text of {@code file}, capped, or {@code null} when it is missing, empty or unreadable. */
+  /**
+   * The text of {@code file}, capped, or {@code null} when it is missing, empty, unreadable, not a
+   * regular file (a link is not followed: the agent wrote it) or over {@link #MAX_FILE_BYTES}.
+   */
   static String readCapped(Path file) {
     try {
-      if (!Files.isRegularFile(file)) {
+      BasicFileAttributes attributes =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile()) {
+        LOG.warn("{} is not a regular file; not read", file);
         return null;
       }
-      String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).strip();
+      if (attributes.size() > MAX_FILE_BYTES) {
+        LOG.warn("{} has {} bytes, over {}; not read", file, attributes.size(), MAX_FILE_BYTES);
+        return "(the agent's "
+            + file.getFileName()
+            + " has "
+            + attributes.size()
+            + " bytes, over the "
+            + MAX_FILE_BYTES
+            + "-byte cap; not read)";
+      }
+      byte[] bytes;
+      try (var channel =
+          Files.newByteChannel(
+              file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) MAX_FILE_BYTES);
+        while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+          // read up to the cap, whatever the file grew to meanwhile
+        }
+        bytes = java.util.Arrays.copyOf(buffer.array(), buffer.position());
+      }
+      String text = new String(bytes, StandardCharsets.UTF_8).strip();
       if (text.isEmpty()) {
         return null;
       }
       return text.length() <= MAX_SUMMARY_CHARS
           ? text
           : text.substring(0, MAX_SUMMARY_CHARS) + "\n\n…(cut)";
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
     } catch (IOException e) {
       LOG.warn("cannot read {}: {}", file, e.getMessage());
       return null;

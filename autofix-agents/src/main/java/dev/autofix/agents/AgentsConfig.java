@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  * @param logLimitBytes how much of one process's output goes into the run's log
  * @param claude the options of the {@code claude} agent
  * @param codex the options of the {@code codex} agent
+ * @param access what the agent, the setup command and the test command can reach: inside an OS
+ *     sandbox (the default) or trusted with the user's whole account
  */
 public record AgentsConfig(
     Agent agent,
@@ -58,7 +60,8 @@ public record AgentsConfig(
     String gitAuthorEmail,
     long logLimitBytes,
     ClaudeOptions claude,
-    CodexOptions codex) {
+    CodexOptions codex,
+    AgentAccess access) {
 
   private static final Pattern REF = Pattern.compile("[A-Za-z0-9._/-]+");
 
@@ -99,6 +102,43 @@ public record AgentsConfig(
     }
     Objects.requireNonNull(claude, "claude == null");
     Objects.requireNonNull(codex, "codex == null");
+    Objects.requireNonNull(access, "access == null");
+    if (agent == Agent.CODEX
+        && access.isSandboxed()
+        && codex.sandbox() != null
+        && !codex.sandbox().equals("danger-full-access")) {
+      // Measured: its bubblewrap cannot map uid 0 into a user namespace without capabilities, so
+      // every command the model runs fails ("setting up uid map: Operation not permitted").
+      throw new IllegalArgumentException(
+          "AUTOFIX_CODEX_SANDBOX="
+              + codex.sandbox()
+              + " cannot run inside autofix's sandbox: leave it unset (Codex then runs"
+              + " danger-full-access inside autofix's), or set AUTOFIX_AGENT_ACCESS=trusted");
+    }
+  }
+
+  /** This configuration with {@code access} instead of its own. */
+  public AgentsConfig withAccess(AgentAccess access) {
+    return new AgentsConfig(
+        agent,
+        command,
+        agentTimeout,
+        testCommand,
+        testTimeout,
+        setupCommand,
+        setupTimeout,
+        repoPath,
+        baseBranch,
+        remote,
+        dataDir,
+        envDenyList,
+        promptTemplate,
+        gitAuthorName,
+        gitAuthorEmail,
+        logLimitBytes,
+        claude,
+        codex,
+        access);
   }
 
   /** The agents autofix can run. */
@@ -178,8 +218,10 @@ public record AgentsConfig(
    * @param binary the CLI to run, a name on PATH or a path
    * @param model {@code -m}, or {@code null} for the CLI's default
    * @param configOverrides {@code -c key=value} overrides, values in TOML
-   * @param sandbox {@code --sandbox}: {@code workspace-write}, or {@code danger-full-access} where
-   *     the host blocks user namespaces
+   * @param sandbox {@code --sandbox} ({@code read-only}, {@code workspace-write}, {@code
+   *     danger-full-access}), or {@code null} for the access profile's own: no sandbox of Codex's
+   *     inside autofix's ({@code danger-full-access}), {@code
+   *     --dangerously-bypass-approvals-and-sandbox} when trusted
    * @param codexHome {@code CODEX_HOME}, or {@code null} for {@code <dataDir>/codex-home}
    */
   public record CodexOptions(
@@ -193,15 +235,20 @@ public record AgentsConfig(
           throw new IllegalArgumentException("not a key=value override: " + override);
         }
       }
-      if (!List.of("read-only", "workspace-write", "danger-full-access").contains(sandbox)) {
-        throw new IllegalArgumentException("unknown codex sandbox: " + sandbox);
+      sandbox = blankToNull(sandbox);
+      if (sandbox != null
+          && !List.of("read-only", "workspace-write", "danger-full-access").contains(sandbox)) {
+        throw new IllegalArgumentException(
+            "AUTOFIX_CODEX_SANDBOX: unknown codex sandbox (read-only|workspace-write|"
+                + "danger-full-access): "
+                + sandbox);
       }
       codexHome = codexHome == null ? null : codexHome.toAbsolutePath().normalize();
     }
 
-    /** {@code codex} on PATH, the {@code workspace-write} sandbox. */
+    /** {@code codex} on PATH, the access profile's own sandbox flags. */
     public static CodexOptions defaults() {
-      return new CodexOptions("codex", null, List.of(), "workspace-write", null);
+      return new CodexOptions("codex", null, List.of(), null, null);
     }
   }
 
@@ -228,7 +275,8 @@ public record AgentsConfig(
         "autofix@localhost",
         1L << 20,
         ClaudeOptions.defaults(),
-        CodexOptions.defaults());
+        CodexOptions.defaults(),
+        AgentAccess.sandboxed());
   }
 
   /**
@@ -279,8 +327,19 @@ public record AgentsConfig(
             get(env, "AUTOFIX_CODEX_BIN", dx.binary()),
             get(env, "AUTOFIX_CODEX_MODEL", null),
             list(env, "AUTOFIX_CODEX_CONFIG", ";"),
-            get(env, "AUTOFIX_CODEX_SANDBOX", dx.sandbox()),
-            codexHome == null ? null : Path.of(codexHome)));
+            get(env, "AUTOFIX_CODEX_SANDBOX", null),
+            codexHome == null ? null : Path.of(codexHome)),
+        new AgentAccess(
+            AgentAccess.Mode.fromWire(
+                get(env, "AUTOFIX_AGENT_ACCESS", AgentAccess.Mode.SANDBOXED.wireName())),
+            list(env, "AUTOFIX_AGENT_WRITABLE", ","),
+            list(env, "AUTOFIX_AGENT_READABLE", ","),
+            env.containsKey("AUTOFIX_AGENT_HIDDEN")
+                ? list(env, "AUTOFIX_AGENT_HIDDEN", ",")
+                : AgentAccess.DEFAULT_HIDDEN,
+            list(env, "AUTOFIX_AGENT_ALLOWED_HOSTS", ","),
+            list(env, "AUTOFIX_AGENT_ENV_ALLOW", ","),
+            List.of()));
   }
 
   /** {@code codex.codexHome()}, or {@code <dataDir>/codex-home} when that is not set. */

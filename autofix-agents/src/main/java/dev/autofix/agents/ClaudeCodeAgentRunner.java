@@ -1,7 +1,9 @@
 package dev.autofix.agents;
 
 import dev.autofix.agents.internal.AgentFiles;
+import dev.autofix.agents.internal.Bubblewrap;
 import dev.autofix.agents.internal.ClaudeStream;
+import dev.autofix.agents.internal.Egress;
 import dev.autofix.agents.internal.ProcessRunner;
 import dev.autofix.core.model.AgentReport;
 import dev.autofix.core.port.AgentRunner;
@@ -13,9 +15,17 @@ import java.util.Objects;
 
 /**
  * {@link AgentRunner} for Claude Code: {@code claude -p} in the worktree with the prompt on stdin,
- * {@code --output-format stream-json --verbose} (the transcript streams into the run's log), {@code
- * --permission-mode acceptEdits} plus the configured {@code --allowedTools}, {@code --max-turns},
- * {@code --max-budget-usd} and {@code --append-system-prompt}.
+ * {@code --output-format stream-json --verbose} (the transcript streams into the run's log), every
+ * tool ({@code --dangerously-skip-permissions}: the sandbox is the boundary, and the agent needs
+ * its shell to reproduce and test) or, when {@code --allowedTools} are configured, {@code
+ * --permission-mode acceptEdits} with only those, plus {@code --max-turns}, {@code
+ * --max-budget-usd} and {@code --append-system-prompt}.
+ *
+ * <p>In the sandbox its home is the run's scratch home, seeded with copies of the user's login
+ * ({@code ~/.claude.json}, {@code ~/.claude/.credentials.json}, {@code ~/.claude/settings.json});
+ * it gets its own variables ({@code ANTHROPIC_*}, {@code CLAUDE_CODE_*}, {@code DISABLE_*}) and
+ * reaches {@code ANTHROPIC_BASE_URL} (or {@code api.anthropic.com}) and {@code platform.claude.com}
+ * (token refresh) only.
  *
  * <p>Success is read from the final {@code result} line: exit 0, {@code is_error} false and {@code
  * terminal_reason} {@code completed}. Never from the exit code or {@code subtype} alone, since API
@@ -54,13 +64,23 @@ final class ClaudeCodeAgentRunner implements AgentRunner {
     return "claude";
   }
 
+  /** The variables of the user's the agent gets in the sandbox: its credentials and settings. */
+  static final List<String> ALLOW = List.of("ANTHROPIC_*", "CLAUDE_CODE_*", "DISABLE_*");
+
+  /** The hosts besides the API: where a subscription login refreshes its token. */
+  static final List<String> LOGIN_HOSTS = List.of("platform.claude.com:443");
+
   /** The argv, without the prompt (it goes on stdin). */
   static List<String> command(AgentsConfig.ClaudeOptions options) {
     List<String> argv = new ArrayList<>();
     argv.add(options.binary());
     argv.add("-p");
     argv.addAll(List.of("--output-format", "stream-json", "--verbose"));
-    argv.addAll(List.of("--permission-mode", "acceptEdits"));
+    if (options.allowedTools().isEmpty()) {
+      argv.add("--dangerously-skip-permissions");
+    } else {
+      argv.addAll(List.of("--permission-mode", "acceptEdits"));
+    }
     argv.addAll(List.of("--max-turns", Integer.toString(options.maxTurns())));
     argv.addAll(List.of("--max-budget-usd", options.maxBudgetUsd().toPlainString()));
     argv.add("--append-system-prompt");
@@ -80,12 +100,47 @@ final class ClaudeCodeAgentRunner implements AgentRunner {
     return argv;
   }
 
-  /** The variables autofix sets on top of the user's environment. */
-  static Map<String, String> environment(AgentsConfig.ClaudeOptions options) {
-    return Map.of(
-        "CLAUDE_CODE_MAX_RETRIES", Integer.toString(options.maxRetries()),
-        "API_TIMEOUT_MS", Long.toString(options.apiTimeout().toMillis()),
-        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+  /**
+   * The variables autofix sets on top of the user's environment. {@code IS_SANDBOX=1} lets {@code
+   * --dangerously-skip-permissions} start as root: true in the sandbox, and needed trusted as root.
+   */
+  static Map<String, String> environment(
+      AgentsConfig.ClaudeOptions options, boolean sandboxed, boolean root) {
+    Map<String, String> env = new java.util.TreeMap<>();
+    env.put("CLAUDE_CODE_MAX_RETRIES", Integer.toString(options.maxRetries()));
+    env.put("API_TIMEOUT_MS", Long.toString(options.apiTimeout().toMillis()));
+    env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+    if (options.allowedTools().isEmpty() && (sandboxed || root)) {
+      env.put("IS_SANDBOX", "1");
+    }
+    return env;
+  }
+
+  /** The API (from {@code ANTHROPIC_BASE_URL}, else api.anthropic.com) and the login host. */
+  static List<Egress.Destination> destinations(Map<String, String> userEnvironment) {
+    List<Egress.Destination> hosts = new ArrayList<>();
+    String base = userEnvironment.get("ANTHROPIC_BASE_URL");
+    if (base != null && !base.isBlank()) {
+      UntrustedProcesses.destinationOf(base).ifPresent(hosts::add);
+    } else {
+      hosts.add(new Egress.Destination("api.anthropic.com", 443));
+    }
+    LOGIN_HOSTS.forEach(h -> hosts.add(Egress.Destination.parse(h)));
+    return hosts;
+  }
+
+  /** The login files copied into the sandbox's home: readable, and what Claude rewrites stays. */
+  static Map<String, Path> login(Path userHome, Map<String, String> userEnvironment) {
+    String configDir = userEnvironment.get("CLAUDE_CONFIG_DIR");
+    Path dir =
+        configDir != null && !configDir.isBlank()
+            ? Path.of(configDir)
+            : userHome.resolve(".claude");
+    Map<String, Path> files = new java.util.TreeMap<>();
+    files.put(".claude/.credentials.json", dir.resolve(".credentials.json"));
+    files.put(".claude/settings.json", dir.resolve("settings.json"));
+    files.put(".claude.json", userHome.resolve(".claude.json"));
+    return files;
   }
 
   @Override
@@ -94,19 +149,26 @@ final class ClaudeCodeAgentRunner implements AgentRunner {
     Path dir = task.workspace().directory();
     AgentsConfig.ClaudeOptions options = support.config().claude();
     ClaudeStream stream = new ClaudeStream();
+    Map<String, String> variables =
+        new java.util.TreeMap<>(environment(options, support.sandboxed(), isRoot()));
+    if (support.sandboxed()) {
+      // The copied config dir, when the user keeps it elsewhere.
+      String configDir = support.userEnvironment().get("CLAUDE_CONFIG_DIR");
+      if (configDir != null && !configDir.isBlank()) {
+        variables.put("CLAUDE_CONFIG_DIR", Bubblewrap.HOME.resolve(".claude").toString());
+      }
+    }
     ProcessRunner.Result result =
-        support
-            .runner()
-            .run(
-                new ProcessRunner.Spec(
-                    "claude",
-                    command(options),
-                    dir,
-                    support.environment(dir, environment(options)),
-                    prompt,
-                    support.config().agentTimeout(),
-                    stream::accept),
-                task.log());
+        support.run(
+            task,
+            "claude",
+            command(options),
+            variables,
+            ALLOW,
+            login(support.userHome(), support.userEnvironment()),
+            destinations(support.userEnvironment()),
+            prompt,
+            stream::accept);
     ClaudeStream.Result line = stream.result();
     if (line != null) {
       task.log()
@@ -152,6 +214,10 @@ final class ClaudeCodeAgentRunner implements AgentRunner {
             AgentSupport.tail(line.describeFailure(), MESSAGE_TAIL));
       }
     };
+  }
+
+  private static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
   }
 
   private static String blankToNull(String text) {

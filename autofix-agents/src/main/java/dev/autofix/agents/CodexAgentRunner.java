@@ -1,6 +1,9 @@
 package dev.autofix.agents;
 
+import dev.autofix.agents.internal.AgentFiles;
+import dev.autofix.agents.internal.Bubblewrap;
 import dev.autofix.agents.internal.CodexEvents;
+import dev.autofix.agents.internal.Egress;
 import dev.autofix.agents.internal.ProcessRunner;
 import dev.autofix.core.model.AgentReport;
 import dev.autofix.core.port.AgentRunner;
@@ -11,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,13 +64,34 @@ final class CodexAgentRunner implements AgentRunner {
     return "codex";
   }
 
-  /** The argv; {@code -} makes codex read the prompt from stdin. */
-  static List<String> command(AgentsConfig.CodexOptions options, Path worktree, Path lastMessage) {
+  /** The variables of the user's the agent gets in the sandbox, besides its provider's key. */
+  static final List<String> ALLOW = List.of("OPENAI_*", "CODEX_API_KEY");
+
+  /** The hosts besides the API: where a ChatGPT login refreshes its token and is served. */
+  static final List<String> LOGIN_HOSTS = List.of("auth.openai.com:443", "chatgpt.com:443");
+
+  private static final Pattern BASE_URL = Pattern.compile("base_url\\s*=\\s*\"([^\"]+)\"");
+  private static final Pattern ENV_KEY = Pattern.compile("env_key\\s*=\\s*\"([^\"]+)\"");
+
+  /**
+   * The argv; {@code -} makes codex read the prompt from stdin. Codex's own sandbox: the configured
+   * one, else none inside autofix's ({@code danger-full-access}: its {@code workspace-write} would
+   * take the network from the tests the agent runs, and nest a second bubblewrap), and {@code
+   * --dangerously-bypass-approvals-and-sandbox} when trusted.
+   */
+  static List<String> command(
+      AgentsConfig.CodexOptions options, boolean sandboxed, Path worktree, Path lastMessage) {
     List<String> argv = new ArrayList<>();
     argv.add(options.binary());
     argv.add("exec");
     argv.add("--json");
-    argv.addAll(List.of("--sandbox", options.sandbox()));
+    if (options.sandbox() != null) {
+      argv.addAll(List.of("--sandbox", options.sandbox()));
+    } else if (sandboxed) {
+      argv.addAll(List.of("--sandbox", "danger-full-access"));
+    } else {
+      argv.add("--dangerously-bypass-approvals-and-sandbox");
+    }
     argv.add("--skip-git-repo-check");
     argv.add("--ephemeral");
     argv.addAll(List.of("-C", worktree.toString()));
@@ -81,34 +107,73 @@ final class CodexAgentRunner implements AgentRunner {
     return argv;
   }
 
+  /** The provider settings: the overrides and {@code config.toml} of the configured home. */
+  private static String settingsText(AgentsConfig config) {
+    StringBuilder text = new StringBuilder(String.join("\n", config.codex().configOverrides()));
+    String toml = AgentSupport.readCapped(config.codexHome().resolve("config.toml"));
+    if (toml != null) {
+      text.append('\n').append(toml);
+    }
+    return text.toString();
+  }
+
+  /** Every {@code base_url} the settings name, else api.openai.com; and the login hosts. */
+  static List<Egress.Destination> destinations(String settings) {
+    List<Egress.Destination> hosts = new ArrayList<>();
+    Matcher urls = BASE_URL.matcher(settings);
+    while (urls.find()) {
+      UntrustedProcesses.destinationOf(urls.group(1)).ifPresent(hosts::add);
+    }
+    if (hosts.isEmpty() || !settings.contains("model_provider")) {
+      hosts.add(new Egress.Destination("api.openai.com", 443));
+    }
+    LOGIN_HOSTS.forEach(h -> hosts.add(Egress.Destination.parse(h)));
+    return hosts;
+  }
+
+  /** The provider's own key variables ({@code env_key}) and the usual ones. */
+  static List<String> allowed(String settings) {
+    List<String> names = new ArrayList<>(ALLOW);
+    Matcher keys = ENV_KEY.matcher(settings);
+    while (keys.find()) {
+      names.add(keys.group(1));
+    }
+    return names;
+  }
+
   @Override
   public AgentResult run(AgentTask task) {
     String prompt = support.prepare(task);
     Path dir = task.workspace().directory();
     AgentsConfig config = support.config();
-    Path home = config.codexHome();
+    Path configured = config.codexHome();
+    // Sandboxed, Codex gets a copy of its home's config and login in the run's scratch home.
+    Path home = support.sandboxed() ? Bubblewrap.HOME.resolve(".codex") : configured;
     // The -o file is only written on success: a stale one must not pass for this run's answer.
-    Path lastMessage = support.runDirectory(task).resolve("codex-last-message.txt");
+    Path lastMessage = dir.resolve(AgentFiles.DIRECTORY).resolve("codex-last-message.txt");
     try {
-      Files.createDirectories(home);
+      if (!support.sandboxed()) {
+        Files.createDirectories(home);
+      }
       Files.deleteIfExists(lastMessage);
     } catch (IOException e) {
       throw new WorkspaceException("cannot prepare CODEX_HOME " + home, e);
     }
+    String settings = settingsText(config);
     CodexEvents events = new CodexEvents();
     ProcessRunner.Result result =
-        support
-            .runner()
-            .run(
-                new ProcessRunner.Spec(
-                    "codex",
-                    command(config.codex(), dir, lastMessage),
-                    dir,
-                    support.environment(dir, Map.of("CODEX_HOME", home.toString())),
-                    prompt,
-                    config.agentTimeout(),
-                    events::accept),
-                task.log());
+        support.run(
+            task,
+            "codex",
+            command(config.codex(), support.sandboxed(), dir, lastMessage),
+            Map.of("CODEX_HOME", home.toString()),
+            allowed(settings),
+            Map.of(
+                ".codex/config.toml", configured.resolve("config.toml"),
+                ".codex/auth.json", configured.resolve("auth.json")),
+            destinations(settings),
+            prompt,
+            events::accept);
     task.log()
         .append(
             "codex: "

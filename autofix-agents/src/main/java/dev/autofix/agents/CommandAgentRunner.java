@@ -51,18 +51,16 @@ final class CommandAgentRunner implements AgentRunner {
     String command = support.config().command();
     task.log().append("agent command: " + command);
     ProcessRunner.Result result =
-        support
-            .runner()
-            .run(
-                new ProcessRunner.Spec(
-                    "agent",
-                    List.of("/bin/sh", "-c", command),
-                    dir,
-                    support.environment(dir, Map.of()),
-                    prompt,
-                    support.config().agentTimeout(),
-                    null),
-                task.log());
+        support.run(
+            task,
+            "agent",
+            List.of("/bin/sh", "-c", command),
+            Map.of(),
+            List.of(),
+            Map.of(),
+            List.of(),
+            prompt,
+            null);
     return switch (result.outcome()) {
       case ProcessRunner.Exited exited when exited.code() == 0 ->
           new Completed(new AgentReport(AgentSupport.readSummary(dir), null, null, null));

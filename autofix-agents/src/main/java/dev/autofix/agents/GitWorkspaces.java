@@ -48,7 +48,7 @@ final class GitWorkspaces implements Workspaces {
   private final AgentsConfig config;
   private final Git git;
   private final ProcessRunner runner;
-  private final Map<String, String> agentEnvironment;
+  private final UntrustedProcesses processes;
   private final Path worktrees;
   private final Object repoLock = new Object();
   private final ConcurrentMap<Path, String> startCommits = new ConcurrentHashMap<>();
@@ -56,11 +56,13 @@ final class GitWorkspaces implements Workspaces {
   private GitWorkspaces(AgentsConfig config, Map<String, String> environment) {
     this.config = config;
     this.runner = new ProcessRunner(config.logLimitBytes(), 4_000, Duration.ofSeconds(3));
-    this.agentEnvironment = Environments.clean(environment, config.envDenyList());
+    this.processes = new UntrustedProcesses(config, environment);
     // Hooks (post-checkout for git-lfs, say) run under git too: they get no secret either.
     this.git =
         new Git(
-            new ProcessRunner(0, 1 << 20, Duration.ofSeconds(3)), agentEnvironment, GIT_TIMEOUT);
+            new ProcessRunner(0, 1 << 20, Duration.ofSeconds(3)),
+            Environments.clean(environment, config.envDenyList()),
+            GIT_TIMEOUT);
     this.worktrees = config.dataDir().resolve("worktrees");
   }
 
@@ -187,13 +189,19 @@ final class GitWorkspaces implements Workspaces {
 
   private void setup(Workspace workspace, RunLogs.RunLog log) {
     log.append("setup: " + config.setupCommand());
+    // The setup command runs the repository's code (and soon the agent's): in the same sandbox.
     ProcessRunner.Result result =
-        runner.run(
-            new ProcessRunner.Spec(
+        processes.run(
+            runner,
+            new UntrustedProcesses.Launch(
+                workspace.runId(),
                 "setup",
                 List.of("/bin/sh", "-c", config.setupCommand()),
                 workspace.directory(),
-                agentEnvironment,
+                Map.of(),
+                List.of(),
+                Map.of(),
+                List.of(),
                 null,
                 config.setupTimeout(),
                 null),
@@ -274,6 +282,7 @@ final class GitWorkspaces implements Workspaces {
       git.run(config.repoPath(), "worktree", "prune");
     }
     startCommits.remove(workspace.directory());
+    processes.cleanUp(workspace.runId());
   }
 
   private void removeWorktree(Path directory) {

@@ -1,6 +1,5 @@
 package dev.autofix.agents;
 
-import dev.autofix.agents.internal.Environments;
 import dev.autofix.agents.internal.ProcessRunner;
 import dev.autofix.core.model.Workspace;
 import dev.autofix.core.port.FixVerifier;
@@ -12,21 +11,22 @@ import java.util.Objects;
 
 /**
  * {@link FixVerifier} that runs the repository's test command ({@code /bin/sh -c}) in the worktree,
- * with its own timeout and the agent's clean environment. Exit 0 passes; any other exit fails; a
- * timeout fails with exit code {@code -1}; no command is {@link NotConfigured}.
+ * with its own timeout, in the agent's sandbox (it runs the agent's code) without the agent's model
+ * credentials, or trusted with the user's environment minus autofix's secrets. Exit 0 passes; any
+ * other exit fails; a timeout fails with exit code {@code -1}; no command is {@link NotConfigured}.
  */
 final class ShellFixVerifier implements FixVerifier {
   private static final int OUTPUT_TAIL = 4_000;
 
   private final String command;
   private final Duration timeout;
-  private final Map<String, String> environment;
+  private final UntrustedProcesses processes;
   private final ProcessRunner runner;
 
   private ShellFixVerifier(AgentsConfig config, Map<String, String> environment) {
     this.command = config.testCommand();
     this.timeout = config.testTimeout();
-    this.environment = Environments.clean(environment, config.envDenyList());
+    this.processes = new UntrustedProcesses(config, environment);
     this.runner = new ProcessRunner(config.logLimitBytes(), OUTPUT_TAIL, Duration.ofSeconds(3));
   }
 
@@ -49,12 +49,17 @@ final class ShellFixVerifier implements FixVerifier {
     }
     log.append("verification: " + command);
     ProcessRunner.Result result =
-        runner.run(
-            new ProcessRunner.Spec(
+        processes.run(
+            runner,
+            new UntrustedProcesses.Launch(
+                workspace.runId(),
                 "test",
                 List.of("/bin/sh", "-c", command),
                 workspace.directory(),
-                environment,
+                Map.of(),
+                List.of(),
+                Map.of(),
+                List.of(),
                 null,
                 timeout,
                 null),

@@ -45,7 +45,8 @@ class AgentsConfigTest {
                     null,
                     3,
                     Duration.ofMinutes(5)),
-                new AgentsConfig.CodexOptions("codex", null, List.of(), "workspace-write", null)));
+                new AgentsConfig.CodexOptions("codex", null, List.of(), null, null),
+                AgentAccess.sandboxed()));
     assertThat(config.codexHome()).isEqualTo(Path.of("/home/me/.local/share/autofix/codex-home"));
   }
 
@@ -81,7 +82,12 @@ class AgentsConfigTest {
             Map.entry("AUTOFIX_CODEX_MODEL", "gpt-5.5"),
             Map.entry("AUTOFIX_CODEX_CONFIG", "model_provider=\"corp\"; features.plugins=false"),
             Map.entry("AUTOFIX_CODEX_SANDBOX", "danger-full-access"),
-            Map.entry("AUTOFIX_CODEX_HOME", "/var/lib/codex"));
+            Map.entry("AUTOFIX_CODEX_HOME", "/var/lib/codex"),
+            Map.entry("AUTOFIX_AGENT_ACCESS", "Sandboxed"),
+            Map.entry("AUTOFIX_AGENT_WRITABLE", "~/.cache/pip, /srv/shared"),
+            Map.entry("AUTOFIX_AGENT_HIDDEN", "~/.ssh,/etc/app-secrets"),
+            Map.entry("AUTOFIX_AGENT_ALLOWED_HOSTS", "registry.npmjs.org, 127.0.0.1:9000"),
+            Map.entry("AUTOFIX_AGENT_ENV_ALLOW", "MAVEN_OPTS,NODE_*"));
 
     AgentsConfig config = AgentsConfig.fromEnv(env);
 
@@ -118,7 +124,15 @@ class AgentsConfigTest {
                     "gpt-5.5",
                     List.of("model_provider=\"corp\"", "features.plugins=false"),
                     "danger-full-access",
-                    Path.of("/var/lib/codex"))));
+                    Path.of("/var/lib/codex")),
+                new AgentAccess(
+                    AgentAccess.Mode.SANDBOXED,
+                    List.of("~/.cache/pip", "/srv/shared"),
+                    List.of(),
+                    List.of("~/.ssh", "/etc/app-secrets"),
+                    List.of("registry.npmjs.org", "127.0.0.1:9000"),
+                    List.of("MAVEN_OPTS", "NODE_*"),
+                    List.of())));
     assertThat(config.codexHome()).isEqualTo(Path.of("/var/lib/codex"));
   }
 
@@ -147,6 +161,72 @@ class AgentsConfigTest {
                 AgentsConfig.fromEnv(
                     Map.of("AUTOFIX_REPO_PATH", "/srv/app", "AUTOFIX_BASE_BRANCH", "--force")))
         .hasMessageContaining("baseBranch");
+    assertThatThrownBy(
+            () ->
+                AgentsConfig.fromEnv(
+                    Map.of("AUTOFIX_REPO_PATH", "/srv/app", "AUTOFIX_AGENT_ACCESS", "open")))
+        .hasMessageContaining("AUTOFIX_AGENT_ACCESS")
+        .hasMessageContaining("sandboxed|trusted");
+    assertThatThrownBy(
+            () ->
+                AgentsConfig.fromEnv(
+                    Map.of(
+                        "AUTOFIX_REPO_PATH", "/srv/app", "AUTOFIX_AGENT_WRITABLE", "relative/dir")))
+        .hasMessageContaining("AUTOFIX_AGENT_WRITABLE");
+    assertThatThrownBy(
+            () ->
+                AgentsConfig.fromEnv(
+                    Map.of(
+                        "AUTOFIX_REPO_PATH",
+                        "/srv/app",
+                        "AUTOFIX_AGENT_ALLOWED_HOSTS",
+                        "http://registry.npmjs.org/")))
+        .hasMessageContaining("AUTOFIX_AGENT_ALLOWED_HOSTS");
+  }
+
+  @Test
+  void fromEnv_defaultsToTheSandbox_withTheDefaultHiddenPaths() {
+    AgentsConfig config = AgentsConfig.fromEnv(Map.of("AUTOFIX_REPO_PATH", "/srv/app"));
+
+    assertThat(config.access().isSandboxed()).isTrue();
+    assertThat(config.access().hidden())
+        .containsExactly(
+            "~/.ssh",
+            "~/.aws",
+            "~/.config/gh",
+            "~/.git-credentials",
+            "~/.netrc",
+            "~/.docker",
+            "~/.kube");
+    assertThat(
+            AgentsConfig.fromEnv(
+                    Map.of("AUTOFIX_REPO_PATH", "/srv/app", "AUTOFIX_AGENT_ACCESS", "trusted"))
+                .access()
+                .isSandboxed())
+        .isFalse();
+  }
+
+  @Test
+  void codexsOwnSandbox_isRefusedInsideAutofixs_becauseItCannotNestThere() {
+    assertThatThrownBy(
+            () ->
+                AgentsConfig.fromEnv(
+                    Map.of(
+                        "AUTOFIX_REPO_PATH", "/srv/app",
+                        "AUTOFIX_AGENT", "codex",
+                        "AUTOFIX_CODEX_SANDBOX", "workspace-write")))
+        .hasMessageContaining("AUTOFIX_CODEX_SANDBOX")
+        .hasMessageContaining("AUTOFIX_AGENT_ACCESS=trusted");
+    assertThat(
+            AgentsConfig.fromEnv(
+                    Map.of(
+                        "AUTOFIX_REPO_PATH", "/srv/app",
+                        "AUTOFIX_AGENT", "codex",
+                        "AUTOFIX_AGENT_ACCESS", "trusted",
+                        "AUTOFIX_CODEX_SANDBOX", "workspace-write"))
+                .codex()
+                .sandbox())
+        .isEqualTo("workspace-write");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.autofix.agents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autofix.agents.internal.ClaudeStream;
+import dev.autofix.agents.internal.Egress;
 import dev.autofix.agents.internal.ProcessRunner;
 import dev.autofix.core.model.AgentReport;
 import dev.autofix.core.port.AgentRunner;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClaudeCodeAgentRunnerTest {
@@ -160,9 +162,40 @@ class ClaudeCodeAgentRunnerTest {
         .containsSubsequence("--model", "claude-sonnet-5-5")
         .containsSubsequence("--append-system-prompt", ClaudeCodeAgentRunner.DEFAULT_SYSTEM_PROMPT)
         .endsWith("--allowedTools", "Bash(mvn -q test:*)", "Bash(git diff:*)");
-    assertThat(ClaudeCodeAgentRunner.environment(options))
+    assertThat(argv).doesNotContain("--dangerously-skip-permissions");
+    assertThat(ClaudeCodeAgentRunner.environment(options, true, true))
         .containsEntry("CLAUDE_CODE_MAX_RETRIES", "2")
-        .containsEntry("API_TIMEOUT_MS", "90000");
+        .containsEntry("API_TIMEOUT_MS", "90000")
+        .doesNotContainKey("IS_SANDBOX");
     assertThat(Path.of(argv.getFirst())).isAbsolute();
+  }
+
+  @Test
+  void command_givesEveryTool_whenNoAllowedToolsAreConfigured() {
+    AgentsConfig.ClaudeOptions options = AgentsConfig.ClaudeOptions.defaults();
+
+    List<String> argv = ClaudeCodeAgentRunner.command(options);
+
+    assertThat(argv).contains("--dangerously-skip-permissions").doesNotContain("--permission-mode");
+    // The CLI refuses that flag as root unless IS_SANDBOX=1: true in the sandbox, needed trusted.
+    assertThat(ClaudeCodeAgentRunner.environment(options, true, false))
+        .containsEntry("IS_SANDBOX", "1");
+    assertThat(ClaudeCodeAgentRunner.environment(options, false, true))
+        .containsEntry("IS_SANDBOX", "1");
+    assertThat(ClaudeCodeAgentRunner.environment(options, false, false))
+        .doesNotContainKey("IS_SANDBOX");
+  }
+
+  @Test
+  void destinations_areTheConfiguredBaseUrl_orTheApi_andTheLoginHost() {
+    assertThat(ClaudeCodeAgentRunner.destinations(Map.of()))
+        .containsExactly(
+            new Egress.Destination("api.anthropic.com", 443),
+            new Egress.Destination("platform.claude.com", 443));
+    assertThat(
+            ClaudeCodeAgentRunner.destinations(
+                Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:4010/prefix")))
+        .first()
+        .isEqualTo(new Egress.Destination("127.0.0.1", 4010));
   }
 }

@@ -81,8 +81,8 @@ class CliAgentRunnersIT {
             null,
             1,
             c.apiTimeout()),
-        new AgentsConfig.CodexOptions(
-            binary.toString(), "gpt-5.5", List.of(), "workspace-write", null));
+        new AgentsConfig.CodexOptions(binary.toString(), "gpt-5.5", List.of(), null, null),
+        TestSupport.sandbox(binary.getParent()));
   }
 
   private AgentRunner.AgentResult run(AgentRunner runner, Workspace ws) {
@@ -140,7 +140,8 @@ class CliAgentRunnersIT {
     assertThat(((AgentRunner.Completed) result).report().summary())
         .isEqualTo("Fixed calc.add: it returned a - b; it now returns a + b.");
     assertThat(commit).isInstanceOf(Workspaces.Committed.class);
-    assertThat(repo.dataDir.resolve("codex-home")).isDirectory();
+    // In the sandbox CODEX_HOME is the run's own copy (the stand-in checks it is a directory).
+    assertThat(log.text()).doesNotContain("CODEX_HOME is not a directory");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static dev.autofix.agents.ClaudeCodeAgentRunnerTest.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autofix.agents.internal.CodexEvents;
+import dev.autofix.agents.internal.Egress;
 import dev.autofix.core.model.AgentReport;
 import dev.autofix.core.port.AgentRunner;
 import java.nio.file.Path;
@@ -82,7 +83,8 @@ class CodexAgentRunnerTest {
             "codex", "gpt-5.5", List.of("model_provider=\"fake\""), "workspace-write", null);
 
     List<String> argv =
-        CodexAgentRunner.command(options, Path.of("/data/wt"), Path.of("/data/runs/last.txt"));
+        CodexAgentRunner.command(
+            options, false, Path.of("/data/wt"), Path.of("/data/runs/last.txt"));
 
     assertThat(argv)
         .startsWith("codex", "exec", "--json")
@@ -94,5 +96,33 @@ class CodexAgentRunnerTest {
         .containsSubsequence("-c", CodexAgentRunner.SHELL_POLICY)
         .containsSubsequence("-c", "model_provider=\"fake\"")
         .endsWith("-");
+  }
+
+  @Test
+  void command_runsNoSandboxOfCodexsOwn_insideAutofixs_andBypassesItWhenTrusted() {
+    AgentsConfig.CodexOptions options = AgentsConfig.CodexOptions.defaults();
+    Path wt = Path.of("/data/wt");
+    Path last = Path.of("/data/wt/.autofix/last.txt");
+
+    assertThat(CodexAgentRunner.command(options, true, wt, last))
+        .containsSubsequence("--sandbox", "danger-full-access")
+        .doesNotContain("--dangerously-bypass-approvals-and-sandbox");
+    assertThat(CodexAgentRunner.command(options, false, wt, last))
+        .contains("--dangerously-bypass-approvals-and-sandbox")
+        .doesNotContain("--sandbox");
+  }
+
+  @Test
+  void destinationsAndKeys_comeFromTheProviderSettings() {
+    String settings =
+        "model_provider=\"fake\"\nmodel_providers.fake={name=\"fake\",base_url=\"http://127.0.0.1:7070/v1\","
+            + "env_key=\"FAKE_OPENAI_API_KEY\"}";
+
+    assertThat(CodexAgentRunner.destinations(settings))
+        .contains(new Egress.Destination("127.0.0.1", 7070))
+        .doesNotContain(new Egress.Destination("api.openai.com", 443));
+    assertThat(CodexAgentRunner.destinations(""))
+        .contains(new Egress.Destination("api.openai.com", 443));
+    assertThat(CodexAgentRunner.allowed(settings)).contains("FAKE_OPENAI_API_KEY", "CODEX_API_KEY");
   }
 }

@@ -68,7 +68,8 @@ class CommandAgentRunnerIT {
         d.gitAuthorEmail(),
         d.logLimitBytes(),
         d.claude(),
-        d.codex());
+        d.codex(),
+        TestSupport.sandbox());
   }
 
   private AgentRunner.AgentResult runAgent(AgentsConfig config, Workspace ws) {
@@ -145,7 +146,8 @@ class CommandAgentRunnerIT {
 
   @Test
   void run_timesOutAndKillsTheChild_whenTheAgentSpawnsAChildAndHangs() {
-    AgentsConfig config = config("spawn-hang", Duration.ofMillis(800), null);
+    AgentsConfig config =
+        config("spawn-hang", Duration.ofMillis(800), null).withAccess(AgentAccess.trusted());
     Workspaces workspaces = GitWorkspaces.create(config, System.getenv());
     Workspace ws = prepare(workspaces, 4);
 
@@ -157,6 +159,22 @@ class CommandAgentRunnerIT {
         log.lines().stream().filter(l -> l.startsWith("agent | child ")).findFirst().orElseThrow();
     long child = Long.parseLong(childLine.substring("agent | child ".length()).strip());
     assertThat(TestSupport.isRunning(child)).isFalse();
+  }
+
+  @Test
+  void run_timesOutAndKillsTheChild_inTheSandbox() {
+    // Inside its PID namespace the agent prints pids of its own: look for the child by its argv.
+    String marker = "1000." + (System.nanoTime() % 1_000_000);
+    AgentsConfig config = config("spawn-hang " + marker, Duration.ofMillis(800), null);
+    Workspaces workspaces = GitWorkspaces.create(config, System.getenv());
+    Workspace ws = prepare(workspaces, 14);
+
+    AgentRunner.AgentResult result = runAgent(config, ws);
+    workspaces.release(ws);
+
+    assertThat(result).as(log.text()).isInstanceOf(AgentRunner.TimedOut.class);
+    assertThat(log.text()).contains("agent | child ");
+    assertThat(TestSupport.processesWithArgument(marker)).isEmpty();
   }
 
   @Test
@@ -172,8 +190,45 @@ class CommandAgentRunnerIT {
   }
 
   @Test
+  void run_givesTheSandboxOnlyItsAllowList_andNeverAnAutofixSecret() {
+    AgentsConfig base = config("env", Duration.ofSeconds(30), null);
+    AgentAccess access =
+        new AgentAccess(
+            AgentAccess.Mode.SANDBOXED,
+            List.of(),
+            List.of(TestSupport.fakeAgent().getParent().toString()),
+            AgentAccess.DEFAULT_HIDDEN,
+            List.of(),
+            // Asking for autofix's own secrets by name does not get them either.
+            List.of("KEEP_ME", "AUTOFIX_*", "GITHUB_TOKEN", "CUSTOM_*"),
+            List.of());
+    AgentsConfig config = base.withAccess(access);
+    Workspaces workspaces = GitWorkspaces.create(config, System.getenv());
+    Workspace ws = prepare(workspaces, 16);
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put("AUTOFIX_GITHUB_TOKEN", "secret-github-1");
+    env.put("AUTOFIX_ADMIN_TOKEN", "secret-admin-4");
+    env.put("AUTOFIX_DATABASE_URL", "postgres://u:secret-db-5@h/db");
+    env.put("GITHUB_TOKEN", "secret-github-6");
+    env.put("CUSTOM_DEPLOY_KEY", "secret-custom-8");
+    env.put("KEEP_ME", "visible-9");
+    env.put("NOT_ALLOWED", "invisible-10");
+
+    AgentRunner.AgentResult result = runAgent(config, ws, env);
+    workspaces.release(ws);
+
+    assertThat(result).as(log.text()).isInstanceOf(AgentRunner.Completed.class);
+    assertThat(log.text())
+        .contains("KEEP_ME=visible-9")
+        .contains("HOME=/run/autofix/home")
+        .doesNotContain("secret-")
+        .doesNotContain("invisible-10");
+  }
+
+  @Test
   void run_givesTheAgentNoAutofixSecret() {
-    AgentsConfig config = config("env", Duration.ofSeconds(30), null);
+    AgentsConfig config =
+        config("env", Duration.ofSeconds(30), null).withAccess(AgentAccess.trusted());
     Workspaces workspaces = GitWorkspaces.create(config, System.getenv());
     Workspace ws = prepare(workspaces, 6);
     Map<String, String> env = new HashMap<>(System.getenv());

@@ -42,6 +42,7 @@ final class FakeAnthropic implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final List<String> paths = new CopyOnWriteArrayList<>();
+  private final List<String> bodies = new CopyOnWriteArrayList<>();
 
   private FakeAnthropic(List<Turn> turns, int errorStatus) throws IOException {
     this.turns = List.copyOf(turns);
@@ -66,6 +67,11 @@ final class FakeAnthropic implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /** The bodies of the {@code /v1/messages} requests so far, in order. */
+  List<String> bodies() {
+    return List.copyOf(bodies);
+  }
+
   /** The paths of the requests so far. */
   List<String> paths() {
     return List.copyOf(paths);
@@ -86,6 +92,7 @@ final class FakeAnthropic implements AutoCloseable {
         exchange.sendResponseHeaders("HEAD".equals(exchange.getRequestMethod()) ? 200 : 404, -1);
         return;
       }
+      bodies.add(new String(raw, StandardCharsets.UTF_8));
       JsonNode body = JSON.readTree(raw);
       boolean agentCall = body.path("tools").size() > 0;
       if (agentCall && errorStatus != 0) {

@@ -43,6 +43,7 @@ final class FakeOpenAi implements AutoCloseable {
 
   private final List<Step> steps;
   private final AtomicInteger next = new AtomicInteger();
+  private final List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -59,6 +60,11 @@ final class FakeOpenAi implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
   }
 
+  /** The bodies of the requests to {@code /responses} so far, in order. */
+  List<String> bodies() {
+    return List.copyOf(bodies);
+  }
+
   /** How many requests reached {@code /responses}. */
   int requests() {
     return next.get();
@@ -72,12 +78,13 @@ final class FakeOpenAi implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      exchange.getRequestBody().readAllBytes();
+      byte[] raw = exchange.getRequestBody().readAllBytes();
       String path = exchange.getRequestURI().getPath();
       if (!"POST".equals(exchange.getRequestMethod()) || !path.endsWith("/responses")) {
         json(exchange, 404, Map.of("error", Map.of("message", "not found")));
         return;
       }
+      bodies.add(new String(raw, java.nio.charset.StandardCharsets.UTF_8));
       int index = next.getAndIncrement();
       Step step = steps.get(Math.min(index, steps.size() - 1));
       String id = "resp_" + index + "_" + UUID.randomUUID().toString().substring(0, 8);

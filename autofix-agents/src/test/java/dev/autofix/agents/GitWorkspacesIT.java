@@ -271,6 +271,7 @@ class GitWorkspacesIT {
         c.gitAuthorEmail(),
         c.logLimitBytes(),
         c.claude(),
-        c.codex());
+        c.codex(),
+        TestSupport.sandbox());
   }
 }

@@ -2,6 +2,8 @@ package dev.autofix.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autofix.agents.TestSupport.ListLog;
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Issue;
@@ -67,7 +69,8 @@ class RealClaudeCodeIT {
             null,
             1,
             Duration.ofSeconds(20)),
-        d.codex());
+        d.codex(),
+        d.access());
   }
 
   private Map<String, String> env(FakeAnthropic fake) throws IOException {
@@ -133,6 +136,61 @@ class RealClaudeCodeIT {
     assertThat(((Workspaces.Committed) commit).patch().changedFiles()).containsExactly("calc.py");
     assertThat(verification).as(log.text()).isInstanceOf(FixVerifier.Passed.class);
     assertThat(log.text()).contains("claude | {\"type\":\"system\",\"subtype\":\"init\"");
+  }
+
+  @Test
+  void realClaude_runsTheTestsWithBash_inTheDefaultSandbox_andTheModelGetsTheirOutput()
+      throws IOException {
+    AgentsConfig config = config(); // the default access: sandboxed, every tool
+    assertThat(config.access().isSandboxed()).isTrue();
+    Workspaces workspaces = GitWorkspaces.create(config, System.getenv());
+    Workspace ws = workspaces.prepare(FixRun.queued(new RunId(5), issue, Instant.now()), log);
+    AgentRunner.AgentResult result;
+    List<String> bodies;
+    try (FakeAnthropic fake =
+        FakeAnthropic.scripted(
+            List.of(
+                FakeAnthropic.Turn.tool(
+                    "Bash",
+                    Map.of(
+                        "command",
+                        "python3 test_calc.py; echo \"exit=$? home=$HOME\"",
+                        "description",
+                        "Reproduce the error")),
+                FakeAnthropic.Turn.text("Reproduced: add(2, 3) != 5.")))) {
+      result = run(config, env(fake), ws);
+      bodies = fake.bodies();
+    }
+    workspaces.release(ws);
+
+    assertThat(result).as(log.text()).isInstanceOf(AgentRunner.Completed.class);
+    // The second request carries the test's real output as the Bash tool's result.
+    assertThat(bodies).as(log.text()).hasSizeGreaterThanOrEqualTo(2);
+    String toolResult = toolResults(bodies.get(1));
+    assertThat(toolResult)
+        .contains("AssertionError: add(2, 3) != 5")
+        .contains("exit=1 home=/run/autofix/home")
+        .doesNotContain("requires approval")
+        .doesNotContain("permission");
+    assertThat(log.text()).doesNotContain("tool uses refused");
+  }
+
+  /** The text of every {@code tool_result} block in a Messages API request body. */
+  private static String toolResults(String body) throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (JsonNode message : new ObjectMapper().readTree(body).path("messages")) {
+      for (JsonNode block : message.path("content")) {
+        if ("tool_result".equals(block.path("type").asText())) {
+          JsonNode content = block.path("content");
+          if (content.isTextual()) {
+            text.append(content.asText()).append('\n');
+          } else {
+            content.forEach(part -> text.append(part.path("text").asText()).append('\n'));
+          }
+        }
+      }
+    }
+    return text.toString();
   }
 
   @Test

@@ -102,8 +102,9 @@ class RealCodexIT {
                 "features.unbounded_connection_retries=false",
                 "analytics.enabled=false",
                 "check_for_update_on_startup=false"),
-            "workspace-write",
-            codexHome));
+            null,
+            codexHome),
+        d.access());
   }
 
   private Map<String, String> env() throws IOException {
@@ -159,7 +160,20 @@ class RealCodexIT {
             List.of(
                 new FakeOpenAi.Exec("env > .autofix/env.txt"),
                 new FakeOpenAi.Message("Looked around.")))) {
-      AgentsConfig config = config(fake);
+      // Let two of the user's variables into the sandbox: Codex's shell policy still drops the
+      // token among them, and never sees the provider's key.
+      AgentsConfig base = config(fake);
+      AgentAccess d = base.access();
+      AgentsConfig config =
+          base.withAccess(
+              new AgentAccess(
+                  d.mode(),
+                  d.writable(),
+                  d.readable(),
+                  d.hidden(),
+                  d.allowedHosts(),
+                  List.of("VISIBLE_SETTING", "MY_SERVICE_TOKEN"),
+                  null));
       Workspaces workspaces = GitWorkspaces.create(config, System.getenv());
       Workspace ws = workspaces.prepare(FixRun.queued(new RunId(3), issue, Instant.now()), log);
 
@@ -168,11 +182,41 @@ class RealCodexIT {
       workspaces.release(ws);
 
       assertThat(result).as(log.text()).isInstanceOf(AgentRunner.Completed.class);
-      assertThat(shellEnv).contains("PATH=").contains("VISIBLE_SETTING=on");
+      assertThat(shellEnv)
+          .contains("PATH=")
+          .contains("VISIBLE_SETTING=on")
+          .contains("HOME=/run/autofix/home");
       assertThat(shellEnv)
           .doesNotContain("sk-fake-e2e")
           .doesNotContain("secret-never-sent")
           .doesNotContain("secret-service-token");
+    }
+  }
+
+  @Test
+  void realCodex_runsTheTestsInItsShell_inTheDefaultSandbox_andTheModelGetsTheirOutput()
+      throws IOException {
+    try (FakeOpenAi fake =
+        new FakeOpenAi(
+            List.of(
+                new FakeOpenAi.Exec("python3 test_calc.py; echo \"exit=$? home=$HOME\""),
+                new FakeOpenAi.Message("Reproduced: add(2, 3) != 5.")))) {
+      AgentsConfig config = config(fake);
+      assertThat(config.access().isSandboxed()).isTrue();
+      Workspaces workspaces = GitWorkspaces.create(config, System.getenv());
+      Workspace ws = workspaces.prepare(FixRun.queued(new RunId(5), issue, Instant.now()), log);
+
+      AgentRunner.AgentResult result = run(config, ws);
+      workspaces.release(ws);
+      List<String> bodies = fake.bodies();
+
+      assertThat(result).as(log.text()).isInstanceOf(AgentRunner.Completed.class);
+      assertThat(bodies).as(log.text()).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(bodies.get(1))
+          .contains("function_call_output")
+          .contains("AssertionError: add(2, 3) != 5")
+          .contains("exit=1 home=/run/autofix/home")
+          .doesNotContain("bwrap:");
     }
   }
 

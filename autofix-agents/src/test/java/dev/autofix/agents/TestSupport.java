@@ -22,6 +22,22 @@ public final class TestSupport {
     }
   }
 
+  /**
+   * The default sandbox, able to read the test resources (in CI the checkout may lie under /tmp,
+   * which the sandbox hides) and {@code extraReadable}, and given the stand-ins' {@code FAKE_*}
+   * variables.
+   */
+  public static AgentAccess sandbox(Path... extraReadable) {
+    List<String> readable = new ArrayList<>();
+    readable.add(fakeAgent().getParent().toString());
+    for (Path path : extraReadable) {
+      readable.add(path.toString());
+    }
+    AgentAccess d = AgentAccess.sandboxed();
+    return new AgentAccess(
+        d.mode(), d.writable(), readable, d.hidden(), d.allowedHosts(), List.of("FAKE_*"), null);
+  }
+
   /** Whether {@code pid} is a live process (a zombie counts as dead). */
   public static boolean isRunning(long pid) {
     Path stat = Path.of("/proc", Long.toString(pid), "stat");
@@ -33,6 +49,25 @@ public final class TestSupport {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** The pids of live processes with {@code argument} as one of their arguments. */
+  public static List<Long> processesWithArgument(String argument) {
+    List<Long> found = new ArrayList<>();
+    ProcessHandle.allProcesses()
+        .forEach(
+            h -> {
+              try {
+                String cmdline =
+                    Files.readString(Path.of("/proc", Long.toString(h.pid()), "cmdline"));
+                if (List.of(cmdline.split("\0")).contains(argument) && isRunning(h.pid())) {
+                  found.add(h.pid());
+                }
+              } catch (IOException | RuntimeException e) {
+                // gone meanwhile
+              }
+            });
+    return found;
   }
 
   /** A run log that keeps its lines in memory. */

@@ -22,7 +22,8 @@ case "$mode" in
     sleep 1000
     ;;
   spawn-hang)
-    sleep 1000 &
+    # $2: a number no other process sleeps, so a test can look for the child from outside
+    sleep "${2:-1000}" &
     echo "child $!"
     sleep 1000
     ;;

@@ -41,6 +41,24 @@ public final class Environments {
     return result;
   }
 
+  /**
+   * Only the variables of {@code base} whose names match {@code allowed} (exact names or {@code *}
+   * globs, case-sensitive as the environment is), and never one that {@link #clean} would remove.
+   */
+  public static Map<String, String> allowed(
+      Map<String, String> base, Collection<String> allowed, Collection<String> denied) {
+    List<Pattern> allow = allowed.stream().map(g -> Pattern.compile(globRegex(g))).toList();
+    Map<String, String> result = new TreeMap<>();
+    clean(base, denied)
+        .forEach(
+            (name, value) -> {
+              if (allow.stream().anyMatch(p -> p.matcher(name).matches())) {
+                result.put(name, value);
+              }
+            });
+    return result;
+  }
+
   private static boolean isDenied(String name, List<Pattern> patterns) {
     String upper = name.toUpperCase(Locale.ROOT);
     if (ALWAYS_DENIED.contains(upper) || upper.startsWith("AUTOFIX_")) {
@@ -55,6 +73,10 @@ public final class Environments {
   }
 
   private static Pattern glob(String glob) {
+    return Pattern.compile(globRegex(glob), Pattern.CASE_INSENSITIVE);
+  }
+
+  private static String globRegex(String glob) {
     StringBuilder regex = new StringBuilder();
     String[] parts = glob.split("\\*", -1);
     for (int i = 0; i < parts.length; i++) {
@@ -63,6 +85,6 @@ public final class Environments {
       }
       regex.append(Pattern.quote(parts[i]));
     }
-    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE);
+    return regex.toString();
   }
 }

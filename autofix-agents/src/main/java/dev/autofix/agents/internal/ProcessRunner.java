@@ -387,6 +387,19 @@ public final class ProcessRunner {
 
   private List<Long> killAlive(Set<ProcessHandle> seen) {
     List<ProcessHandle> alive = seen.stream().filter(ProcessHandle::isAlive).toList();
+    if (!alive.isEmpty()) {
+      // A sandbox's processes die with its PID namespace, a moment after the process itself.
+      try {
+        CompletableFuture.allOf(
+                alive.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
+            .get(300, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        // still alive: leftovers indeed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      alive = alive.stream().filter(ProcessHandle::isAlive).toList();
+    }
     return alive.isEmpty() ? List.of() : kill(alive);
   }
 
