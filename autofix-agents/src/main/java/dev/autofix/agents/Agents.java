@@ -4,6 +4,7 @@ import dev.autofix.core.port.AgentRunner;
 import dev.autofix.core.port.FixVerifier;
 import dev.autofix.core.port.Workspaces;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The factories of this module, for wiring by hand; {@link AgentsModule} does the same for Guice.
@@ -28,6 +29,15 @@ public final class Agents {
       case CODEX -> CodexAgentRunner.create(config, environment);
       case COMMAND -> CommandAgentRunner.create(config, environment);
     };
+  }
+
+  /**
+   * Why agents of {@code config} cannot run on this machine, naming the fix (install bubblewrap, or
+   * choose {@code AUTOFIX_AGENT_ACCESS=trusted}), or empty when they can. Sandboxed, this starts
+   * one {@code true} in the sandbox (a few milliseconds); trusted, it is always empty.
+   */
+  public static Optional<String> unavailable(AgentsConfig config, Map<String, String> environment) {
+    return new UntrustedProcesses(config, environment).unavailable();
   }
 
   /** The verifier running {@code config.testCommand()}; {@code NotConfigured} without one. */

@@ -129,7 +129,13 @@ final class Assembly implements Closeable {
   private static Optional<Repository> repository(
       String where, Map<String, String> settings, Map<String, String> env, List<String> problems) {
     List<String> found = new ArrayList<>();
-    AgentsConfig agents = read(found, "agent", () -> AgentsConfig.fromEnv(settings));
+    AgentsConfig read = read(found, "agent", () -> AgentsConfig.fromEnv(settings));
+    String configFile = settings.get(ConfigSource.CONFIG_FILE);
+    // The agent must not read autofix's configuration file either.
+    AgentsConfig agents =
+        read == null || configFile == null
+            ? read
+            : read.withAccess(read.access().alsoHiding(List.of(Path.of(configFile))));
     GitHubConfig github = read(found, "GitHub", () -> GitHubConfig.fromEnv(settings));
     if (agents != null) {
       checkCheckout(agents.repoPath(), found);
@@ -236,7 +242,7 @@ final class Assembly implements Closeable {
             store,
             new SentryModule(s.sentry()),
             repositories(s, http, json),
-            new ServerModule());
+            new ServerModule(agentGate(s)));
     server = injector.getInstance(AutofixServer.class);
     resources.push(server);
     PostgresNotifications notifications =
@@ -251,6 +257,35 @@ final class Assembly implements Closeable {
         database.location(),
         s.redis().isPresent() ? "Redis " + s.redis().get().redactedUrl() : "PostgreSQL",
         s.server().timeZone());
+  }
+
+  /**
+   * Whether every configured repository's agents can start (the sandbox works); says loudly which
+   * ones run trusted, outside any sandbox.
+   */
+  private static AgentGate agentGate(Settings s) {
+    List<java.util.function.Supplier<Optional<String>>> checks = new ArrayList<>();
+    Map<String, Repository> all = new java.util.LinkedHashMap<>();
+    s.repository().ifPresent(r -> all.put("", r));
+    all.putAll(s.projects());
+    all.forEach(
+        (slug, r) -> {
+          String where = slug.isEmpty() ? "" : "projects." + slug + ": ";
+          if (r.agents().access().isSandboxed()) {
+            checks.add(() -> Agents.unavailable(r.agents(), s.environment()).map(p -> where + p));
+          } else {
+            LOG.warn(
+                "{}AUTOFIX_AGENT_ACCESS=trusted: the agent runs with this account's whole reach"
+                    + " (its files, keys, processes and network, autofix's data and database"
+                    + " included), with no sandbox{}",
+                where,
+                r.github().token() == null
+                    ? "; without AUTOFIX_GITHUB_TOKEN the push uses git's own credentials, from"
+                        + " config the agent can write"
+                    : "");
+          }
+        });
+    return new AgentGate(checks, Duration.ofMinutes(1), s.server().pollInterval());
   }
 
   /**

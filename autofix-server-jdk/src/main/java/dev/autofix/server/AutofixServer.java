@@ -96,7 +96,8 @@ public final class AutofixServer implements Closeable {
             b.pollInterval,
             b.recoveryInterval,
             b.workerPrefix,
-            metrics::attempt);
+            metrics::attempt,
+            b.agentsReady);
     wakeUps.registerLocal(worker);
     this.executor =
         new ThreadPoolExecutor(
@@ -115,15 +116,20 @@ public final class AutofixServer implements Closeable {
           "cannot listen on " + b.bind + ":" + b.port + ": " + e.getMessage(), e);
     }
     http.setExecutor(executor);
-    Map<String, Supplier<Boolean>> readiness =
+    Map<String, Supplier<Optional<String>>> readiness =
         Map.of(
             "database",
             () -> {
               b.store.countByStatus();
-              return true;
+              return Optional.empty();
             },
             "worker",
-            worker::isAlive);
+            () ->
+                worker.isAlive()
+                    ? Optional.empty()
+                    : Optional.of("the worker threads are not running"),
+            "agents",
+            b.agentsReady);
     HttpRoutes.mount(
         http,
         new HttpRoutes.Api(
@@ -215,6 +221,7 @@ public final class AutofixServer implements Closeable {
     private Duration recoveryInterval = Duration.ofMinutes(1);
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private String workerPrefix = defaultWorkerPrefix();
+    private Supplier<Optional<String>> agentsReady = Optional::empty;
 
     private Builder() {}
 
@@ -324,6 +331,15 @@ public final class AutofixServer implements Closeable {
     /** The prefix of the worker ids recorded as lease owners (default: host and process id). */
     public Builder workerPrefix(String value) {
       workerPrefix = Objects.requireNonNull(value, "workerPrefix == null");
+      return this;
+    }
+
+    /**
+     * Why agents cannot start (the sandbox cannot be set up, say), or empty when they can: while it
+     * says why, the worker claims nothing and {@code /readyz} answers 503 with the reason.
+     */
+    public Builder agentsReady(Supplier<Optional<String>> value) {
+      agentsReady = Objects.requireNonNull(value, "agentsReady == null");
       return this;
     }
 

@@ -27,6 +27,9 @@ final class ConfigSource {
   /** The prefix of the settings of one project in the merged map (see {@link #projects}). */
   static final String PROJECT_PREFIX = "AUTOFIX_PROJECT.";
 
+  /** Where the merged configuration says its file was, so that agents are kept from reading it. */
+  static final String CONFIG_FILE = "AUTOFIX_CONFIG_FILE";
+
   /**
    * The merged configuration; {@code yaml} may be null. The YAML {@code projects:} mapping (Sentry
    * project slug to its repository's settings) becomes entries named {@code
@@ -36,6 +39,7 @@ final class ConfigSource {
     Map<String, String> merged = new LinkedHashMap<>();
     if (yaml != null) {
       merged.putAll(readYaml(yaml));
+      merged.put(CONFIG_FILE, yaml.toAbsolutePath().normalize().toString());
     }
     environment.forEach(
         (name, value) -> {

@@ -14,12 +14,28 @@ import dev.autofix.core.port.RunStore;
 import dev.autofix.core.port.Workspaces;
 import dev.autofix.core.usecase.AutofixPolicy;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Binds {@link AutofixServer} over whatever the other modules bound for each port. Requires: every
  * port, {@link ServerConfig}, {@link AutofixPolicy} and {@link Clock} ({@link CoreModule}).
  */
 public final class ServerModule extends AbstractModule {
+  private final Supplier<Optional<String>> agentsReady;
+
+  /** A server whose agents can always start. */
+  public ServerModule() {
+    this(Optional::empty);
+  }
+
+  /**
+   * A server that claims no run while {@code agentsReady} says why agents cannot start (see {@link
+   * AutofixServer.Builder#agentsReady}).
+   */
+  public ServerModule(Supplier<Optional<String>> agentsReady) {
+    this.agentsReady = java.util.Objects.requireNonNull(agentsReady, "agentsReady == null");
+  }
 
   @Provides
   @Singleton
@@ -54,7 +70,8 @@ public final class ServerModule extends AbstractModule {
             .maxBodyBytes(config.maxBodyBytes())
             .pollInterval(config.pollInterval())
             .shutdownGrace(config.shutdownGrace())
-            .recoveryInterval(config.recoveryInterval());
+            .recoveryInterval(config.recoveryInterval())
+            .agentsReady(agentsReady);
     config.adminToken().ifPresent(builder::adminToken);
     return builder.build();
   }

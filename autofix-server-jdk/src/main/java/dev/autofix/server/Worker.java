@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * only the backstop (a run queued by another process, a deferred run whose day has come). When a
  * run is deferred (daily cap used up) or postponed (an outage), the worker pauses for one poll
  * interval instead of claiming the next run at once. Runs abandoned by a dead worker are recovered
- * at start and then every {@code recoveryInterval}.
+ * at start and then every {@code recoveryInterval}. While agents cannot start at all (the sandbox
+ * cannot be set up), the worker claims nothing and checks again every poll interval.
  */
 final class Worker implements WorkSignal, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -37,6 +40,7 @@ final class Worker implements WorkSignal, AutoCloseable {
   private final Duration recoveryInterval;
   private final String workerPrefix;
   private final Listener listener;
+  private final Supplier<Optional<String>> agentsReady;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   // a paused worker waits here: new work does not wake it, only a stop does
@@ -62,7 +66,8 @@ final class Worker implements WorkSignal, AutoCloseable {
       Duration pollInterval,
       Duration recoveryInterval,
       String workerPrefix,
-      Listener listener) {
+      Listener listener,
+      Supplier<Optional<String>> agentsReady) {
     this.fix = Objects.requireNonNull(fix, "fix == null");
     this.recover = Objects.requireNonNull(recover, "recover == null");
     this.defects = Objects.requireNonNull(defects, "defects == null");
@@ -74,6 +79,7 @@ final class Worker implements WorkSignal, AutoCloseable {
     this.recoveryInterval = Objects.requireNonNull(recoveryInterval, "recoveryInterval == null");
     this.workerPrefix = Objects.requireNonNull(workerPrefix, "workerPrefix == null");
     this.listener = Objects.requireNonNull(listener, "listener == null");
+    this.agentsReady = Objects.requireNonNull(agentsReady, "agentsReady == null");
   }
 
   /** Recovers abandoned runs, then starts the worker threads. */
@@ -117,6 +123,11 @@ final class Worker implements WorkSignal, AutoCloseable {
       lastLoop = System.nanoTime();
       long seen = wakeUpsSeen();
       maybeRecover();
+      if (!agentsCanStart()) {
+        // Claim nothing: each issue gets one run ever, and failing it here would waste it.
+        pause();
+        continue;
+      }
       FixNextRun.Result result;
       long started = System.nanoTime();
       try {
@@ -139,6 +150,15 @@ final class Worker implements WorkSignal, AutoCloseable {
       } else {
         LOG.info("worker {}: {}", workerId, describe(result));
       }
+    }
+  }
+
+  private boolean agentsCanStart() {
+    try {
+      return agentsReady.get().isEmpty();
+    } catch (RuntimeException e) {
+      LOG.error("checking whether agents can start failed; claiming nothing", e);
+      return false;
     }
   }
 

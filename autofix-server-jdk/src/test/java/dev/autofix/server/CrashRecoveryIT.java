@@ -32,17 +32,12 @@ class CrashRecoveryIT {
     Path jar = Path.of("target", "autofix-server.jar").toAbsolutePath();
     assertThat(jar).as("the runnable jar, built in the package phase").exists();
     try (E2eWorld world = new E2eWorld(root)) {
-      Path marker = root.resolve("first-attempt");
-      Path agentPid = root.resolve("agent.pid");
-      // The first attempt hangs (until the server dies); the second one fixes the bug.
+      Path marker = world.shared.resolve("first-attempt");
+      // The first attempt hangs (until the server dies); the second one fixes the bug. Its sleep
+      // has an argument no other process has, to look for it from outside its PID namespace.
+      String sleep = "300." + (System.nanoTime() % 1_000_000);
       world.writeAgent(
-          "if [ ! -f '"
-              + marker
-              + "' ]; then touch '"
-              + marker
-              + "'; echo $$ > '"
-              + agentPid
-              + "'; sleep 300; fi");
+          "if [ ! -f '" + marker + "' ]; then touch '" + marker + "'; sleep " + sleep + "; fi");
       int port = freePort();
       Map<String, String> env = world.environment(port);
       env.put("AUTOFIX_LEASE", "3s");
@@ -57,14 +52,15 @@ class CrashRecoveryIT {
         HttpResponse<String> accepted = world.post(port, E2eWorld.issueCreated("9001", "SHOP-99"));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         runId = E2eWorld.JSON.readTree(accepted.body()).get("runId").asLong();
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(agentPid));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marker));
         assertThat(world.get(port, "/api/runs/" + runId).get("status").asText())
             .isEqualTo("running");
       } finally {
         first.destroyForcibly(); // SIGKILL: no shutdown hook, no clean stop
         first.waitFor(30, TimeUnit.SECONDS);
       }
-      killTree(agentPid); // the orphaned agent of the dead server
+      // The sandbox dies with the server that started it: no orphaned agent is left.
+      await().atMost(Duration.ofSeconds(10)).until(() -> processesWithArgument(sleep).isEmpty());
 
       Process second = start(jar, env, log);
       try {
@@ -130,16 +126,20 @@ class CrashRecoveryIT {
             });
   }
 
-  private static void killTree(Path pidFile) throws IOException {
-    if (Files.exists(pidFile)) {
-      long pid = Long.parseLong(Files.readString(pidFile).strip());
-      ProcessHandle.of(pid)
-          .ifPresent(
-              p -> {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-              });
-    }
+  /** Live processes with {@code argument} among their arguments. */
+  static java.util.List<Long> processesWithArgument(String argument) {
+    return ProcessHandle.allProcesses()
+        .filter(
+            h -> {
+              try {
+                String cmdline = Files.readString(Path.of("/proc", h.pid() + "", "cmdline"));
+                return java.util.List.of(cmdline.split("\0")).contains(argument) && h.isAlive();
+              } catch (IOException | RuntimeException e) {
+                return false;
+              }
+            })
+        .map(ProcessHandle::pid)
+        .toList();
   }
 
   private static int freePort() throws IOException {

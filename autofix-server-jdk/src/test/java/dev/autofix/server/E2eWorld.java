@@ -47,6 +47,10 @@ final class E2eWorld implements AutoCloseable {
   final Path remote;
   final Path dataDir;
   final Path agentScript;
+
+  /** The one folder outside the worktree that the sandboxed agent can write: its markers. */
+  final Path shared;
+
   final FakeSentry sentry;
   final FakeGitHub github;
   final HttpClient http = HttpClient.newHttpClient();
@@ -78,7 +82,8 @@ final class E2eWorld implements AutoCloseable {
         "init");
     git(checkout, "remote", "add", "origin", remote.toString());
     git(checkout, "push", "-q", "origin", "main");
-    this.agentScript = root.resolve("agent.sh");
+    this.shared = Files.createDirectories(root.resolve("shared"));
+    this.agentScript = shared.resolve("agent.sh");
     writeAgent("");
     this.sentry = new FakeSentry();
     this.github = new FakeGitHub();
@@ -95,7 +100,7 @@ final class E2eWorld implements AutoCloseable {
             + "printf 'Root cause: 2 + 2 was written as 5.\\nFix: wrote 4.\\nVerified: sh test.sh\\n'"
             + " > \"$AUTOFIX_SUMMARY_FILE\"\n"
             + "echo started >> \""
-            + root.resolve("agent-starts.log")
+            + shared.resolve("agent-starts.log")
             + "\"\n");
     Files.setPosixFilePermissions(agentScript, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
@@ -119,6 +124,7 @@ final class E2eWorld implements AutoCloseable {
     env.put("AUTOFIX_BASE_BRANCH", "main");
     env.put("AUTOFIX_AGENT", "command");
     env.put("AUTOFIX_AGENT_COMMAND", agentScript.toString());
+    env.put("AUTOFIX_AGENT_WRITABLE", shared.toString());
     env.put("AUTOFIX_AGENT_TIMEOUT", "60s");
     env.put("AUTOFIX_TEST_COMMAND", "sh test.sh");
     env.put("AUTOFIX_ADMIN_TOKEN", "admin-e2e");

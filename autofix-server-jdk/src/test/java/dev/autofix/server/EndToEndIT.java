@@ -204,7 +204,7 @@ class EndToEndIT {
   @Test
   void cleanStop_putsTheRunningRunBackInTheQueue_afterTheGracePeriod() throws Exception {
     try (E2eWorld world = new E2eWorld(root)) {
-      Path started = root.resolve("agent-started");
+      Path started = world.shared.resolve("agent-started");
       world.writeAgent("touch '" + started + "'; sleep 300");
       try (Assembly server =
           start(world, Map.of("AUTOFIX_SHUTDOWN_GRACE", "1s"), MutableClock.at(Instant.now()))) {
@@ -277,6 +277,8 @@ class EndToEndIT {
         + world.github.port()
         + "\n    agent: command\n    agent_command: "
         + world.agentScript
+        + "\n    agent_writable: "
+        + world.shared
         + "\n    test_command: sh test.sh\n";
   }
 

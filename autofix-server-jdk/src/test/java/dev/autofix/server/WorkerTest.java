@@ -22,6 +22,10 @@ import dev.autofix.testkit.ScriptedAgentRunner;
 import dev.autofix.testkit.fixtures.Issues;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The worker's loop over the in-memory ports: when it waits, and when it claims. */
@@ -32,6 +36,10 @@ class WorkerTest {
   private final RecordingDefectReporter defects = new RecordingDefectReporter();
 
   private Worker worker(Duration pollInterval) {
+    return worker(pollInterval, Optional::empty);
+  }
+
+  private Worker worker(Duration pollInterval, Supplier<Optional<String>> agentsReady) {
     FixNextRun fix =
         new FixNextRun(
             new FixNextRun.Ports(
@@ -49,7 +57,15 @@ class WorkerTest {
     RecoverRuns recover =
         new RecoverRuns(store, new CountingWorkSignal(), AutofixPolicy.defaults(), clock);
     return new Worker(
-        fix, recover, defects, 1, pollInterval, Duration.ofHours(1), "test", Worker.Listener.NONE);
+        fix,
+        recover,
+        defects,
+        1,
+        pollInterval,
+        Duration.ofHours(1),
+        "test",
+        Worker.Listener.NONE,
+        agentsReady);
   }
 
   private void queue(int runs) {
@@ -100,6 +116,39 @@ class WorkerTest {
     }
     assertThat(store.list(new RunStore.RunQuery(null, null, 10)))
         .allSatisfy(run -> assertThat(run.attempts()).as("not billed").isZero());
+  }
+
+  @Test
+  void worker_claimsNothing_whileAgentsCannotStart_andTakesTheRunsOnceTheyCan() throws Exception {
+    queue(3);
+    AtomicReference<Optional<String>> ready =
+        new AtomicReference<>(Optional.of("the agent sandbox cannot start"));
+    AtomicInteger checks = new AtomicInteger();
+    Worker worker =
+        worker(
+            Duration.ofMillis(20),
+            () -> {
+              checks.incrementAndGet();
+              return ready.get();
+            });
+    try {
+      worker.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> checks.get() >= 5);
+      for (int i = 0; i < 20; i++) {
+        worker.wake();
+      }
+
+      // Not failed, not deferred, not billed: each issue's one run waits for a working sandbox.
+      assertThat(count(RunStatus.QUEUED)).isEqualTo(3);
+      assertThat(limiter.tryAcquire())
+          .isInstanceOf(dev.autofix.core.port.RateLimiter.Granted.class);
+      assertThat(worker.isAlive()).isTrue();
+
+      ready.set(Optional.empty());
+      await().atMost(Duration.ofSeconds(10)).until(() -> count(RunStatus.QUEUED) < 3);
+    } finally {
+      worker.stop(Duration.ofSeconds(5));
+    }
   }
 
   @Test

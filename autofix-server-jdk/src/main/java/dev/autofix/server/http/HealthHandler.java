@@ -6,16 +6,19 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * {@code GET /healthz} (the process is up) and {@code GET /readyz} (each named check passes: the
- * database is reachable, the worker is alive). Not ready is a 503 naming the failing checks.
+ * database is reachable, the worker is alive, the agents can start). Not ready is a 503 naming the
+ * failing checks, each with its reason under {@code problems} when it has one.
  */
 final class HealthHandler implements HttpHandler {
-  private final Map<String, Supplier<Boolean>> readiness;
+  private final Map<String, Supplier<Optional<String>>> readiness;
 
-  HealthHandler(Map<String, Supplier<Boolean>> readiness) {
+  /** Each check answers empty when it passes, else why not. */
+  HealthHandler(Map<String, Supplier<Optional<String>>> readiness) {
     this.readiness = Map.copyOf(Objects.requireNonNull(readiness, "readiness == null"));
   }
 
@@ -30,21 +33,25 @@ final class HealthHandler implements HttpHandler {
         return;
       }
       Map<String, Object> checks = new LinkedHashMap<>();
-      boolean ready = true;
+      Map<String, Object> problems = new LinkedHashMap<>();
       for (var check : new java.util.TreeMap<>(readiness).entrySet()) {
-        boolean ok;
+        Optional<String> problem;
         try {
-          ok = check.getValue().get();
+          problem = check.getValue().get();
         } catch (RuntimeException e) {
-          ok = false;
+          problem = Optional.of("");
         }
-        checks.put(check.getKey(), ok ? "ok" : "failing");
-        ready &= ok;
+        checks.put(check.getKey(), problem.isEmpty() ? "ok" : "failing");
+        problem.filter(p -> !p.isEmpty()).ifPresent(p -> problems.put(check.getKey(), p));
       }
-      Exchanges.json(
-          exchange,
-          ready ? 200 : 503,
-          Map.of("status", ready ? "ready" : "not ready", "checks", checks));
+      boolean ready = !checks.containsValue("failing");
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("status", ready ? "ready" : "not ready");
+      body.put("checks", checks);
+      if (!problems.isEmpty()) {
+        body.put("problems", problems);
+      }
+      Exchanges.json(exchange, ready ? 200 : 503, body);
     }
   }
 }

@@ -46,7 +46,7 @@ public final class HttpRoutes {
       DefectReporter defects,
       Optional<String> adminToken,
       long maxBodyBytes,
-      Map<String, Supplier<Boolean>> readiness,
+      Map<String, Supplier<java.util.Optional<String>>> readiness,
       Supplier<String> scrape,
       Consumer<String> deliveryOutcomes) {
     public Api {
