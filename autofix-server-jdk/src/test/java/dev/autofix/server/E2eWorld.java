@@ -164,12 +164,17 @@ final class E2eWorld implements AutoCloseable {
   }
 
   JsonNode get(int port, String path) throws IOException, InterruptedException {
+    return JSON.readTree(getText(port, path));
+  }
+
+  /** The body of a {@code GET} that must answer 200. */
+  String getText(int port, String path) throws IOException, InterruptedException {
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
-    return JSON.readTree(response.body());
+    return response.body();
   }
 
   static String sign(byte[] body) {
