@@ -200,6 +200,13 @@ public final class Egress implements AutoCloseable {
     while (end < 0) {
       if (!head.hasRemaining() || client.read(head) < 0) {
         reply(client, 400, "the proxy request head is incomplete or over " + MAX_HEAD + " bytes");
+        // Let the answer arrive before the close: unread input would reset the connection.
+        client.shutdownOutput();
+        ByteBuffer discard = ByteBuffer.allocate(BUFFER);
+        long left = 1L << 20;
+        while (left > 0 && client.read(discard.clear()) > 0) {
+          left -= discard.position();
+        }
         return;
       }
       end = headEnd(head);
