@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link AgentRunner} for Codex: {@code codex exec --json --sandbox workspace-write -C <worktree>
@@ -33,7 +31,6 @@ final class CodexAgentRunner implements AgentRunner {
   /** Keeps keys, tokens and secrets out of the shell the model's commands run in. */
   static final String SHELL_POLICY = "shell_environment_policy.ignore_default_excludes=false";
 
-  private static final Logger LOG = LoggerFactory.getLogger(CodexAgentRunner.class);
   private static final int MESSAGE_TAIL = 2_000;
 
   private final AgentSupport support;
@@ -51,12 +48,45 @@ final class CodexAgentRunner implements AgentRunner {
   public static AgentRunner create(AgentsConfig config, Map<String, String> environment) {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(environment, "environment == null");
-    if (config.codexHome().startsWith(Path.of("/tmp"))) {
-      // Codex then skips its helper aliases, and with a system bubblewrap every sandboxed
-      // command fails (harness/codex/NOTES.md, pitfall 3).
-      LOG.warn("CODEX_HOME {} is under /tmp; Codex's sandbox may fail there", config.codexHome());
+    String sandbox = config.codex().sandbox();
+    if (!config.access().isSandboxed()
+        && sandbox != null
+        && !sandbox.equals("danger-full-access")
+        && insideTempDir(config.codexHome(), environment)) {
+      // Codex creates no helper aliases in its temp dir; a system bubblewrap (no --argv0) then
+      // cannot start its sandbox, and every command fails while codex still exits 0.
+      throw new IllegalArgumentException(
+          "AUTOFIX_CODEX_HOME "
+              + config.codexHome()
+              + " lies in the temp directory, where Codex's own sandbox ("
+              + sandbox
+              + ") cannot start: move it, or leave AUTOFIX_CODEX_SANDBOX unset");
     }
     return new CodexAgentRunner(new AgentSupport(config, environment));
+  }
+
+  /** Whether {@code home}, links resolved, lies in {@code $TMPDIR} (or /tmp), as Codex checks. */
+  static boolean insideTempDir(Path home, Map<String, String> environment) {
+    String tmp = environment.get("TMPDIR");
+    Path temp = real(Path.of(tmp == null || tmp.isBlank() ? "/tmp" : tmp));
+    return real(home).startsWith(temp);
+  }
+
+  /** The real path of {@code path}, or of its nearest existing parent with the rest appended. */
+  private static Path real(Path path) {
+    Path absolute = path.toAbsolutePath().normalize();
+    Path existing = absolute;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return absolute;
+    }
+    try {
+      return existing.toRealPath().resolve(existing.relativize(absolute));
+    } catch (IOException e) {
+      return absolute;
+    }
   }
 
   @Override
@@ -209,6 +239,10 @@ final class CodexAgentRunner implements AgentRunner {
         }
         if (events.turnsCompleted() == 0) {
           yield new Failed(1, "codex exited 0 without completing a turn");
+        }
+        if (events.sandboxFailure() != null) {
+          yield new Failed(
+              1, "Codex's own sandbox could not run commands: " + events.sandboxFailure());
         }
         String text = summary != null ? summary : events.lastMessage();
         yield new Completed(

@@ -8,9 +8,12 @@ import dev.autofix.agents.internal.CodexEvents;
 import dev.autofix.agents.internal.Egress;
 import dev.autofix.core.model.AgentReport;
 import dev.autofix.core.port.AgentRunner;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CodexAgentRunnerTest {
 
@@ -110,6 +113,38 @@ class CodexAgentRunnerTest {
     assertThat(CodexAgentRunner.command(options, false, wt, last))
         .contains("--dangerously-bypass-approvals-and-sandbox")
         .doesNotContain("--sandbox");
+  }
+
+  @Test
+  void decide_fails_whenCodexsOwnSandboxCouldNotRunACommand_thoughCodexExited0() {
+    CodexEvents events = new CodexEvents();
+    events.accept("{\"type\":\"thread.started\",\"thread_id\":\"t1\"}");
+    events.accept(
+        "{\"type\":\"item.completed\",\"item\":{\"type\":\"command_execution\","
+            + "\"aggregated_output\":\"bwrap: execvp codex-linux-sandbox: No such file or"
+            + " directory\\n\",\"exit_code\":1,\"status\":\"failed\"}}");
+    events.accept("{\"type\":\"turn.completed\",\"usage\":{}}");
+
+    AgentRunner.AgentResult result = CodexAgentRunner.decide(exited(0, ""), events, null);
+
+    assertThat(result)
+        .isEqualTo(
+            new AgentRunner.Failed(
+                1,
+                "Codex's own sandbox could not run commands: bwrap: execvp codex-linux-sandbox:"
+                    + " No such file or directory"));
+  }
+
+  @Test
+  void insideTempDir_followsTmpdirAndLinks_likeCodexDoes(@TempDir Path dir) throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), tmp);
+    Map<String, String> env = Map.of("TMPDIR", tmp.toString());
+
+    assertThat(CodexAgentRunner.insideTempDir(tmp.resolve("codex-home"), env)).isTrue();
+    assertThat(CodexAgentRunner.insideTempDir(link.resolve("not-yet/codex-home"), env)).isTrue();
+    assertThat(CodexAgentRunner.insideTempDir(dir.resolve("elsewhere"), env)).isFalse();
+    assertThat(CodexAgentRunner.insideTempDir(Path.of("/tmp/x"), Map.of())).isTrue();
   }
 
   @Test

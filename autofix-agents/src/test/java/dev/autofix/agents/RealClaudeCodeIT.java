@@ -175,6 +175,34 @@ class RealClaudeCodeIT {
     assertThat(log.text()).doesNotContain("tool uses refused");
   }
 
+  @Test
+  void realClaude_runsTheTestsWithBash_whenTrusted_evenAsRoot() throws IOException {
+    // Trusted, Claude runs --dangerously-skip-permissions as the user; as root the CLI refuses
+    // that flag unless IS_SANDBOX=1, which autofix sets there (CI and this machine run as root).
+    AgentsConfig config = config().withAccess(AgentAccess.trusted());
+    Workspaces workspaces = GitWorkspaces.create(config, System.getenv());
+    Workspace ws = workspaces.prepare(FixRun.queued(new RunId(6), issue, Instant.now()), log);
+    AgentRunner.AgentResult result;
+    List<String> bodies;
+    try (FakeAnthropic fake =
+        FakeAnthropic.scripted(
+            List.of(
+                FakeAnthropic.Turn.tool(
+                    "Bash", Map.of("command", "python3 test_calc.py; echo \"exit=$? home=$HOME\"")),
+                FakeAnthropic.Turn.text("Reproduced.")))) {
+      Map<String, String> env = env(fake);
+      result = run(config, env, ws);
+      bodies = fake.bodies();
+      assertThat(bodies).as(log.text()).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(toolResults(bodies.get(1)))
+          .contains("AssertionError: add(2, 3) != 5")
+          .contains("exit=1 home=" + env.get("HOME"));
+    }
+    workspaces.release(ws);
+
+    assertThat(result).as(log.text()).isInstanceOf(AgentRunner.Completed.class);
+  }
+
   /** The text of every {@code tool_result} block in a Messages API request body. */
   private static String toolResults(String body) throws IOException {
     StringBuilder text = new StringBuilder();

@@ -14,6 +14,7 @@ public final class CodexEvents {
   private long outputTokens;
   private String failure;
   private String lastError;
+  private String sandboxFailure;
   private String lastMessage;
   private int fileChanges;
   private int failedFileChanges;
@@ -50,10 +51,25 @@ public final class CodexEvents {
           failedFileChanges++;
         }
       }
+      case "command_execution" -> {
+        String output = item.path("aggregated_output").asText("");
+        if (sandboxFailure == null && output.startsWith("bwrap: ")) {
+          // Codex's own sandbox could not start: it still exits 0 with a completed turn.
+          sandboxFailure = output.lines().findFirst().orElse(output);
+        }
+      }
       default -> {
-        // reasoning, command_execution and the rest are in the run log.
+        // reasoning and the rest are in the run log.
       }
     }
+  }
+
+  /**
+   * The first line of a command's output that says Codex's own bubblewrap failed ({@code bwrap:
+   * execvp codex-linux-sandbox ...}, {@code bwrap: setting up uid map ...}), or {@code null}.
+   */
+  public String sandboxFailure() {
+    return sandboxFailure;
   }
 
   /** The thread id, or {@code null}. */
