@@ -191,6 +191,10 @@ public final class Bench {
     if (options.externalDatabase()) {
       externalStartup(work, secret, repo, agent);
     }
+
+    // 4. what the agent sandbox adds to a command's start and to a test suite
+    out.println("timing the agent sandbox ...");
+    report.sandbox(SandboxOverhead.measure(work.resolve("sandbox"), 100, 20));
   }
 
   private ServerProcess startServer(Map<String, String> settings, Path log) throws IOException {
@@ -473,7 +477,7 @@ public final class Bench {
     return repo;
   }
 
-  private static void git(Path dir, String... args) throws IOException, InterruptedException {
+  static void git(Path dir, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add("git");
     command.addAll(List.of(args));
@@ -502,7 +506,7 @@ public final class Bench {
     return nanos / 1e6;
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
@@ -516,6 +520,7 @@ public final class Bench {
   private static final class Report {
     private final Map<String, String> machine = new LinkedHashMap<>();
     private final List<LoadGenerator.Step> steps = new ArrayList<>();
+    private final List<SandboxOverhead.Row> sandbox = new ArrayList<>();
     private final Map<Pgbench.Workload, Map<Integer, Pgbench.Result>> pgbench =
         new LinkedHashMap<>();
     private final List<String> startup = new ArrayList<>();
@@ -705,7 +710,15 @@ public final class Bench {
           "\n### Memory\n\n| when | server JVM (VmRSS) | embedded PostgreSQL (PSS, all processes) |\n");
       b.append("|---|---:|---:|\n");
       rss.forEach(line -> b.append(line).append('\n'));
+      if (!sandbox.isEmpty()) {
+        b.append("\n### Agent sandbox (the verifier's wall time, in a worktree)\n\n");
+        b.append(SandboxOverhead.markdown(sandbox));
+      }
       return b.toString();
+    }
+
+    void sandbox(List<SandboxOverhead.Row> rows) {
+      sandbox.addAll(rows);
     }
   }
 }

@@ -17,10 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -386,49 +383,70 @@ public final class ProcessRunner {
   }
 
   private List<Long> killAlive(Set<ProcessHandle> seen) {
-    List<ProcessHandle> alive = seen.stream().filter(ProcessHandle::isAlive).toList();
+    List<ProcessHandle> alive = seen.stream().filter(ProcessRunner::running).toList();
     if (!alive.isEmpty()) {
       // A sandbox's processes die with its PID namespace, a moment after the process itself.
-      try {
-        CompletableFuture.allOf(
-                alive.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
-            .get(300, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException | ExecutionException e) {
-        // still alive: leftovers indeed
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      alive = alive.stream().filter(ProcessHandle::isAlive).toList();
+      awaitGone(alive, Duration.ofMillis(300));
+      alive = alive.stream().filter(ProcessRunner::running).toList();
     }
     return alive.isEmpty() ? List.of() : kill(alive);
   }
 
   private List<Long> kill(List<ProcessHandle> targets) {
     List<Long> pids = new ArrayList<>();
-    List<CompletableFuture<ProcessHandle>> exits = new ArrayList<>();
     for (ProcessHandle handle : targets) {
-      if (handle.isAlive()) {
+      if (running(handle)) {
         // Children of the targets that appeared since the last sample go too.
         handle.descendants().filter(d -> !targets.contains(d)).forEach(d -> terminate(d, pids));
         terminate(handle, pids);
-        exits.add(handle.onExit());
       }
     }
-    try {
-      CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new))
-          .get(killGrace.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
+    if (!awaitGone(targets, killGrace)) {
       LOG.debug("processes {} did not exit within {}; killing them", pids, killGrace);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
     for (ProcessHandle handle : targets) {
-      if (handle.isAlive()) {
+      if (running(handle)) {
         handle.descendants().forEach(ProcessHandle::destroyForcibly);
         handle.destroyForcibly();
       }
     }
     return pids;
+  }
+
+  /**
+   * Whether {@code handle} still runs. A zombie does not: a process that is not our child (a
+   * sandbox's own init, re-parented when bubblewrap exits) may stay a zombie for as long as the
+   * machine's init takes to reap it, and {@link ProcessHandle#isAlive} and {@code onExit} count it
+   * as alive until then.
+   */
+  static boolean running(ProcessHandle handle) {
+    if (!handle.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (IOException | RuntimeException e) {
+      return handle.isAlive(); // no /proc (not Linux), or gone meanwhile
+    }
+  }
+
+  /** Waits up to {@code timeout} until none of {@code handles} runs; whether they all stopped. */
+  private static boolean awaitGone(List<ProcessHandle> handles, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (handles.stream().anyMatch(ProcessRunner::running)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void terminate(ProcessHandle handle, List<Long> pids) {

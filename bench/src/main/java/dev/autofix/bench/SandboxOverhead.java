@@ -1,0 +1,195 @@
+package dev.autofix.bench;
+
+import dev.autofix.agents.AgentAccess;
+import dev.autofix.agents.Agents;
+import dev.autofix.agents.AgentsConfig;
+import dev.autofix.core.model.FixRun;
+import dev.autofix.core.model.Issue;
+import dev.autofix.core.model.IssueId;
+import dev.autofix.core.model.Level;
+import dev.autofix.core.model.RunId;
+import dev.autofix.core.model.Workspace;
+import dev.autofix.core.port.FixVerifier;
+import dev.autofix.core.port.RunLogs;
+import dev.autofix.core.port.Workspaces;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the agent sandbox costs: the wall time of starting a trivial command ({@code true}) and of a
+ * small test suite, through the verifier autofix really uses, in a real worktree, sandboxed
+ * (bubblewrap) and trusted (a plain process). Runs on its own with {@code java -cp
+ * bench/target/autofix-bench.jar dev.autofix.bench.SandboxOverhead [starts] [suite-runs]}, and as
+ * the last step of the full benchmark.
+ */
+final class SandboxOverhead {
+  private static final String SUITE =
+      """
+      import unittest
+
+      def add(a, b):
+          return a + b
+
+      class AddTest(unittest.TestCase):
+      %s
+      """;
+
+  /** One measured command in one mode. */
+  record Row(String command, String access, int runs, Duration p50, Duration p90, Duration mean) {}
+
+  private SandboxOverhead() {}
+
+  public static void main(String[] args) throws Exception {
+    int starts = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+    int suites = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    Path work = Files.createTempDirectory("autofix-sandbox-bench");
+    try {
+      print(measure(work, starts, suites), System.out);
+    } finally {
+      Bench.deleteTree(work);
+    }
+  }
+
+  /** {@code starts} runs of {@code true} and {@code suites} of the suite, in each mode. */
+  static List<Row> measure(Path work, int starts, int suites) throws IOException {
+    Path repo = repository(work.resolve("repo"));
+    List<Row> rows = new ArrayList<>();
+    Map<String, String> env = System.getenv();
+    for (String command : List.of("true", "python3 -m unittest -q test_add")) {
+      for (AgentAccess access : List.of(AgentAccess.sandboxed(), AgentAccess.trusted())) {
+        AgentsConfig config =
+            withTest(AgentsConfig.of(repo, work.resolve("data")), command).withAccess(access);
+        rows.add(time(config, env, command.equals("true") ? starts : suites));
+      }
+    }
+    return rows;
+  }
+
+  private static Row time(AgentsConfig config, Map<String, String> env, int runs) {
+    Workspaces workspaces = Agents.workspaces(config, env);
+    FixVerifier verifier = Agents.verifier(config, env);
+    RunLogs.RunLog log = line -> {};
+    Issue issue =
+        new Issue(
+            new IssueId("bench", "1"),
+            "BENCH-1",
+            "bench",
+            "bench",
+            null,
+            Level.ERROR,
+            null,
+            null,
+            1);
+    Workspace ws = workspaces.prepare(FixRun.queued(new RunId(1), issue, Instant.now()), log);
+    try {
+      verifier.verify(ws, log); // warm-up: page cache, the first sandbox's caches
+      long[] nanos = new long[runs];
+      for (int i = 0; i < runs; i++) {
+        long start = System.nanoTime();
+        FixVerifier.Verification verdict = verifier.verify(ws, log);
+        nanos[i] = System.nanoTime() - start;
+        if (!(verdict instanceof FixVerifier.Passed)) {
+          throw new IllegalStateException(config.testCommand() + " did not pass: " + verdict);
+        }
+      }
+      java.util.Arrays.sort(nanos);
+      long sum = 0;
+      for (long n : nanos) {
+        sum += n;
+      }
+      return new Row(
+          config.testCommand(),
+          config.access().mode().wireName(),
+          runs,
+          Duration.ofNanos(nanos[runs / 2]),
+          Duration.ofNanos(nanos[(int) Math.min(runs - 1, Math.ceil(runs * 0.9) - 1)]),
+          Duration.ofNanos(sum / runs));
+    } finally {
+      workspaces.release(ws);
+    }
+  }
+
+  private static AgentsConfig withTest(AgentsConfig d, String command) {
+    return new AgentsConfig(
+        d.agent(),
+        d.command(),
+        d.agentTimeout(),
+        command,
+        d.testTimeout(),
+        d.setupCommand(),
+        d.setupTimeout(),
+        d.repoPath(),
+        d.baseBranch(),
+        d.remote(),
+        d.dataDir(),
+        d.envDenyList(),
+        d.promptTemplate(),
+        d.gitAuthorName(),
+        d.gitAuthorEmail(),
+        d.logLimitBytes(),
+        d.claude(),
+        d.codex(),
+        d.access());
+  }
+
+  /** A checkout with a 50-test unittest suite on {@code main}. */
+  private static Path repository(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    StringBuilder tests = new StringBuilder();
+    for (int i = 0; i < 50; i++) {
+      tests.append("    def test_").append(i).append("(self):\n");
+      tests.append("        self.assertEqual(add(").append(i).append(", 1), ").append(i + 1);
+      tests.append(")\n");
+    }
+    Files.writeString(dir.resolve("test_add.py"), SUITE.formatted(tests));
+    try {
+      Bench.git(dir, "init", "-q", "-b", "main");
+      Bench.git(dir, "add", "-A");
+      Bench.git(
+          dir,
+          "-c",
+          "user.name=bench",
+          "-c",
+          "user.email=bench@localhost",
+          "commit",
+          "-q",
+          "-m",
+          "suite");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    return dir;
+  }
+
+  /** The rows as a Markdown table. */
+  static String markdown(List<Row> rows) {
+    StringBuilder b = new StringBuilder();
+    b.append("| command | access | runs | p50 | p90 | mean |\n");
+    b.append("|---|---|---:|---:|---:|---:|\n");
+    for (Row r : rows) {
+      b.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "| `%s` | %s | %d | %.1f ms | %.1f ms | %.1f ms |%n",
+              r.command(),
+              r.access(),
+              r.runs(),
+              r.p50().toNanos() / 1e6,
+              r.p90().toNanos() / 1e6,
+              r.mean().toNanos() / 1e6));
+    }
+    return b.toString();
+  }
+
+  static void print(List<Row> rows, PrintStream out) {
+    out.print(markdown(rows));
+  }
+}
