@@ -36,7 +36,11 @@ public record AgentAccess(
     List<String> envAllow,
     List<Path> alsoHidden) {
 
-  /** The paths hidden by default: the user's keys, cloud and registry credentials. */
+  /**
+   * The paths hidden by default: the user's keys, cloud, registry and database credentials, and the
+   * agents' own login tokens (each agent gets a copy of its own in its scratch home, so no agent
+   * reads another's, and none can change the user's).
+   */
   public static final List<String> DEFAULT_HIDDEN =
       List.of(
           "~/.ssh",
@@ -45,7 +49,22 @@ public record AgentAccess(
           "~/.git-credentials",
           "~/.netrc",
           "~/.docker",
-          "~/.kube");
+          "~/.kube",
+          "~/.gnupg",
+          "~/.config/gcloud",
+          "~/.azure",
+          "~/.npmrc",
+          "~/.pypirc",
+          "~/.m2/settings.xml",
+          "~/.m2/settings-security.xml",
+          "~/.gradle/gradle.properties",
+          "~/.cargo/credentials",
+          "~/.cargo/credentials.toml",
+          "~/.pgpass",
+          "~/.password-store",
+          "~/.local/share/keyrings",
+          "~/.claude/.credentials.json",
+          "~/.codex/auth.json");
 
   private static final Pattern HOST =
       Pattern.compile("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?");

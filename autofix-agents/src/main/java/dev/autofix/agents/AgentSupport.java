@@ -2,6 +2,7 @@ package dev.autofix.agents;
 
 import dev.autofix.agents.internal.AgentFiles;
 import dev.autofix.agents.internal.Egress;
+import dev.autofix.agents.internal.InsideFiles;
 import dev.autofix.agents.internal.ProcessRunner;
 import dev.autofix.agents.internal.PromptBuilder;
 import dev.autofix.core.port.AgentRunner;
@@ -113,8 +114,8 @@ final class AgentSupport {
       throw new WorkspaceException("cannot read the prompt template", e);
     }
     try {
-      Files.deleteIfExists(summaryFile(workspace));
-      Files.createDirectories(summaryFile(workspace).getParent());
+      InsideFiles.directory(workspace, AgentFiles.DIRECTORY);
+      InsideFiles.delete(workspace, AgentFiles.SUMMARY);
       Path copy = runDirectory(task).resolve("prompt.md");
       Files.createDirectories(copy.getParent());
       Files.writeString(copy, prompt);
@@ -132,7 +133,45 @@ final class AgentSupport {
 
   /** The summary the agent wrote, capped, or {@code null} when it wrote none. */
   static String readSummary(Path workspace) {
-    return readCapped(summaryFile(workspace));
+    return readInside(workspace, AgentFiles.SUMMARY);
+  }
+
+  /**
+   * The text of {@code workspace/relative}, capped, or {@code null}: the agent left it, so no link
+   * is followed on the whole path and only a regular file is read.
+   */
+  static String readInside(Path workspace, String relative) {
+    try {
+      return switch (InsideFiles.read(workspace, relative, MAX_FILE_BYTES)) {
+        case InsideFiles.Text text -> capped(new String(text.bytes(), StandardCharsets.UTF_8));
+        case InsideFiles.Missing missing -> null;
+        case InsideFiles.TooLarge large ->
+            "(the agent's "
+                + relative
+                + " has "
+                + large.size()
+                + " bytes, over the "
+                + MAX_FILE_BYTES
+                + "-byte cap; not read)";
+        case InsideFiles.NotAFile notAFile -> {
+          LOG.warn("not reading the agent's {}: {}", relative, notAFile.what());
+          yield null;
+        }
+      };
+    } catch (IOException e) {
+      LOG.warn("cannot read {}: {}", workspace.resolve(relative), e.getMessage());
+      return null;
+    }
+  }
+
+  private static String capped(String raw) {
+    String text = raw.strip();
+    if (text.isEmpty()) {
+      return null;
+    }
+    return text.length() <= MAX_SUMMARY_CHARS
+        ? text
+        : text.substring(0, MAX_SUMMARY_CHARS) + "\n\n…(cut)";
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.autofix.agents.internal.AgentFiles;
 import dev.autofix.agents.internal.Bubblewrap;
 import dev.autofix.agents.internal.CodexEvents;
 import dev.autofix.agents.internal.Egress;
+import dev.autofix.agents.internal.InsideFiles;
 import dev.autofix.agents.internal.ProcessRunner;
 import dev.autofix.core.model.AgentReport;
 import dev.autofix.core.port.AgentRunner;
@@ -180,12 +181,13 @@ final class CodexAgentRunner implements AgentRunner {
     // Sandboxed, Codex gets a copy of its home's config and login in the run's scratch home.
     Path home = support.sandboxed() ? Bubblewrap.HOME.resolve(".codex") : configured;
     // The -o file is only written on success: a stale one must not pass for this run's answer.
-    Path lastMessage = dir.resolve(AgentFiles.DIRECTORY).resolve("codex-last-message.txt");
+    String lastMessageFile = AgentFiles.DIRECTORY + "/codex-last-message.txt";
+    Path lastMessage = dir.resolve(lastMessageFile);
     try {
       if (!support.sandboxed()) {
         Files.createDirectories(home);
       }
-      Files.deleteIfExists(lastMessage);
+      InsideFiles.delete(dir, lastMessageFile);
     } catch (IOException e) {
       throw new WorkspaceException("cannot prepare CODEX_HOME " + home, e);
     }
@@ -215,7 +217,7 @@ final class CodexAgentRunner implements AgentRunner {
                 + (events.failure() != null ? ", turn failed: " + events.failure() : ""));
     String summary = AgentSupport.readSummary(dir);
     if (summary == null) {
-      summary = AgentSupport.readCapped(lastMessage);
+      summary = AgentSupport.readInside(dir, lastMessageFile);
     }
     return decide(result, events, summary);
   }

@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
  * command) the way {@link AgentAccess} says: in the bubblewrap sandbox, or trusted as the user.
  *
  * <p>In the sandbox a process gets an environment built from an allow list, a scratch home and
- * {@code /tmp} of its run ({@code <dataDir>/runs/run-<id>/sandbox}, removed when the workspace is
- * released), autofix's own per-project build caches, and the network to the destinations its caller
- * allows. Trusted, it gets the user's environment minus autofix's secrets, and nothing else
- * changes.
+ * {@code /tmp} of its own ({@code <dataDir>/runs/run-<id>/sandbox}, made anew for each process and
+ * removed when the workspace is released), autofix's own per-project build caches, and the network
+ * to the destinations its caller allows. Trusted, it gets the user's environment minus autofix's
+ * secrets, and nothing else changes.
  */
 final class UntrustedProcesses {
   private static final Logger LOG = LoggerFactory.getLogger(UntrustedProcesses.class);
@@ -162,6 +162,9 @@ final class UntrustedProcesses {
     Path tmp = scratch.resolve("tmp");
     List<Bubblewrap.Bind> caches = new ArrayList<>();
     try {
+      // Fresh for every process: nothing an earlier one left there (a link where a login file is
+      // copied to, say) is ever followed by autofix.
+      Paths2.deleteTree(scratch);
       Files.createDirectories(home);
       Files.createDirectories(tmp);
       Path cacheRoot = cacheRoot();

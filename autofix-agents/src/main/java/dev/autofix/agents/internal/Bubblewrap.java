@@ -5,11 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The bubblewrap command line that confines one untrusted process tree (an agent, a setup or test
@@ -21,9 +19,10 @@ import java.util.Set;
  * and {@code --die-with-parent}. The file system is the host's, read-only, with these changes in
  * this order: a fresh {@code /dev} and {@code /proc}; an empty {@code /run} (the sockets of
  * PostgreSQL, D-Bus, ssh and gpg agents live there); the run's scratch directory as {@code /tmp}
- * and {@code /var/tmp}; each hidden path replaced by an empty directory or file; the checkout
- * read-only again; the writable paths; the worktree's {@code .git} file read-only on top, so it can
- * be neither written nor replaced; the egress sockets.
+ * and {@code /var/tmp}; the checkout and the readable paths bound read-only again (they may lie in
+ * {@code /tmp}); each hidden path replaced by an empty directory or file; the writable paths; the
+ * hidden paths inside any of those hidden again; the worktree's {@code .git} file read-only on top,
+ * so it can be neither written nor replaced; the egress sockets.
  */
 public final class Bubblewrap {
   /** Where the sandbox's home is mounted inside it: not under /tmp, where Codex refuses helpers. */
@@ -110,34 +109,35 @@ public final class Bubblewrap {
   /** The whole argv: bubblewrap, its mounts, then {@code command} behind the forwarders. */
   public static List<String> argv(Plan plan, List<String> command) {
     List<String> argv = new ArrayList<>(base(plan.bwrap()));
-    Set<Path> covered = new LinkedHashSet<>(List.of(Path.of("/tmp"), Path.of("/run")));
     add(argv, "--tmpfs", "/run");
     add(argv, "--bind", plan.scratchTmp().toString(), "/tmp");
     if (Files.isDirectory(Path.of("/var/tmp"), LinkOption.NOFOLLOW_LINKS)) {
       add(argv, "--bind", plan.scratchTmp().toString(), "/var/tmp");
-      covered.add(Path.of("/var/tmp"));
     }
-    for (Path hidden : plan.hidden()) {
-      Path real = realOrNull(hidden);
-      if (real == null || covered.stream().anyMatch(real::startsWith)) {
-        continue; // absent, or already gone with /tmp or /run
-      }
-      if (Files.isDirectory(real)) {
-        add(argv, "--tmpfs", real.toString());
-      } else {
-        add(argv, "--ro-bind", "/dev/null", real.toString());
+    List<Path> hidden = new ArrayList<>();
+    for (Path path : plan.hidden()) {
+      Path real = realOrNull(path);
+      if (real != null) {
+        // Even in /tmp: a read-only bind of the checkout from there would bring it back.
+        hidden.add(real);
       }
     }
+    List<Path> binds = new ArrayList<>();
     for (Path path : plan.readOnly()) {
       Path real = realOrNull(path);
       if (real != null) {
         add(argv, "--ro-bind", real.toString(), real.toString());
+        binds.add(real);
       }
     }
+    // After the read-only binds, which take their content from the host's tree as it is: a
+    // hidden file inside the checkout (the configuration file, say) must stay hidden.
+    hidden.forEach(real -> hide(argv, real));
     for (Path path : plan.writable()) {
       Path real = realOrNull(path);
       if (real != null) {
         add(argv, "--bind", real.toString(), real.toString());
+        binds.add(real);
       }
     }
     add(argv, "--bind", plan.home().toString(), HOME.toString());
@@ -149,6 +149,12 @@ public final class Bubblewrap {
       Path real = realOrNull(path);
       if (real != null && plan.writable().stream().anyMatch(real::startsWith)) {
         add(argv, "--ro-bind", real.toString(), real.toString());
+      }
+    }
+    // And a hidden path inside a path bound since then is hidden again.
+    for (Path real : hidden) {
+      if (binds.stream().anyMatch(b -> real.startsWith(b) && !real.equals(b))) {
+        hide(argv, real);
       }
     }
     for (Path file : plan.protectedFiles()) {
@@ -220,6 +226,14 @@ public final class Bubblewrap {
         .append(",ipv6only=0,reuseaddr,fork UNIX-CONNECT:")
         .append(NET.resolve(socket))
         .append(" </dev/null >/dev/null 2>&1 & ");
+  }
+
+  private static void hide(List<String> argv, Path real) {
+    if (Files.isDirectory(real)) {
+      add(argv, "--tmpfs", real.toString());
+    } else {
+      add(argv, "--ro-bind", "/dev/null", real.toString());
+    }
   }
 
   private static Path realOrNull(Path path) {

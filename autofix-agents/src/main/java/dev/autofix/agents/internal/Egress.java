@@ -1,6 +1,7 @@
 package dev.autofix.agents.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -40,6 +41,12 @@ public final class Egress implements AutoCloseable {
   private static final int MAX_HEAD = 16 * 1024;
   private static final int BUFFER = 32 * 1024;
 
+  /** Connections at once through one process's egress: each costs the server descriptors. */
+  static final int MAX_CONNECTIONS = 128;
+
+  /** How long a proxy client may take to send its request head. */
+  static final java.time.Duration HEAD_TIMEOUT = java.time.Duration.ofSeconds(10);
+
   /** The name of the proxy's socket in {@link #directory()}. */
   public static final String PROXY_SOCKET = "proxy.sock";
 
@@ -47,8 +54,23 @@ public final class Egress implements AutoCloseable {
   public interface Connector {
     SocketChannel connect(String host, int port) throws IOException;
 
-    /** Plain TCP, with the host's own name resolution. */
-    Connector DIRECT = (host, port) -> SocketChannel.open(new InetSocketAddress(host, port));
+    /**
+     * Plain TCP with the host's own name resolution, refusing a name that resolves to a loopback,
+     * link-local (cloud metadata) or wildcard address: the host's own ports are reached through the
+     * port forwards only.
+     */
+    Connector DIRECT =
+        (host, port) -> {
+          for (InetAddress address : InetAddress.getAllByName(host)) {
+            if (address.isLoopbackAddress()
+                || address.isLinkLocalAddress()
+                || address.isAnyLocalAddress()
+                || address.isMulticastAddress()) {
+              throw new IOException(host + " resolves to " + address.getHostAddress());
+            }
+          }
+          return SocketChannel.open(new InetSocketAddress(host, port));
+        };
   }
 
   /**
@@ -98,6 +120,8 @@ public final class Egress implements AutoCloseable {
   private final Connector connector;
   private final List<ServerSocketChannel> servers = new ArrayList<>();
   private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.Semaphore slots =
+      new java.util.concurrent.Semaphore(MAX_CONNECTIONS);
   private final List<Integer> forwardedPorts = new ArrayList<>();
   private final boolean proxy;
   private volatile boolean closed;
@@ -169,6 +193,12 @@ public final class Egress implements AutoCloseable {
                 } catch (IOException e) {
                   return; // closed
                 }
+                if (!slots.tryAcquire()) {
+                  LOG.warn(
+                      "the sandbox opened over {} connections at once; refusing", MAX_CONNECTIONS);
+                  closeQuietly(client);
+                  continue;
+                }
                 open.add(client);
                 Thread.ofVirtual()
                     .start(
@@ -180,6 +210,7 @@ public final class Egress implements AutoCloseable {
                           } finally {
                             closeQuietly(client);
                             open.remove(client);
+                            slots.release();
                           }
                         });
               }
@@ -187,7 +218,8 @@ public final class Egress implements AutoCloseable {
   }
 
   private void forward(SocketChannel client, Destination d) throws IOException {
-    try (SocketChannel upstream = connector.connect("127.0.0.1", d.port())) {
+    try (SocketChannel upstream =
+        SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), d.port()))) {
       open.add(upstream);
       pump(client, upstream, null);
       open.remove(upstream);
@@ -195,6 +227,31 @@ public final class Egress implements AutoCloseable {
   }
 
   private void proxy(SocketChannel client) throws IOException {
+    // A client that never finishes its head is cut off, so it holds no slot for ever.
+    java.util.concurrent.atomic.AtomicBoolean headRead =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread deadline =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    Thread.sleep(HEAD_TIMEOUT);
+                    if (headRead.compareAndSet(false, true)) {
+                      closeQuietly(client);
+                    }
+                  } catch (InterruptedException e) {
+                    // the head arrived in time
+                  }
+                });
+    try {
+      proxy(client, headRead);
+    } finally {
+      deadline.interrupt();
+    }
+  }
+
+  private void proxy(SocketChannel client, java.util.concurrent.atomic.AtomicBoolean headRead)
+      throws IOException {
     ByteBuffer head = ByteBuffer.allocate(MAX_HEAD);
     int end = -1;
     while (end < 0) {
@@ -210,6 +267,9 @@ public final class Egress implements AutoCloseable {
         return;
       }
       end = headEnd(head);
+    }
+    if (!headRead.compareAndSet(false, true)) {
+      return; // too late: the deadline closed it
     }
     String text = new String(head.array(), 0, end, StandardCharsets.ISO_8859_1);
     String[] requestLine = text.substring(0, text.indexOf("\r\n")).split(" ");

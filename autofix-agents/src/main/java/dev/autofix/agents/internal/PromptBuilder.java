@@ -8,6 +8,7 @@ import dev.autofix.core.model.Issue;
 import dev.autofix.core.model.StackFrame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -29,6 +30,10 @@ import java.util.Objects;
  * {{summary_file}}} and {@code {{short_id}}}.
  */
 public final class PromptBuilder {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(PromptBuilder.class);
+  private static final long MAX_TEMPLATE = 256 * 1024;
+
   /** The built-in template. */
   public static final String DEFAULT_TEMPLATE =
       """
@@ -84,9 +89,22 @@ public final class PromptBuilder {
       if (configured != null) {
         return new PromptBuilder(Files.readString(configured));
       }
-      Path own = workspace.resolve(AgentFiles.PROMPT_TEMPLATE);
-      if (Files.isRegularFile(own)) {
-        return new PromptBuilder(Files.readString(own));
+      // The setup command has run in this worktree already: read the repository's template
+      // without following a link it may have planted there (to /proc/self/environ, say).
+      InsideFiles.Read own = InsideFiles.read(workspace, AgentFiles.PROMPT_TEMPLATE, MAX_TEMPLATE);
+      switch (own) {
+        case InsideFiles.Text text -> {
+          return new PromptBuilder(new String(text.bytes(), StandardCharsets.UTF_8));
+        }
+        case InsideFiles.Missing missing -> {}
+        case InsideFiles.TooLarge large ->
+            LOG.warn(
+                "{} has {} bytes, over {}; using the built-in prompt",
+                AgentFiles.PROMPT_TEMPLATE,
+                large.size(),
+                MAX_TEMPLATE);
+        case InsideFiles.NotAFile notAFile ->
+            LOG.warn("{}; using the built-in prompt", notAFile.what());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the prompt template", e);

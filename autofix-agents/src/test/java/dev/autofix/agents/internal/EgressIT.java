@@ -1,6 +1,7 @@
 package dev.autofix.agents.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -186,6 +187,47 @@ class EgressIT {
     assertThat(egress.directory()).doesNotExist();
     assertThat(channel.read(ByteBuffer.allocate(1))).isEqualTo(-1);
     channel.close();
+  }
+
+  @Test
+  void proxy_refusesConnectionsPastItsCap_soTheSandboxCannotExhaustTheServersDescriptors()
+      throws IOException {
+    List<SocketChannel> held = new java.util.ArrayList<>();
+    try (Egress egress =
+        Egress.open(tmp, List.of(Egress.Destination.parse("a.example")), recording())) {
+      Path proxy = egress.directory().resolve(Egress.PROXY_SOCKET);
+      for (int i = 0; i < Egress.MAX_CONNECTIONS; i++) {
+        held.add(connect(proxy)); // each holds a slot: it never sends its head
+      }
+      try (SocketChannel extra = connect(proxy)) {
+        assertThat(extra.read(ByteBuffer.allocate(1))).as("closed at once").isEqualTo(-1);
+      }
+      held.removeFirst().close();
+      await()
+          .atMost(java.time.Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                try (SocketChannel again = connect(proxy)) {
+                  String answer = exchange(again, "CONNECT a.example:443 HTTP/1.1\r\n\r\n", 12);
+                  assertThat(answer).isEqualTo("HTTP/1.1 200");
+                }
+              });
+    } finally {
+      for (SocketChannel channel : held) {
+        channel.close();
+      }
+    }
+  }
+
+  @Test
+  void directConnector_refusesNamesThatResolveToTheHostItself() {
+    for (String host : List.of("localhost", "127.0.0.1", "0.0.0.0", "169.254.169.254")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> Egress.Connector.DIRECT.connect(host, echo.getLocalPort()))
+          .as(host)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("resolves to");
+    }
   }
 
   @Test
