@@ -122,9 +122,10 @@ public final class Bench {
 
   private void benchmark(Path work) throws Exception {
     Path repo = scratchRepository(work.resolve("repo"));
-    Path agentLog = work.resolve("agent-starts.log");
+    Path agentDir = Files.createDirectories(work.resolve("agent"));
+    Path agentLog = agentDir.resolve("agent-starts.log");
     Files.writeString(agentLog, "");
-    Path agent = work.resolve("agent.sh");
+    Path agent = agentDir.resolve("agent.sh");
     // bash's $EPOCHREALTIME needs no fork, so the time written is the agent's own start
     Files.writeString(
         agent,

@@ -179,6 +179,9 @@ final class ServerProcess implements AutoCloseable {
     env.put("AUTOFIX_REPO_PATH", repo.toString());
     env.put("AUTOFIX_AGENT", "command");
     env.put("AUTOFIX_AGENT_COMMAND", agentCommand);
+    // The agent runs in the default sandbox: the script's folder (it logs its start there) is
+    // the one place outside the worktree it may write, as the work directory lies in /tmp.
+    env.put("AUTOFIX_AGENT_WRITABLE", Path.of(agentCommand).getParent().toString());
     env.put("AUTOFIX_DATA_DIR", dataDir.toString());
     env.put("AUTOFIX_MAX_FIXES_PER_DAY", Integer.toString(maxFixesPerDay));
     env.putAll(extra);

@@ -47,6 +47,8 @@ class DryRunModuleIT {
     env.put("AUTOFIX_DATA_DIR", tmp.resolve("data").toString());
     env.put("AUTOFIX_GITHUB_REPO", "acme/shop");
     Path script = Path.of(getClass().getResource("/dev/autofix/examples/team-agent.sh").toURI());
+    // The agent runs sandboxed, where the host's /tmp is hidden: the build may lie there (CI).
+    env.put("AUTOFIX_AGENT_READABLE", script.getParent().toString());
     DryRunModule dryRun = new DryRunModule(env, "/bin/sh " + script, http, new ObjectMapper());
     // The test stops before GitHub: no network here.
     injector =
