@@ -140,16 +140,7 @@ final class UntrustedProcesses {
     if (!access.isSandboxed()) {
       Map<String, String> env = new TreeMap<>(trustedEnvironment);
       env.putAll(launch.variables());
-      return runner.run(
-          new ProcessRunner.Spec(
-              launch.label(),
-              launch.command(),
-              launch.worktree(),
-              env,
-              launch.stdin(),
-              launch.timeout(),
-              launch.stdoutListener()),
-          log);
+      return runner.run(spec(launch, launch.command(), env), log);
     }
     if (bwrap == null || socat == null) {
       String message = unavailable().orElse("the agent sandbox is not available");
@@ -195,17 +186,20 @@ final class UntrustedProcesses {
                   List.of(launch.worktree().resolve(".git")),
                   egress),
               launch.command());
-      return runner.run(
-          new ProcessRunner.Spec(
-              launch.label(),
-              argv,
-              launch.worktree(),
-              env,
-              launch.stdin(),
-              launch.timeout(),
-              launch.stdoutListener()),
-          log);
+      return runner.run(spec(launch, argv, env), log);
     }
+  }
+
+  private static ProcessRunner.Spec spec(
+      Launch launch, List<String> argv, Map<String, String> env) {
+    return new ProcessRunner.Spec(
+        launch.label(),
+        argv,
+        launch.worktree(),
+        env,
+        launch.stdin(),
+        launch.timeout(),
+        launch.stdoutListener());
   }
 
   /** Removes the run's scratch home and {@code /tmp}. */

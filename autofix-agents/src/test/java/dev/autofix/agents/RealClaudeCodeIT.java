@@ -143,8 +143,35 @@ class RealClaudeCodeIT {
       throws IOException {
     AgentsConfig config = config(); // the default access: sandboxed, every tool
     assertThat(config.access().isSandboxed()).isTrue();
+
+    String toolResult = runTheTestsWithBash(config, 5);
+
+    assertThat(toolResult)
+        .contains("AssertionError: add(2, 3) != 5")
+        .contains("exit=1 home=/run/autofix/home")
+        .doesNotContain("requires approval")
+        .doesNotContain("permission");
+    assertThat(log.text()).doesNotContain("tool uses refused");
+  }
+
+  @Test
+  void realClaude_runsTheTestsWithBash_whenTrusted_evenAsRoot() throws IOException {
+    // Trusted, Claude runs --dangerously-skip-permissions as the user; as root the CLI refuses
+    // that flag unless IS_SANDBOX=1, which autofix sets there (CI and this machine run as root).
+    String toolResult = runTheTestsWithBash(config().withAccess(AgentAccess.trusted()), 6);
+
+    assertThat(toolResult)
+        .contains("AssertionError: add(2, 3) != 5")
+        .contains("exit=1 home=" + tmp.resolve("home"));
+  }
+
+  /**
+   * A scripted turn asks for Bash to run the fixture's failing test; the run completes, and the
+   * text of the tool result the next model request carries comes back.
+   */
+  private String runTheTestsWithBash(AgentsConfig config, long runId) throws IOException {
     Workspaces workspaces = GitWorkspaces.create(config, System.getenv());
-    Workspace ws = workspaces.prepare(FixRun.queued(new RunId(5), issue, Instant.now()), log);
+    Workspace ws = workspaces.prepare(FixRun.queued(new RunId(runId), issue, Instant.now()), log);
     AgentRunner.AgentResult result;
     List<String> bodies;
     try (FakeAnthropic fake =
@@ -164,43 +191,8 @@ class RealClaudeCodeIT {
     workspaces.release(ws);
 
     assertThat(result).as(log.text()).isInstanceOf(AgentRunner.Completed.class);
-    // The second request carries the test's real output as the Bash tool's result.
     assertThat(bodies).as(log.text()).hasSizeGreaterThanOrEqualTo(2);
-    String toolResult = toolResults(bodies.get(1));
-    assertThat(toolResult)
-        .contains("AssertionError: add(2, 3) != 5")
-        .contains("exit=1 home=/run/autofix/home")
-        .doesNotContain("requires approval")
-        .doesNotContain("permission");
-    assertThat(log.text()).doesNotContain("tool uses refused");
-  }
-
-  @Test
-  void realClaude_runsTheTestsWithBash_whenTrusted_evenAsRoot() throws IOException {
-    // Trusted, Claude runs --dangerously-skip-permissions as the user; as root the CLI refuses
-    // that flag unless IS_SANDBOX=1, which autofix sets there (CI and this machine run as root).
-    AgentsConfig config = config().withAccess(AgentAccess.trusted());
-    Workspaces workspaces = GitWorkspaces.create(config, System.getenv());
-    Workspace ws = workspaces.prepare(FixRun.queued(new RunId(6), issue, Instant.now()), log);
-    AgentRunner.AgentResult result;
-    List<String> bodies;
-    try (FakeAnthropic fake =
-        FakeAnthropic.scripted(
-            List.of(
-                FakeAnthropic.Turn.tool(
-                    "Bash", Map.of("command", "python3 test_calc.py; echo \"exit=$? home=$HOME\"")),
-                FakeAnthropic.Turn.text("Reproduced.")))) {
-      Map<String, String> env = env(fake);
-      result = run(config, env, ws);
-      bodies = fake.bodies();
-      assertThat(bodies).as(log.text()).hasSizeGreaterThanOrEqualTo(2);
-      assertThat(toolResults(bodies.get(1)))
-          .contains("AssertionError: add(2, 3) != 5")
-          .contains("exit=1 home=" + env.get("HOME"));
-    }
-    workspaces.release(ws);
-
-    assertThat(result).as(log.text()).isInstanceOf(AgentRunner.Completed.class);
+    return toolResults(bodies.get(1));
   }
 
   /** The text of every {@code tool_result} block in a Messages API request body. */
