@@ -134,6 +134,7 @@ public final class Main {
           AUTOFIX_GITHUB_API_URL (https://api.github.com)
           AUTOFIX_REPO_PATH (required, the local checkout)  AUTOFIX_BASE_BRANCH (main)
           AUTOFIX_AGENT (claude, codex or command)  AUTOFIX_AGENT_COMMAND  AUTOFIX_AGENT_TIMEOUT (30m)
+          AUTOFIX_AGENT_ACCESS (sandboxed: bubblewrap; or trusted)  AUTOFIX_AGENT_ALLOWED_HOSTS
           AUTOFIX_TEST_COMMAND  AUTOFIX_MAX_CONCURRENT (1)  AUTOFIX_MAX_FIXES_PER_DAY (10)
           AUTOFIX_ADMIN_TOKEN (none: retry and cancel are refused)
         The README lists every setting.

@@ -9,6 +9,7 @@ import dev.autofix.core.model.IssueId;
 import dev.autofix.core.model.Level;
 import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.Workspace;
+import dev.autofix.core.port.AgentRunner;
 import dev.autofix.core.port.FixVerifier;
 import dev.autofix.core.port.RunLogs;
 import dev.autofix.core.port.Workspaces;
@@ -69,24 +70,112 @@ final class SandboxOverhead {
         rows.add(time(config, env, command.equals("true") ? starts : suites));
       }
     }
+    Path started = Files.createDirectories(work.resolve("agent")).resolve("started");
+    for (AgentAccess access : List.of(AgentAccess.sandboxed(), AgentAccess.trusted())) {
+      rows.add(agentStart(repo, work, started, access, env, suites));
+    }
     return rows;
+  }
+
+  /**
+   * From the agent runner's call to the command agent's first instruction (bash's {@code
+   * $EPOCHREALTIME}): the prompt, the sandbox's setup and bubblewrap's start, as in a run.
+   */
+  private static Row agentStart(
+      Path repo, Path work, Path started, AgentAccess access, Map<String, String> env, int runs)
+      throws IOException {
+    String script = "bash -c 'echo $EPOCHREALTIME > " + started + "; cat > /dev/null'";
+    AgentsConfig d = AgentsConfig.of(repo, work.resolve("data"));
+    AgentsConfig config =
+        new AgentsConfig(
+                AgentsConfig.Agent.COMMAND,
+                script,
+                d.agentTimeout(),
+                null,
+                d.testTimeout(),
+                null,
+                d.setupTimeout(),
+                d.repoPath(),
+                d.baseBranch(),
+                d.remote(),
+                d.dataDir(),
+                d.envDenyList(),
+                null,
+                d.gitAuthorName(),
+                d.gitAuthorEmail(),
+                d.logLimitBytes(),
+                d.claude(),
+                d.codex(),
+                d.access())
+            .withAccess(
+                access.isSandboxed()
+                    ? new AgentAccess(
+                        access.mode(),
+                        List.of(started.getParent().toString()),
+                        List.of(),
+                        access.hidden(),
+                        List.of(),
+                        List.of(),
+                        null)
+                    : access);
+    Workspaces workspaces = Agents.workspaces(config, env);
+    AgentRunner agent = Agents.runner(config, env);
+    RunLogs.RunLog log = line -> {};
+    Issue issue = issue();
+    Workspace ws = workspaces.prepare(FixRun.queued(new RunId(2), issue, Instant.now()), log);
+    try {
+      long[] nanos = new long[runs + 1];
+      for (int i = 0; i <= runs; i++) { // the first is a warm-up
+        Files.deleteIfExists(started);
+        java.time.Instant t0 = java.time.Instant.now();
+        agent.run(
+            new AgentRunner.AgentTask(
+                FixRun.queued(new RunId(2), issue, t0),
+                issue,
+                dev.autofix.core.model.ErrorDetails.none(),
+                ws,
+                log));
+        String epoch = Files.readString(started).strip();
+        java.time.Instant t1 =
+            java.time.Instant.ofEpochSecond(
+                Long.parseLong(epoch.substring(0, epoch.indexOf('.'))),
+                Long.parseLong(
+                    (epoch.substring(epoch.indexOf('.') + 1) + "000000000").substring(0, 9)));
+        nanos[i] = java.time.Duration.between(t0, t1).toNanos();
+      }
+      long[] measured = java.util.Arrays.copyOfRange(nanos, 1, nanos.length);
+      return row("command agent's start", access.mode().wireName(), measured);
+    } finally {
+      workspaces.release(ws);
+    }
+  }
+
+  private static Issue issue() {
+    return new Issue(
+        new IssueId("bench", "1"), "BENCH-1", "bench", "bench", null, Level.ERROR, null, null, 1);
+  }
+
+  private static Row row(String command, String access, long[] nanos) {
+    java.util.Arrays.sort(nanos);
+    long sum = 0;
+    for (long n : nanos) {
+      sum += n;
+    }
+    int runs = nanos.length;
+    return new Row(
+        command,
+        access,
+        runs,
+        Duration.ofNanos(nanos[runs / 2]),
+        Duration.ofNanos(nanos[(int) Math.min(runs - 1, Math.ceil(runs * 0.9) - 1)]),
+        Duration.ofNanos(sum / runs));
   }
 
   private static Row time(AgentsConfig config, Map<String, String> env, int runs) {
     Workspaces workspaces = Agents.workspaces(config, env);
     FixVerifier verifier = Agents.verifier(config, env);
     RunLogs.RunLog log = line -> {};
-    Issue issue =
-        new Issue(
-            new IssueId("bench", "1"),
-            "BENCH-1",
-            "bench",
-            "bench",
-            null,
-            Level.ERROR,
-            null,
-            null,
-            1);
+    Issue issue = issue();
     Workspace ws = workspaces.prepare(FixRun.queued(new RunId(1), issue, Instant.now()), log);
     try {
       verifier.verify(ws, log); // warm-up: page cache, the first sandbox's caches
@@ -99,18 +188,7 @@ final class SandboxOverhead {
           throw new IllegalStateException(config.testCommand() + " did not pass: " + verdict);
         }
       }
-      java.util.Arrays.sort(nanos);
-      long sum = 0;
-      for (long n : nanos) {
-        sum += n;
-      }
-      return new Row(
-          config.testCommand(),
-          config.access().mode().wireName(),
-          runs,
-          Duration.ofNanos(nanos[runs / 2]),
-          Duration.ofNanos(nanos[(int) Math.min(runs - 1, Math.ceil(runs * 0.9) - 1)]),
-          Duration.ofNanos(sum / runs));
+      return row(config.testCommand(), config.access().mode().wireName(), nanos);
     } finally {
       workspaces.release(ws);
     }

@@ -61,7 +61,8 @@ public final class Egress implements AutoCloseable {
      */
     Connector DIRECT =
         (host, port) -> {
-          for (InetAddress address : InetAddress.getAllByName(host)) {
+          InetAddress[] addresses = InetAddress.getAllByName(host);
+          for (InetAddress address : addresses) {
             if (address.isLoopbackAddress()
                 || address.isLinkLocalAddress()
                 || address.isAnyLocalAddress()
@@ -69,7 +70,8 @@ public final class Egress implements AutoCloseable {
               throw new IOException(host + " resolves to " + address.getHostAddress());
             }
           }
-          return SocketChannel.open(new InetSocketAddress(host, port));
+          // To the address just checked, not the name again: a second lookup could answer else.
+          return SocketChannel.open(new InetSocketAddress(addresses[0], port));
         };
   }
 
