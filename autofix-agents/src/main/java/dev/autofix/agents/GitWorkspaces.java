@@ -286,8 +286,12 @@ final class GitWorkspaces implements Workspaces {
   }
 
   private void removeWorktree(Path directory) {
+    // A worktree the agent (trusted) locked is autofix's own all the same: unlock it, and force
+    // twice, which removes a locked one too; otherwise every retry fails "already checked out".
+    git.run(config.repoPath(), "worktree", "unlock", directory.toString());
     Git.Outcome removed =
-        git.run(config.repoPath(), "worktree", "remove", "--force", directory.toString());
+        git.run(
+            config.repoPath(), "worktree", "remove", "--force", "--force", directory.toString());
     if (!removed.ok() || Files.exists(directory)) {
       try {
         Paths2.deleteTree(directory);

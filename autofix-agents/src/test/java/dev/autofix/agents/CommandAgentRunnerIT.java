@@ -178,6 +178,24 @@ class CommandAgentRunnerIT {
   }
 
   @Test
+  void release_removesAWorktreeTheAgentLocked_soTheRetryCanPrepareItAgain() {
+    // Trusted, the agent can write the worktree's metadata (the sandbox makes it read-only).
+    AgentsConfig config =
+        config("lock", Duration.ofSeconds(30), null).withAccess(AgentAccess.trusted());
+    Workspaces workspaces = GitWorkspaces.create(config, System.getenv());
+    Workspace ws = prepare(workspaces, 17);
+
+    AgentRunner.AgentResult result = runAgent(config, ws);
+    workspaces.release(ws);
+    Workspace again = prepare(workspaces, 17);
+    workspaces.release(again);
+
+    assertThat(result).as(log.text()).isInstanceOf(AgentRunner.Completed.class);
+    assertThat(again.directory()).isEqualTo(ws.directory());
+    assertThat(ws.directory()).doesNotExist();
+  }
+
+  @Test
   void run_failsWithTheExitCodeAndStderr_whenTheAgentExits3() {
     AgentsConfig config = config("exit3", Duration.ofSeconds(30), null);
     Workspaces workspaces = GitWorkspaces.create(config, System.getenv());

@@ -31,6 +31,9 @@ case "$mode" in
     sleep 1000 > /dev/null 2>&1 &
     echo "child $!"
     ;;
+  lock)
+    git worktree lock --reason "the agent's now" "$PWD"
+    ;;
   exit3)
     echo "boom: the model is unavailable" >&2
     exit 3

@@ -132,8 +132,9 @@ final class Worker implements WorkSignal, AutoCloseable {
       long started = System.nanoTime();
       try {
         result = fix.execute(command);
-      } catch (RuntimeException e) {
-        // Claiming itself failed (the database is down, say): report, wait, try again.
+      } catch (RuntimeException | Error e) {
+        // Claiming itself failed (the database is down, say), or an Error escaped a run: report,
+        // wait, try again. No run takes the worker thread down with it.
         String fingerprint = Defects.fingerprint(e);
         LOG.error("worker {} could not claim work (defect {})", workerId, fingerprint, e);
         defects.report(

@@ -1,7 +1,6 @@
 package dev.autofix.agents.internal;
 
 import dev.autofix.core.port.RunLogs;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -39,6 +38,13 @@ public final class ProcessRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
   private static final long POLL_MILLIS = 200;
   private static final int MAX_LOGGED_LINE = 8_192;
+
+  /**
+   * The most of one output line autofix keeps (for the agent's own parsers); the rest is read and
+   * dropped, so a process printing one endless line costs no more memory than this.
+   */
+  static final int MAX_LINE = 1 << 20;
+
   private static final TimeUnit NANOS = TimeUnit.NANOSECONDS;
 
   /** The environment variable that marks every process of one run, so leftovers can be found. */
@@ -285,12 +291,20 @@ public final class ProcessRunner {
         .name(name)
         .start(
             () -> {
-              try (BufferedReader reader =
-                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+              try (InputStreamReader chars =
+                  new InputStreamReader(stream, StandardCharsets.UTF_8)) {
+                LineReader reader = new LineReader(chars, MAX_LINE);
                 String line;
-                while ((line = reader.readLine()) != null) {
+                while ((line = reader.next()) != null) {
                   sink.accept(line);
                   logLine(log, prefix, line, logged);
+                  if (reader.dropped() > 0) {
+                    logLine(
+                        log,
+                        prefix,
+                        "… (this line went on for " + reader.dropped() + " more characters, cut)",
+                        logged);
+                  }
                 }
               } catch (IOException e) {
                 LOG.debug("{}: stream closed: {}", name, e.getMessage());

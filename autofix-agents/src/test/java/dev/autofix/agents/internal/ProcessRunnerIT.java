@@ -193,4 +193,28 @@ class ProcessRunnerIT {
         .findFirst()
         .orElseThrow();
   }
+
+  @Test
+  void run_keepsAMegabyteOfAnEndlessLine_andTheProcessIsNotKilledBySigpipe() {
+    // 300 MB on one line: read and dropped past the cap, so neither the heap nor the pipe fills.
+    ProcessRunner.Spec spec =
+        new ProcessRunner.Spec(
+            "agent",
+            List.of("/bin/sh", "-c", "head -c 300000000 /dev/zero | tr '\\0' x; echo; echo after"),
+            Path.of("."),
+            Map.of("PATH", "/usr/bin:/bin"),
+            null,
+            Duration.ofMinutes(1),
+            null);
+    List<Integer> lengths = new java.util.ArrayList<>();
+
+    ProcessRunner.Result result =
+        runner.run(spec.withStdoutListener(line -> lengths.add(line.length())), log);
+
+    assertThat(result.outcome()).isEqualTo(new ProcessRunner.Exited(0));
+    assertThat(lengths).containsExactly(ProcessRunner.MAX_LINE, 5);
+    assertThat(log.text())
+        .contains("this line went on for " + (300_000_000 - ProcessRunner.MAX_LINE) + " more")
+        .contains("agent | after");
+  }
 }

@@ -304,7 +304,9 @@ public final class FixNextRun {
         }
         renewLease();
         return publish(workspace, patch, report, verification);
-      } catch (RuntimeException defect) {
+      } catch (RuntimeException | Error defect) {
+        // An Error too (an OutOfMemoryError from one run's output, say): the run ends failed with
+        // its reason, and the worker goes on with the next one.
         if (stopRequested()) {
           return stop();
         }
@@ -475,7 +477,7 @@ public final class FixNextRun {
       return result.withSummary(report.summary()).withCostUsd(report.costUsd());
     }
 
-    private Result defect(RuntimeException defect) {
+    private Result defect(Throwable defect) {
       String fingerprint = Defects.fingerprint(defect);
       String reason = Defects.describe(defect, fingerprint);
       LOG.log(Level.ERROR, "run " + run.id() + " hit " + reason, defect);
@@ -501,7 +503,7 @@ public final class FixNextRun {
       }
     }
 
-    private void report(RuntimeException error, String fingerprint) {
+    private void report(Throwable error, String fingerprint) {
       ports
           .defects()
           .report(

@@ -244,6 +244,24 @@ class FixNextRunTest {
   }
 
   @Test
+  void execute_failsTheRun_whenAnErrorEscapesTheAgent() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.then(
+        task -> {
+          throw new OutOfMemoryError("Java heap space (a 3 GB summary file, say)");
+        });
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.Failed.class);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.reason()).contains("OutOfMemoryError").contains("Java heap space");
+    assertThat(defects.defects()).hasSize(1);
+    assertThat(workspaces.released()).hasSize(1);
+  }
+
+  @Test
   void execute_refundsPermit_whenDefectHappensBeforeTheAgent() {
     FixRun queued = queue(Issues.anIssue().build());
     workspaces.failNextPrepare(new IllegalStateException("not a git repository"));
