@@ -119,26 +119,98 @@ public record AgentsConfig(
 
   /** This configuration with {@code access} instead of its own. */
   public AgentsConfig withAccess(AgentAccess access) {
-    return new AgentsConfig(
-        agent,
-        command,
-        agentTimeout,
-        testCommand,
-        testTimeout,
-        setupCommand,
-        setupTimeout,
-        repoPath,
-        baseBranch,
-        remote,
-        dataDir,
-        envDenyList,
-        promptTemplate,
-        gitAuthorName,
-        gitAuthorEmail,
-        logLimitBytes,
-        claude,
-        codex,
-        access);
+    return toBuilder().access(access).build();
+  }
+
+  /** A builder starting from this configuration, to change a few of its values. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Changes some values of a configuration; {@link #build} validates the result. */
+  public static final class Builder {
+    private Agent agent;
+    private String command;
+    private Duration agentTimeout;
+    private String testCommand;
+    private String setupCommand;
+    private ClaudeOptions claude;
+    private CodexOptions codex;
+    private AgentAccess access;
+    private final AgentsConfig base;
+
+    private Builder(AgentsConfig base) {
+      this.base = base;
+      this.agent = base.agent;
+      this.command = base.command;
+      this.agentTimeout = base.agentTimeout;
+      this.testCommand = base.testCommand;
+      this.setupCommand = base.setupCommand;
+      this.claude = base.claude;
+      this.codex = base.codex;
+      this.access = base.access;
+    }
+
+    /** The agent, and the command line of the {@code command} agent ({@code null} otherwise). */
+    public Builder agent(Agent agent, String command) {
+      this.agent = agent;
+      this.command = command;
+      return this;
+    }
+
+    public Builder agentTimeout(Duration agentTimeout) {
+      this.agentTimeout = agentTimeout;
+      return this;
+    }
+
+    public Builder testCommand(String testCommand) {
+      this.testCommand = testCommand;
+      return this;
+    }
+
+    public Builder setupCommand(String setupCommand) {
+      this.setupCommand = setupCommand;
+      return this;
+    }
+
+    public Builder claude(ClaudeOptions claude) {
+      this.claude = claude;
+      return this;
+    }
+
+    public Builder codex(CodexOptions codex) {
+      this.codex = codex;
+      return this;
+    }
+
+    public Builder access(AgentAccess access) {
+      this.access = access;
+      return this;
+    }
+
+    /** The configuration; throws as the constructor does for a bad combination. */
+    public AgentsConfig build() {
+      return new AgentsConfig(
+          agent,
+          command,
+          agentTimeout,
+          testCommand,
+          base.testTimeout,
+          setupCommand,
+          base.setupTimeout,
+          base.repoPath,
+          base.baseBranch,
+          base.remote,
+          base.dataDir,
+          base.envDenyList,
+          base.promptTemplate,
+          base.gitAuthorName,
+          base.gitAuthorEmail,
+          base.logLimitBytes,
+          claude,
+          codex,
+          access);
+    }
   }
 
   /** The agents autofix can run. */

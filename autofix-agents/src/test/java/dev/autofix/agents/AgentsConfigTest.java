@@ -232,6 +232,18 @@ class AgentsConfigTest {
   }
 
   @Test
+  void toBuilder_changesOnlyWhatItIsTold_andValidatesTheResult() {
+    AgentsConfig config = AgentsConfig.fromEnv(Map.of("AUTOFIX_REPO_PATH", "/srv/app"));
+
+    assertThat(config.toBuilder().build()).isEqualTo(config);
+    AgentsConfig changed = config.toBuilder().testCommand("make test").build();
+    assertThat(changed.testCommand()).isEqualTo("make test");
+    assertThat(changed.toBuilder().testCommand(null).build()).isEqualTo(config);
+    assertThatThrownBy(() -> config.toBuilder().agent(AgentsConfig.Agent.COMMAND, null).build())
+        .hasMessageContaining("needs a command");
+  }
+
+  @Test
   void parseDuration_acceptsShortAndIsoForms() {
     assertThat(AgentsConfig.parseDuration("30m")).isEqualTo(Duration.ofMinutes(30));
     assertThat(AgentsConfig.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));

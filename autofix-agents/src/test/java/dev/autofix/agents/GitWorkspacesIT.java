@@ -253,25 +253,6 @@ class GitWorkspacesIT {
   }
 
   static AgentsConfig withSetup(AgentsConfig c, String setup) {
-    return new AgentsConfig(
-        c.agent(),
-        c.command(),
-        c.agentTimeout(),
-        c.testCommand(),
-        c.testTimeout(),
-        setup,
-        c.setupTimeout(),
-        c.repoPath(),
-        c.baseBranch(),
-        c.remote(),
-        c.dataDir(),
-        c.envDenyList(),
-        c.promptTemplate(),
-        c.gitAuthorName(),
-        c.gitAuthorEmail(),
-        c.logLimitBytes(),
-        c.claude(),
-        c.codex(),
-        TestSupport.sandbox());
+    return c.toBuilder().setupCommand(setup).access(TestSupport.sandbox()).build();
   }
 }

@@ -69,29 +69,12 @@ class HostSideReadsIT {
   }
 
   private AgentsConfig config(AgentsConfig.Agent agent, String command, String setup) {
-    AgentsConfig d = AgentsConfig.of(repo.checkout, repo.dataDir);
-    return GitWorkspacesIT.withSetup(
-        new AgentsConfig(
-            agent,
-            command,
-            Duration.ofSeconds(30),
-            null,
-            d.testTimeout(),
-            null,
-            d.setupTimeout(),
-            d.repoPath(),
-            d.baseBranch(),
-            d.remote(),
-            d.dataDir(),
-            List.of(),
-            null,
-            d.gitAuthorName(),
-            d.gitAuthorEmail(),
-            d.logLimitBytes(),
-            d.claude(),
-            d.codex(),
-            TestSupport.sandbox()),
-        setup);
+    return AgentsConfig.of(repo.checkout, repo.dataDir).toBuilder()
+        .agent(agent, command)
+        .agentTimeout(Duration.ofSeconds(30))
+        .setupCommand(setup)
+        .access(TestSupport.sandbox())
+        .build();
   }
 
   private AgentRunner.AgentResult run(AgentRunner agent, Workspace ws) {
@@ -165,23 +148,8 @@ class HostSideReadsIT {
             "ln -s " + victim + " $HOME/.claude; ln -s " + userHome + "/.claude $HOME/.codex");
     AgentsConfig.ClaudeOptions c = base.claude();
     AgentsConfig config =
-        new AgentsConfig(
-                base.agent(),
-                null,
-                base.agentTimeout(),
-                null,
-                base.testTimeout(),
-                base.setupCommand(),
-                base.setupTimeout(),
-                base.repoPath(),
-                base.baseBranch(),
-                base.remote(),
-                base.dataDir(),
-                List.of(),
-                null,
-                base.gitAuthorName(),
-                base.gitAuthorEmail(),
-                base.logLimitBytes(),
+        base.toBuilder()
+            .claude(
                 new AgentsConfig.ClaudeOptions(
                     claude.toString(),
                     List.of("Bash(python3:*)"),
@@ -190,10 +158,9 @@ class HostSideReadsIT {
                     null,
                     null,
                     1,
-                    c.apiTimeout()),
-                base.codex(),
-                base.access())
-            .withAccess(TestSupport.sandbox(claude.getParent()));
+                    c.apiTimeout()))
+            .access(TestSupport.sandbox(claude.getParent()))
+            .build();
     Map<String, String> env = env();
     env.put("FAKE_MODE", "edit");
     Workspaces workspaces = GitWorkspaces.create(config, env);

@@ -85,28 +85,10 @@ final class SandboxOverhead {
       Path repo, Path work, Path started, AgentAccess access, Map<String, String> env, int runs)
       throws IOException {
     String script = "bash -c 'echo $EPOCHREALTIME > " + started + "; cat > /dev/null'";
-    AgentsConfig d = AgentsConfig.of(repo, work.resolve("data"));
     AgentsConfig config =
-        new AgentsConfig(
-                AgentsConfig.Agent.COMMAND,
-                script,
-                d.agentTimeout(),
-                null,
-                d.testTimeout(),
-                null,
-                d.setupTimeout(),
-                d.repoPath(),
-                d.baseBranch(),
-                d.remote(),
-                d.dataDir(),
-                d.envDenyList(),
-                null,
-                d.gitAuthorName(),
-                d.gitAuthorEmail(),
-                d.logLimitBytes(),
-                d.claude(),
-                d.codex(),
-                d.access())
+        AgentsConfig.of(repo, work.resolve("data")).toBuilder()
+            .agent(AgentsConfig.Agent.COMMAND, script)
+            .build()
             .withAccess(
                 access.isSandboxed()
                     ? new AgentAccess(
@@ -195,26 +177,7 @@ final class SandboxOverhead {
   }
 
   private static AgentsConfig withTest(AgentsConfig d, String command) {
-    return new AgentsConfig(
-        d.agent(),
-        d.command(),
-        d.agentTimeout(),
-        command,
-        d.testTimeout(),
-        d.setupCommand(),
-        d.setupTimeout(),
-        d.repoPath(),
-        d.baseBranch(),
-        d.remote(),
-        d.dataDir(),
-        d.envDenyList(),
-        d.promptTemplate(),
-        d.gitAuthorName(),
-        d.gitAuthorEmail(),
-        d.logLimitBytes(),
-        d.claude(),
-        d.codex(),
-        d.access());
+    return d.toBuilder().testCommand(command).build();
   }
 
   /** A checkout with a 50-test unittest suite on {@code main}. */
