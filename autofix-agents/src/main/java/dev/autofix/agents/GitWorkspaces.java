@@ -1,10 +1,11 @@
 package dev.autofix.agents;
 
-import dev.autofix.agents.internal.AgentFiles;
 import dev.autofix.agents.internal.Environments;
 import dev.autofix.agents.internal.Git;
+import dev.autofix.agents.internal.OwnRepository;
 import dev.autofix.agents.internal.Paths2;
 import dev.autofix.agents.internal.ProcessRunner;
+import dev.autofix.agents.internal.RepositoryFingerprint;
 import dev.autofix.core.model.BranchNames;
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Patch;
@@ -13,12 +14,15 @@ import dev.autofix.core.port.RunLogs;
 import dev.autofix.core.port.Workspaces;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Stream;
@@ -26,44 +30,66 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Workspaces} on the {@code git} CLI: one {@code git worktree} per run under {@code
- * <dataDir>/worktrees/run-<id>}, on the branch {@link BranchNames#forIssue}, started from the base
- * branch of the user's checkout.
+ * {@link Workspaces} on the {@code git} CLI: one detached {@code git worktree} of the user's
+ * checkout per run under {@code <dataDir>/worktrees/run-<id>}, started from the base branch, and
+ * one repository of autofix's own per run ({@link OwnRepository}, under {@code
+ * <dataDir>/runs/run-<id>/git}) where the fix commit is built and from which it is pushed.
  *
- * <p>The user's checkout, index and working tree are never touched: autofix only adds worktree
- * metadata and refs to its repository. The base is fetched from the remote first when that works,
- * else the local ref is used and the run's log says so. A branch left by an earlier attempt of the
- * same run is reset to the fresh base ({@code worktree add -B}): a retry starts over, and the old
- * attempt's commit stays reachable through the reflog only.
+ * <p><b>Who owns the git state.</b> The worktree is the agent's: it may read it with git, and its
+ * files are what autofix takes. Nothing else of it is trusted: autofix never commits, reads refs or
+ * runs hooks through the worktree's {@code .git} (which the agent, in {@code trusted} mode, could
+ * point anywhere). The commit is built from the worktree's content in autofix's own repository with
+ * a pinned git configuration, on the start commit autofix recorded, and the branch exists only
+ * there until the publisher pushes exactly that commit. The user's checkout, index and working tree
+ * are never touched: autofix adds worktree metadata, objects and the fetched base ref to its
+ * repository, and that is all.
  *
- * <p>Autofix commits itself, as {@code gitAuthorName <gitAuthorEmail>}, with hooks off; commits the
- * agent made anyway are squashed into that commit. The {@code .autofix/} directory (the agent's
- * summary, the prompt template) is never committed. This data directory belongs to one autofix
- * process: {@link #create} removes every worktree a crash left in it.
+ * <p><b>Tampering.</b> Before anything untrusted runs (the setup command, the agent, the test
+ * command), autofix fingerprints the user's repository ({@link RepositoryFingerprint});
+ * {@link #checkRepository} compares it again and reports changes to HEAD, config, hooks and
+ * {@code info/} as tampering, and logs moved refs.
+ *
+ * <p>The base is fetched from the remote first when that works, else the local ref is used and the
+ * run's log says so. autofix's commits are by {@code gitAuthorName <gitAuthorEmail>}; commits the
+ * agent made anyway do not matter, only the files it left. The {@code .autofix/} directory (the
+ * agent's summary, the prompt template) is never committed. This data directory belongs to one
+ * autofix process: {@link #create} removes every worktree a crash left in it.
  */
 final class GitWorkspaces implements Workspaces {
   private static final Logger LOG = LoggerFactory.getLogger(GitWorkspaces.class);
   private static final Duration GIT_TIMEOUT = Duration.ofMinutes(2);
+  private static final int MAX_LISTED = 20;
+
+  /** What a prepared workspace carries besides the record the core sees. */
+  private record Prepared(
+      String start, OwnRepository own, RepositoryFingerprint baseline, List<String> refsSeen) {}
+
+  /** The user's repository, as autofix found it at start-up. */
+  private record UserRepository(Path gitDir, Path commonDir, String objectFormat) {}
 
   private final AgentsConfig config;
   private final Git git;
   private final ProcessRunner runner;
   private final UntrustedProcesses processes;
   private final Path worktrees;
+  private final String path;
   private final Object repoLock = new Object();
-  private final ConcurrentMap<Path, String> startCommits = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Path, Prepared> prepared = new ConcurrentHashMap<>();
+  private UserRepository repository;
 
   private GitWorkspaces(AgentsConfig config, Map<String, String> environment) {
     this.config = config;
     this.runner = new ProcessRunner(config.logLimitBytes(), 4_000, Duration.ofSeconds(3));
     this.processes = new UntrustedProcesses(config, environment);
-    // Hooks (post-checkout for git-lfs, say) run under git too: they get no secret either.
+    // autofix's own operations in the user's repository (fetch, worktree add and remove): the
+    // user's environment minus autofix's secrets, and never a hook (see userGit).
     this.git =
         new Git(
             new ProcessRunner(0, 1 << 20, Duration.ofSeconds(3)),
             Environments.clean(environment, config.envDenyList()),
             GIT_TIMEOUT);
     this.worktrees = config.dataDir().resolve("worktrees");
+    this.path = environment.get("PATH");
   }
 
   /**
@@ -82,14 +108,33 @@ final class GitWorkspaces implements Workspaces {
     return workspaces;
   }
 
-  /** Removes every worktree under the data directory and prunes stale worktree metadata. */
+  /**
+   * Removes every worktree and own repository under the data directory, prunes stale worktree
+   * metadata, and records where the user's git directories are.
+   */
   void prune() {
     synchronized (repoLock) {
-      Git.Outcome top = git.run(config.repoPath(), "rev-parse", "--show-toplevel");
-      if (!top.ok()) {
+      Git.Outcome found =
+          userGit(
+              config.repoPath(),
+              "rev-parse",
+              "--show-toplevel",
+              "--absolute-git-dir",
+              "--git-common-dir",
+              "--show-object-format");
+      if (!found.ok()) {
         throw new WorkspaceException(
-            "not a git checkout: " + config.repoPath() + " (" + top.firstError() + ")");
+            "not a git checkout: " + config.repoPath() + " (" + found.firstError() + ")");
       }
+      String[] lines = found.stdout().strip().split("\n");
+      if (lines.length < 4) {
+        throw new WorkspaceException("git rev-parse said too little: " + found.stdout().strip());
+      }
+      repository =
+          new UserRepository(
+              Path.of(lines[1].strip()),
+              config.repoPath().resolve(lines[2].strip()).toAbsolutePath().normalize(),
+              lines[3].strip());
       try {
         Files.createDirectories(worktrees);
         try (Stream<Path> leftovers = Files.list(worktrees)) {
@@ -98,10 +143,18 @@ final class GitWorkspaces implements Workspaces {
             removeWorktree(leftover);
           }
         }
+        Path runs = config.dataDir().resolve("runs");
+        if (Files.isDirectory(runs, LinkOption.NOFOLLOW_LINKS)) {
+          try (Stream<Path> leftovers = Files.list(runs)) {
+            for (Path run : leftovers.toList()) {
+              Paths2.deleteTree(run.resolve("git"));
+            }
+          }
+        }
       } catch (IOException e) {
-        throw new WorkspaceException("cannot clean " + worktrees, e);
+        throw new WorkspaceException("cannot clean " + config.dataDir(), e);
       }
-      git.run(config.repoPath(), "worktree", "prune");
+      userGit(config.repoPath(), "worktree", "prune");
     }
   }
 
@@ -109,40 +162,70 @@ final class GitWorkspaces implements Workspaces {
   public Workspace prepare(FixRun run, RunLogs.RunLog log) {
     String branch = BranchNames.forIssue(run.issue());
     Path directory = worktrees.resolve("run-" + run.id());
+    Path ownDir = ownDirectory(run.id());
     String sha;
+    RepositoryFingerprint baseline;
+    OwnRepository own;
     synchronized (repoLock) {
-      if (Files.exists(directory)) {
+      if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
         log.append("removing the worktree an earlier attempt left in " + directory);
         removeWorktree(directory);
       }
-      // A registration whose directory vanished would make git refuse the branch as checked out.
-      git.run(config.repoPath(), "worktree", "prune");
+      // A registration whose directory vanished would make git refuse to add it again.
+      userGit(config.repoPath(), "worktree", "prune");
       String start = startPoint(log);
-      // A branch left by an earlier attempt is reset to the fresh base: a retry starts over.
+      sha =
+          requireOk(
+                  userGit(config.repoPath(), "rev-parse", "--verify", start + "^{commit}"),
+                  "git rev-parse " + start)
+              .stdout()
+              .strip();
+      // Detached: the fix branch exists only in autofix's own repository, never in the user's.
       requireOk(
-          git.run(
+          userGit(
               config.repoPath(),
               "worktree",
               "add",
               "--quiet",
-              "--no-track",
-              "-B",
-              branch,
+              "--detach",
               directory.toString(),
-              start),
-          "git worktree add " + branch);
-      sha = requireOk(git.run(directory, "rev-parse", "HEAD"), "git rev-parse").stdout().strip();
+              sha),
+          "git worktree add");
+      try {
+        // Nothing untrusted has run yet: the checkout's index and the fingerprint are autofix's.
+        Path checkoutIndex =
+            Path.of(
+                    requireOk(
+                            userGit(directory, "rev-parse", "--absolute-git-dir"),
+                            "git rev-parse --absolute-git-dir")
+                        .stdout()
+                        .strip())
+                .resolve("index");
+        own =
+            OwnRepository.create(
+                ownDir,
+                repository.commonDir().resolve("objects"),
+                repository.objectFormat(),
+                GIT_TIMEOUT,
+                path);
+        own.keepBaseIndex(checkoutIndex);
+        baseline = fingerprint();
+      } catch (IOException e) {
+        removeWorktree(directory);
+        throw new WorkspaceException("cannot prepare autofix's repository for run " + run.id(), e);
+      }
     }
-    startCommits.put(directory, sha);
+    prepared.put(directory, new Prepared(sha, own, baseline, new ArrayList<>()));
     log.append(
         "workspace "
             + directory
-            + " on branch "
-            + branch
             + " from "
             + config.baseBranch()
             + " at "
-            + sha);
+            + sha
+            + "; the fix is committed as "
+            + branch
+            + " in autofix's own repository");
     Workspace workspace = new Workspace(run.id(), directory, branch, config.baseBranch());
     if (config.setupCommand() != null) {
       setup(workspace, log);
@@ -150,13 +233,68 @@ final class GitWorkspaces implements Workspaces {
     return workspace;
   }
 
+  private Path ownDirectory(dev.autofix.core.model.RunId run) {
+    return config.dataDir().resolve("runs").resolve("run-" + run.value()).resolve("git");
+  }
+
+  private RepositoryFingerprint fingerprint() throws IOException {
+    return RepositoryFingerprint.take(
+        repository.gitDir(),
+        repository.commonDir(),
+        Set.of("refs/remotes/" + config.remote() + "/" + config.baseBranch()));
+  }
+
+  @Override
+  public RepositoryCheck checkRepository(Workspace workspace, RunLogs.RunLog log) {
+    Prepared state = state(workspace);
+    RepositoryFingerprint now;
+    try {
+      now = fingerprint();
+    } catch (IOException e) {
+      throw new WorkspaceException("cannot read " + repository.commonDir(), e);
+    }
+    List<String> moved = now.refChangesSince(state.baseline());
+    List<String> unseen = moved.stream().filter(m -> !state.refsSeen().contains(m)).toList();
+    if (!unseen.isEmpty()) {
+      state.refsSeen().addAll(unseen);
+      String refs = listed(unseen);
+      log.append("refs of your repository changed while the run ran (not autofix's): " + refs);
+      LOG.warn("run {}: refs of {} changed meanwhile: {}", workspace.runId(), config.repoPath(), refs);
+    }
+    List<String> tampered = now.guardedChangesSince(state.baseline());
+    if (tampered.isEmpty()) {
+      return new Untouched();
+    }
+    String what = listed(tampered);
+    log.append("the repository " + repository.commonDir() + " changed: " + what);
+    return new Tampered(what);
+  }
+
+  private static String listed(List<String> items) {
+    if (items.size() <= MAX_LISTED) {
+      return String.join(", ", items);
+    }
+    return String.join(", ", items.subList(0, MAX_LISTED))
+        + " and "
+        + (items.size() - MAX_LISTED)
+        + " more";
+  }
+
+  private Prepared state(Workspace workspace) {
+    Prepared state = prepared.get(workspace.directory());
+    if (state == null) {
+      throw new WorkspaceException("no workspace was prepared in " + workspace.directory());
+    }
+    return state;
+  }
+
   private String startPoint(RunLogs.RunLog log) {
     String base = config.baseBranch();
     String remote = config.remote();
     String tracking = "refs/remotes/" + remote + "/" + base;
-    if (git.run(config.repoPath(), "remote", "get-url", remote).ok()) {
+    if (userGit(config.repoPath(), "remote", "get-url", remote).ok()) {
       Git.Outcome fetch =
-          git.run(
+          userGit(
               config.repoPath(),
               "fetch",
               "--quiet",
@@ -179,7 +317,7 @@ final class GitWorkspaces implements Workspaces {
       log.append("no remote " + remote + "; working from the local ref " + base);
     }
     for (String ref : List.of("refs/heads/" + base, tracking)) {
-      if (git.run(config.repoPath(), "rev-parse", "--verify", "--quiet", ref + "^{commit}").ok()) {
+      if (userGit(config.repoPath(), "rev-parse", "--verify", "--quiet", ref + "^{commit}").ok()) {
         return ref;
       }
     }
@@ -222,83 +360,108 @@ final class GitWorkspaces implements Workspaces {
 
   @Override
   public CommitResult commit(Workspace workspace, String message) {
-    Path dir = workspace.directory();
-    String start = startCommits.get(dir);
-    String head = requireOk(git.run(dir, "rev-parse", "HEAD"), "git rev-parse").stdout().strip();
-    if (start != null && !start.equals(head)) {
-      // The agent committed although told not to: its commits become autofix's one commit.
-      LOG.info("the agent committed in {}; squashing into autofix's commit", dir);
-      requireOk(git.run(dir, "reset", "--soft", "--quiet", start), "git reset --soft");
+    Prepared state = state(workspace);
+    OwnRepository own = state.own();
+    try {
+      String tree;
+      switch (own.snapshot(workspace.directory())) {
+        case OwnRepository.Refused refused -> {
+          return new Refused(refused.reason());
+        }
+        case OwnRepository.Tree snapshot -> tree = snapshot.id();
+      }
+      if (tree.equals(own.treeOf(state.start()))) {
+        return new Unchanged();
+      }
+      String sha =
+          own.commit(
+              tree,
+              state.start(),
+              message,
+              config.gitAuthorName(),
+              config.gitAuthorEmail(),
+              workspace.branch());
+      List<String> files = own.changedPaths(state.start(), sha, OwnRepository.MAX_CHANGED_PATHS);
+      String stat = own.shortStat(state.start(), sha);
+      return new Committed(new Patch(workspace.branch(), sha, files, stat, own.gitDir()));
+    } catch (IOException e) {
+      throw new WorkspaceException("cannot commit the change in " + workspace.directory(), e);
     }
-    requireOk(
-        git.run(dir, "add", "-A", "--", ".", ":(exclude)" + AgentFiles.DIRECTORY + "/"), "git add");
-    Git.Outcome staged = git.run(dir, "diff", "--cached", "--quiet");
-    if (staged.exitCode() == 0) {
-      return new Unchanged();
+  }
+
+  @Override
+  public ConfirmResult confirm(Workspace workspace, Patch patch) {
+    OwnRepository own = state(workspace).own();
+    try {
+      String tree;
+      switch (own.snapshot(workspace.directory())) {
+        case OwnRepository.Refused refused -> {
+          return new Diverged("after the verification, " + refused.reason());
+        }
+        case OwnRepository.Tree snapshot -> tree = snapshot.id();
+      }
+      if (tree.equals(own.treeOf(patch.commit()))) {
+        return new Confirmed();
+      }
+      List<String> changed = own.changedPaths(own.treeOf(patch.commit()), tree, MAX_LISTED + 1);
+      return new Diverged(
+          "the test command changed the worktree after the change was committed, so what it"
+              + " verified is not what would be pushed: "
+              + listed(changed)
+              + " (if the tests write these files, add them to .gitignore)");
+    } catch (IOException e) {
+      throw new WorkspaceException("cannot compare " + workspace.directory() + " with its commit", e);
     }
-    if (staged.exitCode() != 1) {
-      throw new WorkspaceException("git diff --cached failed: " + staged.firstError());
-    }
-    String name = config.gitAuthorName();
-    String email = config.gitAuthorEmail();
-    requireOk(
-        git.run(
-            dir,
-            message,
-            Map.of(
-                "GIT_AUTHOR_NAME", name,
-                "GIT_AUTHOR_EMAIL", email,
-                "GIT_COMMITTER_NAME", name,
-                "GIT_COMMITTER_EMAIL", email),
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "core.hooksPath=/dev/null",
-            "commit",
-            "--quiet",
-            "--no-verify",
-            "--file=-"),
-        "git commit");
-    String sha = requireOk(git.run(dir, "rev-parse", "HEAD"), "git rev-parse").stdout().strip();
-    String parent = start != null ? start : "HEAD^";
-    List<String> files =
-        Arrays.stream(
-                requireOk(git.run(dir, "diff", "--name-only", "-z", parent, "HEAD"), "git diff")
-                    .stdout()
-                    .split("\0"))
-            .filter(s -> !s.isBlank())
-            .toList();
-    String stat =
-        requireOk(git.run(dir, "diff", "--shortstat", parent, "HEAD"), "git diff --shortstat")
-            .stdout()
-            .strip();
-    return new Committed(new Patch(workspace.branch(), sha, files, stat));
   }
 
   @Override
   public void release(Workspace workspace) {
     synchronized (repoLock) {
       removeWorktree(workspace.directory());
-      git.run(config.repoPath(), "worktree", "prune");
+      userGit(config.repoPath(), "worktree", "prune");
     }
-    startCommits.remove(workspace.directory());
+    prepared.remove(workspace.directory());
+    try {
+      Paths2.deleteTree(ownDirectory(workspace.runId()));
+    } catch (IOException e) {
+      LOG.warn("cannot remove autofix's repository of run {}: {}", workspace.runId(), e.getMessage());
+    }
     processes.cleanUp(workspace.runId());
   }
 
   private void removeWorktree(Path directory) {
     // A worktree the agent (trusted) locked is autofix's own all the same: unlock it, and force
     // twice, which removes a locked one too; otherwise every retry fails "already checked out".
-    git.run(config.repoPath(), "worktree", "unlock", directory.toString());
+    userGit(config.repoPath(), "worktree", "unlock", directory.toString());
     Git.Outcome removed =
-        git.run(
+        userGit(
             config.repoPath(), "worktree", "remove", "--force", "--force", directory.toString());
-    if (!removed.ok() || Files.exists(directory)) {
+    if (!removed.ok() || Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
       try {
         Paths2.deleteTree(directory);
       } catch (IOException e) {
         throw new WorkspaceException("cannot remove the worktree " + directory, e);
       }
     }
+  }
+
+  /**
+   * git in the user's repository, for autofix's own operations there: hooks and fsmonitor off (an
+   * earlier trusted agent may have planted one; the fingerprint reports it, but autofix never runs
+   * it), and no split index, so that the checkout's index can be copied.
+   */
+  private Git.Outcome userGit(Path directory, String... args) {
+    List<String> command = new ArrayList<>();
+    command.addAll(
+        List.of(
+            "-c",
+            "core.hooksPath=/dev/null",
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "core.splitIndex=false"));
+    command.addAll(Arrays.asList(args));
+    return git.run(directory, command.toArray(String[]::new));
   }
 
   private static Git.Outcome requireOk(Git.Outcome outcome, String what) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.autofix.agents.TestSupport.ListLog;
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Issue;
+import dev.autofix.core.model.Patch;
 import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.RunStatus;
 import dev.autofix.core.model.Workspace;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -290,7 +292,16 @@ class CommandAgentRunnerIT {
     AgentsConfig config = config("edit", Duration.ofSeconds(30), PASSING_TEST);
     Clock clock = Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC);
     InMemoryRunStore store = new InMemoryRunStore();
-    RecordingPullRequestPublisher publisher = new RecordingPullRequestPublisher();
+    List<String> published = new ArrayList<>();
+    RecordingPullRequestPublisher publisher =
+        new RecordingPullRequestPublisher()
+            .onPublish(
+                request -> {
+                  Patch patch = request.patch();
+                  published.add(GitWorkspacesIT.own(patch, "show", patch.commit() + ":calc.py"));
+                  published.add(
+                      GitWorkspacesIT.own(patch, "log", "-1", "--format=%an %s", patch.commit()));
+                });
     InMemoryRunLogs logs = new InMemoryRunLogs();
     store.insertIfAbsent(issue, clock.instant());
     FixNextRun fix =
@@ -317,9 +328,8 @@ class CommandAgentRunnerIT {
     var request = publisher.requests().getFirst();
     assertThat(request.patch().changedFiles()).containsExactly("calc.py");
     assertThat(request.verification()).isInstanceOf(FixVerifier.Passed.class);
-    assertThat(git(repo.checkout, "show", "autofix/backend-4z:calc.py")).contains("a + b");
-    assertThat(git(repo.checkout, "log", "-1", "--format=%an %s", "autofix/backend-4z"))
-        .startsWith("autofix fix: ");
+    assertThat(published.get(0)).contains("a + b");
+    assertThat(published.get(1)).startsWith("autofix fix: ");
     assertThat(repo.dataDir.resolve("worktrees/run-" + run.id())).doesNotExist();
     assertThat(logs.tail(run.id(), 100_000)).contains("verification: passed");
     assertThat(store.find(run.id())).map(FixRun::status).contains(RunStatus.PR_OPENED);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autofix.agents.TestSupport.ListLog;
 import dev.autofix.core.model.FixRun;
+import dev.autofix.core.model.Patch;
 import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.Workspace;
 import dev.autofix.core.port.Workspaces;
@@ -66,13 +67,18 @@ class GitWorkspacesIT {
     Workspace ws = workspaces.prepare(run(7), log);
     write(ws.directory().resolve("calc.py"), "def add(a, b):\n    return a + b\n");
     Workspaces.CommitResult result = workspaces.commit(ws, "fix: add (BACKEND-4Z)");
+    Patch patch = ((Workspaces.Committed) result).patch();
+    String parent = own(patch, "rev-parse", "autofix/backend-4z^");
     workspaces.release(ws);
 
     assertThat(ws.branch()).isEqualTo("autofix/backend-4z");
     assertThat(ws.baseRef()).isEqualTo("main");
     assertThat(ws.directory()).isEqualTo(repo.dataDir.resolve("worktrees/run-7"));
-    assertThat(result).isInstanceOf(Workspaces.Committed.class);
-    assertThat(git(repo.checkout, "rev-parse", "autofix/backend-4z^")).isEqualTo(upstream + "\n");
+    assertThat(patch.repository()).isEqualTo(repo.dataDir.resolve("runs/run-7/git"));
+    assertThat(parent).isEqualTo(upstream + "\n");
+    assertThat(git(repo.checkout, "for-each-ref", "--format=%(refname)"))
+        .as("the fix branch lives in autofix's own repository only")
+        .doesNotContain("autofix/");
     assertThat(log.text()).contains("fetched main from origin");
     assertThat(git(repo.checkout, "status", "--porcelain", "--untracked-files=all"))
         .isEqualTo(statusBefore);
@@ -95,12 +101,15 @@ class GitWorkspacesIT {
     assertThat(patch.branch()).isEqualTo("autofix/backend-4z");
     assertThat(patch.changedFiles()).containsExactly("calc.py");
     assertThat(patch.diffStat()).isEqualTo("1 file changed, 1 insertion(+), 1 deletion(-)");
-    assertThat(patch.commit()).isEqualTo(git(ws.directory(), "rev-parse", "HEAD").strip());
-    assertThat(git(ws.directory(), "log", "-1", "--format=%an <%ae>|%cn <%ce>|%s"))
+    assertThat(patch.commit()).isEqualTo(own(patch, "rev-parse", "autofix/backend-4z").strip());
+    assertThat(own(patch, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%s", patch.commit()))
         .isEqualTo(
             "autofix <autofix@localhost>|autofix <autofix@localhost>|fix: add (BACKEND-4Z)\n");
-    assertThat(git(ws.directory(), "show", "--name-only", "--format=", "HEAD"))
+    assertThat(own(patch, "show", "--name-only", "--format=", patch.commit()))
         .isEqualTo("calc.py\n");
+    assertThat(git(ws.directory(), "status", "--porcelain"))
+        .as("the worktree's own git state is not autofix's: nothing was staged there")
+        .contains(" M calc.py");
     workspaces.release(ws);
   }
 
@@ -115,7 +124,7 @@ class GitWorkspacesIT {
   }
 
   @Test
-  void commit_squashesTheAgentsOwnCommits_intoOneCommitByAutofix() {
+  void commit_takesTheFilesTheAgentCommitted_asOneCommitByAutofixOnTheStart() {
     Workspaces workspaces = workspaces(config());
     Workspace ws = workspaces.prepare(run(3), log);
     String start = git(ws.directory(), "rev-parse", "HEAD").strip();
@@ -126,13 +135,15 @@ class GitWorkspacesIT {
     Workspaces.CommitResult result = workspaces.commit(ws, "fix: add");
 
     assertThat(result).isInstanceOf(Workspaces.Committed.class);
-    assertThat(git(ws.directory(), "log", "-1", "--format=%an|%P"))
+    Patch patch = ((Workspaces.Committed) result).patch();
+    assertThat(own(patch, "log", "-1", "--format=%an|%P", patch.commit()))
         .isEqualTo("autofix|" + start + "\n");
+    assertThat(patch.changedFiles()).containsExactly("calc.py");
     workspaces.release(ws);
   }
 
   @Test
-  void release_removesTheWorktree_andKeepsTheBranch() {
+  void release_removesTheWorktreeAndAutofixsRepository() {
     Workspaces workspaces = workspaces(config());
     Workspace ws = workspaces.prepare(run(4), log);
     write(ws.directory().resolve("calc.py"), "def add(a, b):\n    return a + b\n");
@@ -141,8 +152,7 @@ class GitWorkspacesIT {
     workspaces.release(ws);
 
     assertThat(ws.directory()).doesNotExist();
-    assertThat(git(repo.checkout, "rev-parse", "refs/heads/autofix/backend-4z").strip())
-        .isEqualTo(patch.commit());
+    assertThat(patch.repository()).doesNotExist();
     assertThat(git(repo.checkout, "worktree", "list")).doesNotContain("run-4");
   }
 
@@ -211,7 +221,7 @@ class GitWorkspacesIT {
   @Test
   void prepareCommitRelease_workForSeveralRunsAtOnce() throws Exception {
     Workspaces workspaces = workspaces(config());
-    List<Callable<Workspaces.CommitResult>> runs = new ArrayList<>();
+    List<Callable<String>> runs = new ArrayList<>();
     for (long id = 20; id < 24; id++) {
       long runId = id;
       runs.add(
@@ -223,23 +233,21 @@ class GitWorkspacesIT {
                     Instant.now());
             Workspace ws = workspaces.prepare(run, log);
             write(ws.directory().resolve("fix-" + runId + ".txt"), "fixed\n");
-            Workspaces.CommitResult result = workspaces.commit(ws, "fix " + runId);
+            Patch patch = ((Workspaces.Committed) workspaces.commit(ws, "fix " + runId)).patch();
+            String shown = own(patch, "show", "--name-only", "--format=", patch.commit());
             workspaces.release(ws);
-            return result;
+            return shown;
           });
     }
-    List<Workspaces.CommitResult> results = new ArrayList<>();
+    List<String> shown = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
-      for (Future<Workspaces.CommitResult> f : pool.invokeAll(runs)) {
-        results.add(f.get());
+      for (Future<String> f : pool.invokeAll(runs)) {
+        shown.add(f.get());
       }
     }
 
-    assertThat(results).allMatch(r -> r instanceof Workspaces.Committed).hasSize(4);
-    for (long id = 20; id < 24; id++) {
-      assertThat(git(repo.checkout, "show", "--name-only", "--format=", "autofix/backend-" + id))
-          .isEqualTo("fix-" + id + ".txt\n");
-    }
+    assertThat(shown)
+        .containsExactly("fix-20.txt\n", "fix-21.txt\n", "fix-22.txt\n", "fix-23.txt\n");
     assertThat(git(repo.checkout, "worktree", "list").strip().lines()).hasSize(1);
   }
 
@@ -250,6 +258,14 @@ class GitWorkspacesIT {
     assertThatThrownBy(() -> GitWorkspaces.create(AgentsConfig.of(plain, repo.dataDir), Map.of()))
         .isInstanceOf(WorkspaceException.class)
         .hasMessageContaining("not a git checkout");
+  }
+
+  /** git in autofix's own repository of {@code patch}. */
+  static String own(Patch patch, String... args) {
+    String[] command = new String[args.length + 1];
+    command[0] = "--git-dir=" + patch.repository();
+    System.arraycopy(args, 0, command, 1, args.length);
+    return git(patch.repository(), command);
   }
 
   static AgentsConfig withSetup(AgentsConfig c, String setup) {

@@ -17,20 +17,30 @@ import java.util.function.Consumer;
 
 /**
  * {@link Workspaces} without a disk: a workspace is a name, and an agent "changes" it through
- * {@link #change}. Commits and releases are recorded for assertions.
+ * {@link #change} (after the commit, that is a change the verification left: {@link #confirm} says
+ * it diverged) and "tampers" with the user's repository through {@link #tamper}. Commits and
+ * releases are recorded for assertions.
  */
 public final class InMemoryWorkspaces implements Workspaces {
   private final Map<Workspace, Set<String>> changes = new HashMap<>();
+  private final Map<Workspace, String> tampering = new HashMap<>();
   private final List<Workspace> prepared = new ArrayList<>();
   private final List<Workspace> released = new ArrayList<>();
   private final List<String> commitMessages = new ArrayList<>();
   private RuntimeException prepareFailure;
+  private String commitRefusal;
   private Consumer<FixRun> prepareHook = run -> {};
   private int commits;
 
   /** Makes the next {@link #prepare} throw {@code defect}. */
   public synchronized InMemoryWorkspaces failNextPrepare(RuntimeException defect) {
     prepareFailure = defect;
+    return this;
+  }
+
+  /** Makes the next {@link #commit} refuse the change with {@code reason}. */
+  public synchronized InMemoryWorkspaces refuseNextCommit(String reason) {
+    commitRefusal = reason;
     return this;
   }
 
@@ -43,6 +53,11 @@ public final class InMemoryWorkspaces implements Workspaces {
   /** Marks {@code path} as changed in {@code workspace}, as an agent's edit would. */
   public synchronized void change(Workspace workspace, String path) {
     changes.computeIfAbsent(workspace, k -> new LinkedHashSet<>()).add(path);
+  }
+
+  /** Makes {@link #checkRepository} report {@code what} as changed in the user's repository. */
+  public synchronized void tamper(Workspace workspace, String what) {
+    tampering.put(workspace, what);
   }
 
   public synchronized List<Workspace> prepared() {
@@ -77,8 +92,19 @@ public final class InMemoryWorkspaces implements Workspaces {
   }
 
   @Override
+  public synchronized RepositoryCheck checkRepository(Workspace workspace, RunLogs.RunLog log) {
+    String what = tampering.get(workspace);
+    return what == null ? new Untouched() : new Tampered(what);
+  }
+
+  @Override
   public synchronized CommitResult commit(Workspace workspace, String message) {
     Set<String> changed = changes.remove(workspace);
+    if (commitRefusal != null) {
+      String reason = commitRefusal;
+      commitRefusal = null;
+      return new Refused(reason);
+    }
     if (changed == null || changed.isEmpty()) {
       return new Unchanged();
     }
@@ -90,12 +116,22 @@ public final class InMemoryWorkspaces implements Workspaces {
             workspace.branch(),
             sha,
             List.copyOf(changed),
-            changed.size() + " file" + (changed.size() == 1 ? "" : "s") + " changed"));
+            changed.size() + " file" + (changed.size() == 1 ? "" : "s") + " changed",
+            Path.of("in-memory", "git")));
+  }
+
+  @Override
+  public synchronized ConfirmResult confirm(Workspace workspace, Patch patch) {
+    Set<String> after = changes.get(workspace);
+    return after == null || after.isEmpty()
+        ? new Confirmed()
+        : new Diverged("the test command changed " + String.join(", ", after));
   }
 
   @Override
   public synchronized void release(Workspace workspace) {
     changes.remove(workspace);
+    tampering.remove(workspace);
     released.add(workspace);
   }
 }

@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A {@link PullRequestPublisher} that keeps one draft pull request per branch, like GitHub, and
@@ -18,6 +19,16 @@ public final class RecordingPullRequestPublisher implements PullRequestPublisher
   private final Map<String, PullRequestRef> byBranch = new HashMap<>();
   private final List<PublishRequest> requests = new ArrayList<>();
   private final Deque<PublishResult> script = new ArrayDeque<>();
+  private Consumer<PublishRequest> hook = request -> {};
+
+  /**
+   * Runs {@code hook} inside every publish, while the patch's repository still exists (the
+   * workspace is released after publishing).
+   */
+  public synchronized RecordingPullRequestPublisher onPublish(Consumer<PublishRequest> hook) {
+    this.hook = hook;
+    return this;
+  }
 
   /** Makes the next publish answer {@code result}. */
   public synchronized RecordingPullRequestPublisher then(PublishResult result) {
@@ -38,6 +49,7 @@ public final class RecordingPullRequestPublisher implements PullRequestPublisher
   @Override
   public synchronized PublishResult publish(PublishRequest request) {
     requests.add(request);
+    hook.accept(request);
     PublishResult scripted = script.poll();
     if (scripted != null) {
       return scripted;

@@ -263,6 +263,11 @@ public final class FixNextRun {
         if (stopRequested()) {
           return stop();
         }
+        // Whatever the agent's result, first: it must have left the user's repository alone.
+        if (ports.workspaces().checkRepository(workspace, log)
+            instanceof Workspaces.Tampered tampered) {
+          return tampered(tampered, "the agent");
+        }
         AgentReport report;
         switch (agentResult) {
           case AgentRunner.Completed completed -> report = completed.report();
@@ -286,11 +291,19 @@ public final class FixNextRun {
                 report,
                 null);
           }
+          case Workspaces.Refused refused -> {
+            return noFix("the change cannot be committed: " + refused.reason(), report, null);
+          }
         }
         FixVerifier.Verification verification =
             interruptibly(() -> ports.verifier().verify(task.workspace(), log));
         if (stopRequested()) {
           return stop();
+        }
+        // The test command runs the agent's code: the same check again.
+        if (ports.workspaces().checkRepository(workspace, log)
+            instanceof Workspaces.Tampered tampered) {
+          return tampered(tampered, "the test command");
         }
         if (verification instanceof FixVerifier.Failed failed && !policy.publishUnverified()) {
           return noFix(
@@ -300,7 +313,12 @@ public final class FixNextRun {
                   + (failed.exitCode() < 0 ? "timed out" : "exited " + failed.exitCode())
                   + tail(failed.outputTail()),
               report,
-              patch.branch());
+              // never pushed: the commit lived in autofix's own repository, removed with the run
+              null);
+        }
+        // What is pushed is what was verified: the tree the test command left must be the commit.
+        if (ports.workspaces().confirm(workspace, patch) instanceof Workspaces.Diverged diverged) {
+          return noFix(diverged.reason(), report, null);
         }
         renewLease();
         return publish(workspace, patch, report, verification);
@@ -440,6 +458,29 @@ public final class FixNextRun {
         case RunStore.Conflict conflict -> interrupted(conflict);
         case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
       };
+    }
+
+    /**
+     * The user's repository changed where the agent must not change it: the run fails and nothing
+     * is published. autofix undoes nothing itself; the user looks at what the reason names.
+     */
+    private Result tampered(Workspaces.Tampered tampered, String who) {
+      LOG.log(
+          Level.WARNING,
+          "run "
+              + run.id()
+              + ": "
+              + who
+              + " changed the repository "
+              + tampered.what()
+              + "; nothing is published");
+      return fail(
+          "the agent changed your repository: "
+              + tampered.what()
+              + " (seen after "
+              + who
+              + " ran; autofix undid nothing and published nothing. If you changed it yourself"
+              + " meanwhile, retry the run)");
     }
 
     private Result noFix(String reason, AgentReport report, String branch) {

@@ -2,9 +2,11 @@ package dev.autofix.core.usecase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autofix.core.model.AgentReport;
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Issue;
 import dev.autofix.core.model.RunStatus;
+import dev.autofix.core.port.AgentRunner;
 import dev.autofix.core.port.FixVerifier;
 import dev.autofix.core.port.IssueSource;
 import dev.autofix.core.port.PullRequestPublisher;
@@ -142,6 +144,86 @@ class FixNextRunTest {
     FixRun run = store.find(queued.id()).orElseThrow();
     assertThat(run.reason()).contains("did not pass verification").contains("1 failed");
     assertThat(publisher.requests()).as("the agent's claim is never enough").isEmpty();
+  }
+
+  @Test
+  void execute_failsAndPublishesNothing_whenTheAgentChangedTheUsersRepository() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.then(
+        task -> {
+          workspaces.change(task.workspace(), "a.py");
+          workspaces.tamper(task.workspace(), "hooks/pre-push (added)");
+          return new AgentRunner.Completed(new AgentReport("fixed", null, null, null));
+        });
+    verifier.then(new FixVerifier.Passed("pytest", Duration.ofSeconds(1), "ok"));
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.Failed.class);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.reason())
+        .startsWith("the agent changed your repository: hooks/pre-push (added)")
+        .contains("published nothing");
+    assertThat(workspaces.commitMessages()).as("nothing committed").isEmpty();
+    assertThat(publisher.requests()).isEmpty();
+    assertThat(defects.defects()).as("a hostile agent is expected, not a defect").isEmpty();
+    assertThat(workspaces.released()).hasSize(1);
+  }
+
+  @Test
+  void execute_reportsTheTampering_whenTheAgentAlsoFailed() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.then(
+        task -> {
+          workspaces.tamper(task.workspace(), "config");
+          return new AgentRunner.Failed(1, "gave up");
+        });
+
+    fix();
+
+    assertThat(store.find(queued.id()).orElseThrow().reason())
+        .startsWith("the agent changed your repository: config");
+  }
+
+  @Test
+  void execute_failsAndPublishesNothing_whenTheTestCommandChangedTheUsersRepository() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    verifier.onVerify(workspace -> workspaces.tamper(workspace, "HEAD"));
+    verifier.then(new FixVerifier.Passed("pytest", Duration.ofSeconds(1), "ok"));
+
+    assertThat(fix()).isInstanceOf(FixNextRun.Failed.class);
+    assertThat(store.find(queued.id()).orElseThrow().reason())
+        .startsWith("the agent changed your repository: HEAD")
+        .contains("after the test command ran");
+    assertThat(publisher.requests()).isEmpty();
+  }
+
+  @Test
+  void execute_endsNoFixWithoutPublishing_whenTheTestCommandChangedTheCommittedTree() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    verifier.onVerify(workspace -> workspaces.change(workspace, "b.py"));
+    verifier.then(new FixVerifier.Passed("pytest", Duration.ofSeconds(1), "ok"));
+
+    assertThat(fix()).isInstanceOf(FixNextRun.NoFix.class);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.reason()).isEqualTo("the test command changed b.py");
+    assertThat(run.branch()).as("nothing was pushed").isNull();
+    assertThat(publisher.requests()).as("what is pushed is what was verified").isEmpty();
+  }
+
+  @Test
+  void execute_endsNoFix_whenTheChangeCannotBeCommitted() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "big.bin", "fixed");
+    workspaces.refuseNextCommit("big.bin is 3 GB; autofix commits files up to 10 MiB");
+
+    assertThat(fix()).isInstanceOf(FixNextRun.NoFix.class);
+    assertThat(store.find(queued.id()).orElseThrow().reason())
+        .isEqualTo(
+            "the change cannot be committed: big.bin is 3 GB; autofix commits files up to 10 MiB");
+    assertThat(publisher.requests()).isEmpty();
   }
 
   @Test

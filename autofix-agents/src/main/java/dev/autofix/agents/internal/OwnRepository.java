@@ -1,0 +1,486 @@
+package dev.autofix.agents.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * autofix's own bare git repository for one run, where the fix commit is built and from which it is
+ * pushed: {@code <dataDir>/runs/run-<id>/git}, hidden from the sandboxed agent like the rest of the
+ * data directory.
+ *
+ * <p>It borrows the user's objects through {@code objects/info/alternates} (nothing is copied) and
+ * holds nothing else of theirs. Every git command here runs with a pinned configuration: no system
+ * or global config, no hooks, no fsmonitor, no attribute or exclude files from the user's home, no
+ * network protocol, and a minimal environment. The repository's own {@code config}, {@code
+ * info/exclude} and (absent) {@code hooks/} are written again by autofix before every use, so
+ * nothing an agent planted there while it ran (in {@code trusted} mode it could) is ever read.
+ *
+ * <p>The agent's change is taken as content: {@link #snapshot} stages the worktree's files (tracked,
+ * untracked but not ignored, deleted; links stay links) into an index of autofix's own, seeded from
+ * the index git wrote at checkout before the agent ran, and writes a tree. The worktree's {@code
+ * .git} file, its index, refs and config are never read.
+ */
+public final class OwnRepository {
+  /** The largest file autofix commits. */
+  public static final long MAX_FILE_BYTES = 10L << 20;
+
+  /** The most a change may add up to. */
+  public static final long MAX_CHANGE_BYTES = 100L << 20;
+
+  /** The most paths one change may touch. */
+  public static final int MAX_CHANGED_PATHS = 10_000;
+
+  /** The directory of the agent's own files in the worktree, never committed. */
+  private static final String AGENT_FILES = "/" + AgentFiles.DIRECTORY + "/";
+
+  private static final int MAX_OUTPUT = 8 << 20;
+  private static final int MAX_ERROR = 8 << 10;
+
+  private static final List<String> PINNED =
+      List.of(
+          "-c", "core.hooksPath=/dev/null",
+          "-c", "core.fsmonitor=false",
+          "-c", "core.untrackedCache=false",
+          "-c", "core.splitIndex=false",
+          "-c", "core.attributesFile=/dev/null",
+          "-c", "core.excludesFile=/dev/null",
+          "-c", "core.symlinks=true",
+          "-c", "core.autocrlf=false",
+          "-c", "core.safecrlf=false",
+          "-c", "core.quotePath=false",
+          "-c", "commit.gpgsign=false",
+          "-c", "gc.auto=0",
+          "-c", "maintenance.auto=false",
+          "-c", "protocol.allow=never");
+
+  private final Path gitDir;
+  private final Duration timeout;
+  private final Map<String, String> environment;
+  private String config;
+
+  private OwnRepository(Path gitDir, Duration timeout, String path) {
+    this.gitDir = gitDir;
+    this.timeout = timeout;
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin" : path);
+    env.put("LC_ALL", "C");
+    // No home of anyone's: nothing under ~/.config/git is read.
+    env.put("HOME", gitDir.toString());
+    env.put("XDG_CONFIG_HOME", gitDir.resolve("no-config").toString());
+    env.put("GIT_CONFIG_NOSYSTEM", "1");
+    env.put("GIT_CONFIG_GLOBAL", "/dev/null");
+    env.put("GIT_ATTR_NOSYSTEM", "1");
+    env.put("GIT_TERMINAL_PROMPT", "0");
+    env.put("GIT_OPTIONAL_LOCKS", "0");
+    this.environment = Map.copyOf(env);
+  }
+
+  /**
+   * Creates the repository afresh at {@code gitDir} (whatever stood there is removed), borrowing
+   * the objects in {@code objects}.
+   *
+   * @param objectFormat the user's repository's object format, {@code sha1} or {@code sha256}
+   * @param path the {@code PATH} git is found on
+   */
+  public static OwnRepository create(
+      Path gitDir, Path objects, String objectFormat, Duration timeout, String path)
+      throws IOException {
+    Objects.requireNonNull(objects, "objects == null");
+    if (!objectFormat.matches("sha1|sha256")) {
+      throw new IOException("unknown object format " + objectFormat);
+    }
+    Paths2.deleteTree(gitDir);
+    Files.createDirectories(gitDir.getParent());
+    OwnRepository repository = new OwnRepository(gitDir, timeout, path);
+    Result init =
+        repository.git(
+            gitDir.getParent(),
+            null,
+            Map.of(),
+            List.of(
+                "init",
+                "--quiet",
+                "--bare",
+                "--template=",
+                "--object-format=" + objectFormat,
+                gitDir.toString()));
+    if (init.exitCode() != 0) {
+      throw new IOException("git init " + gitDir + " failed: " + init.error());
+    }
+    repository.config = Files.readString(gitDir.resolve("config"));
+    Files.createDirectories(gitDir.resolve("objects/info"));
+    Files.writeString(gitDir.resolve("objects/info/alternates"), objects.toAbsolutePath() + "\n");
+    repository.restore();
+    return repository;
+  }
+
+  /** The git directory. */
+  public Path gitDir() {
+    return gitDir;
+  }
+
+  /** Where the index seeded from the checkout is kept. */
+  public Path baseIndex() {
+    return gitDir.resolve("autofix-base.index");
+  }
+
+  /**
+   * Keeps a copy of the index git wrote when it checked the worktree out (its stat data lets {@link
+   * #snapshot} hash only what changed), taken before anything untrusted ran.
+   */
+  public void keepBaseIndex(Path checkoutIndex) throws IOException {
+    Files.copy(
+        checkoutIndex,
+        baseIndex(),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.COPY_ATTRIBUTES,
+        LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** What {@link #snapshot} found. */
+  public sealed interface Snapshot permits Tree, Refused {}
+
+  /** The worktree's content as a tree. */
+  public record Tree(String id) implements Snapshot {}
+
+  /** The worktree cannot be committed as it is. */
+  public record Refused(String reason) implements Snapshot {}
+
+  /**
+   * The worktree's content as a tree in this repository, read with bounds: every changed file must
+   * be at most {@link #MAX_FILE_BYTES}, all of them {@link #MAX_CHANGE_BYTES}, and at most {@link
+   * #MAX_CHANGED_PATHS}; a nested repository or a name that is not UTF-8 is refused.
+   */
+  public Snapshot snapshot(Path worktree) throws IOException {
+    restore();
+    Path index = gitDir.resolve("autofix-snapshot.index");
+    Files.copy(
+        baseIndex(),
+        index,
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.COPY_ATTRIBUTES,
+        LinkOption.NOFOLLOW_LINKS);
+    try {
+      Map<String, String> env = Map.of("GIT_INDEX_FILE", index.toString());
+      Result listed =
+          inWorktree(
+              worktree, env, "ls-files", "-z", "--modified", "--others", "--exclude-standard");
+      if (listed.exitCode() != 0) {
+        throw new IOException("git ls-files failed: " + listed.error());
+      }
+      if (listed.truncated()) {
+        return new Refused("the change touches more paths than autofix reads");
+      }
+      String refused = checkBounds(worktree, listed.stdout());
+      if (refused != null) {
+        return new Refused(refused);
+      }
+      Result added = inWorktree(worktree, env, "add", "--all", "--", ".");
+      if (added.exitCode() != 0) {
+        throw new IOException("git add failed: " + added.error());
+      }
+      Result tree = inWorktree(worktree, env, "write-tree");
+      if (tree.exitCode() != 0) {
+        throw new IOException("git write-tree failed: " + tree.error());
+      }
+      return new Tree(tree.text());
+    } finally {
+      Files.deleteIfExists(index);
+    }
+  }
+
+  private String checkBounds(Path worktree, byte[] listing) throws IOException {
+    List<String> paths = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < listing.length; i++) {
+      if (listing[i] == 0) {
+        String path = utf8(listing, start, i - start);
+        if (path == null) {
+          return "a file name in the change is not UTF-8";
+        }
+        paths.add(path);
+        start = i + 1;
+      }
+    }
+    if (paths.size() > MAX_CHANGED_PATHS) {
+      return "the change touches "
+          + paths.size()
+          + " paths; autofix commits at most "
+          + MAX_CHANGED_PATHS;
+    }
+    long total = 0;
+    for (String path : paths) {
+      if (path.endsWith("/")) {
+        return path
+            + " is a nested git repository; autofix commits files, not repositories (remove it or"
+            + " add it to .gitignore)";
+      }
+      BasicFileAttributes attributes = attributesInside(worktree, path);
+      if (attributes == null || !attributes.isRegularFile()) {
+        continue; // deleted, a link (stored as its target's name), or no file git would add
+      }
+      long size = attributes.size();
+      if (size > MAX_FILE_BYTES) {
+        return path
+            + " is "
+            + bytes(size)
+            + "; autofix commits files of up to "
+            + bytes(MAX_FILE_BYTES)
+            + " (add it to .gitignore if it is build output)";
+      }
+      total += size;
+      if (total > MAX_CHANGE_BYTES) {
+        return "the changed files add up to more than "
+            + bytes(MAX_CHANGE_BYTES)
+            + ", the most autofix commits";
+      }
+    }
+    return null;
+  }
+
+  /** The file's attributes, or {@code null} when it is absent or its path passes through a link. */
+  private static BasicFileAttributes attributesInside(Path root, String relative)
+      throws IOException {
+    Path current = root;
+    String[] parts = relative.split("/");
+    try {
+      for (int i = 0; i < parts.length; i++) {
+        current = current.resolve(parts[i]);
+        BasicFileAttributes attributes =
+            Files.readAttributes(current, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (i == parts.length - 1) {
+          return attributes;
+        }
+        if (!attributes.isDirectory()) {
+          return null;
+        }
+      }
+    } catch (NoSuchFileException gone) {
+      return null;
+    }
+    return null;
+  }
+
+  /**
+   * Commits {@code tree} on {@code parent} as {@code name <email>} and points {@code
+   * refs/heads/<branch>} of this repository at it.
+   */
+  public String commit(
+      String tree, String parent, String message, String name, String email, String branch)
+      throws IOException {
+    restore();
+    Result commit =
+        git(
+            gitDir,
+            message,
+            Map.of(
+                "GIT_AUTHOR_NAME", name,
+                "GIT_AUTHOR_EMAIL", email,
+                "GIT_COMMITTER_NAME", name,
+                "GIT_COMMITTER_EMAIL", email),
+            List.of("--git-dir=" + gitDir, "commit-tree", tree, "-p", parent, "-F", "-"));
+    if (commit.exitCode() != 0) {
+      throw new IOException("git commit-tree failed: " + commit.error());
+    }
+    String sha = commit.text();
+    Result ref = bare("update-ref", "refs/heads/" + branch, sha);
+    if (ref.exitCode() != 0) {
+      throw new IOException("git update-ref failed: " + ref.error());
+    }
+    return sha;
+  }
+
+  /** The tree of {@code commit}. */
+  public String treeOf(String commit) throws IOException {
+    Result tree = bare("rev-parse", "--verify", "--quiet", commit + "^{tree}");
+    if (tree.exitCode() != 0) {
+      throw new IOException("no tree for " + commit + ": " + tree.error());
+    }
+    return tree.text();
+  }
+
+  /** The paths that differ between two trees or commits, at most {@code max} of them. */
+  public List<String> changedPaths(String from, String to, int max) throws IOException {
+    Result diff = bare("diff-tree", "-r", "-z", "--name-only", "--no-renames", from, to);
+    if (diff.exitCode() != 0) {
+      throw new IOException("git diff-tree failed: " + diff.error());
+    }
+    List<String> paths = new ArrayList<>();
+    int start = 0;
+    byte[] out = diff.stdout();
+    for (int i = 0; i < out.length && paths.size() < max; i++) {
+      if (out[i] == 0) {
+        String path = utf8(out, start, i - start);
+        paths.add(path == null ? "(a name that is not UTF-8)" : path);
+        start = i + 1;
+      }
+    }
+    return paths;
+  }
+
+  /** {@code git diff --shortstat from to}. */
+  public String shortStat(String from, String to) throws IOException {
+    Result stat = bare("diff", "--no-ext-diff", "--no-textconv", "--shortstat", from, to);
+    if (stat.exitCode() != 0) {
+      throw new IOException("git diff --shortstat failed: " + stat.error());
+    }
+    return stat.text();
+  }
+
+  /**
+   * Writes the repository's config, {@code info/exclude} and hooks back to autofix's own: whatever
+   * an agent planted there while it ran is gone before git reads it.
+   */
+  private void restore() throws IOException {
+    Path hooks = gitDir.resolve("hooks");
+    if (Files.exists(hooks, LinkOption.NOFOLLOW_LINKS)) {
+      Paths2.deleteTree(hooks);
+    }
+    Path info = gitDir.resolve("info");
+    if (Files.exists(info, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isDirectory(info, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(info);
+    }
+    Files.createDirectories(info);
+    replace(info.resolve("exclude"), AGENT_FILES + "\n");
+    Path attributes = info.resolve("attributes");
+    if (Files.exists(attributes, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(attributes);
+    }
+    replace(gitDir.resolve("config"), config);
+  }
+
+  private static void replace(Path file, String content) throws IOException {
+    Path next = file.resolveSibling(file.getFileName() + ".autofix-new");
+    Files.deleteIfExists(next);
+    Files.writeString(next, content);
+    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private Result inWorktree(Path worktree, Map<String, String> env, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add("--git-dir=" + gitDir);
+    command.add("--work-tree=" + worktree);
+    command.addAll(List.of(args));
+    return git(worktree, null, env, command);
+  }
+
+  private Result bare(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add("--git-dir=" + gitDir);
+    command.addAll(List.of(args));
+    return git(gitDir, null, Map.of(), command);
+  }
+
+  /** One git command's result: all of stdout up to a cap, the end of stderr. */
+  record Result(int exitCode, byte[] stdout, boolean truncated, String error) {
+    String text() {
+      return new String(stdout, StandardCharsets.UTF_8).strip();
+    }
+  }
+
+  private Result git(Path directory, String stdin, Map<String, String> extra, List<String> args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add("git");
+    command.addAll(PINNED);
+    command.addAll(args);
+    Path output = Files.createTempFile(gitDir.getParent(), "git-", ".out");
+    Path errors = Files.createTempFile(gitDir.getParent(), "git-", ".err");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(directory.toFile())
+            .redirectOutput(output.toFile())
+            .redirectError(errors.toFile());
+    builder.environment().clear();
+    builder.environment().putAll(environment);
+    builder.environment().putAll(extra);
+    Process process = null;
+    try {
+      process = builder.start();
+      try (var in = process.getOutputStream()) {
+        if (stdin != null) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IOException("git " + String.join(" ", args) + " timed out after " + timeout);
+      }
+      long size = Files.size(output);
+      byte[] stdout = head(output, MAX_OUTPUT);
+      return new Result(process.exitValue(), stdout, size > MAX_OUTPUT, tail(errors));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while running git", e);
+    } finally {
+      if (process != null) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+      }
+      Files.deleteIfExists(output);
+      Files.deleteIfExists(errors);
+    }
+  }
+
+  private static byte[] head(Path file, int max) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.readNBytes(max);
+    }
+  }
+
+  private static String tail(Path errors) throws IOException {
+    long size = Files.size(errors);
+    byte[] bytes;
+    try (var channel = Files.newByteChannel(errors)) {
+      channel.position(Math.max(0, size - MAX_ERROR));
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(size, MAX_ERROR));
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // the end of stderr
+      }
+      bytes = java.util.Arrays.copyOf(buffer.array(), buffer.position());
+    }
+    return new String(bytes, StandardCharsets.UTF_8).strip();
+  }
+
+  private static String utf8(byte[] bytes, int offset, int length) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, offset, length))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  static String bytes(long n) {
+    if (n >= 1L << 30) {
+      return String.format(Locale.ROOT, "%.1f GiB", n / (double) (1L << 30));
+    }
+    if (n >= 1L << 20) {
+      return String.format(Locale.ROOT, "%.1f MiB", n / (double) (1L << 20));
+    }
+    return n + " bytes";
+  }
+}
