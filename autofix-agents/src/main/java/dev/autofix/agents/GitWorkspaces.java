@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * repository, and that is all.
  *
  * <p><b>Tampering.</b> Before anything untrusted runs (the setup command, the agent, the test
- * command), autofix fingerprints the user's repository ({@link RepositoryFingerprint});
- * {@link #checkRepository} compares it again and reports changes to HEAD, config, hooks and
- * {@code info/} as tampering, and logs moved refs.
+ * command), autofix fingerprints the user's repository ({@link RepositoryFingerprint}); {@link
+ * #checkRepository} compares it again and reports changes to HEAD, config, hooks and {@code info/}
+ * as tampering, and logs moved refs.
  *
  * <p>The base is fetched from the remote first when that works, else the local ref is used and the
  * run's log says so. autofix's commits are by {@code gitAuthorName <gitAuthorEmail>}; commits the
@@ -187,6 +187,9 @@ final class GitWorkspaces implements Workspaces {
               "worktree",
               "add",
               "--quiet",
+              // twice: a worktree an agent locked at this path is autofix's all the same
+              "--force",
+              "--force",
               "--detach",
               directory.toString(),
               sha),
@@ -212,6 +215,7 @@ final class GitWorkspaces implements Workspaces {
         baseline = fingerprint();
       } catch (IOException e) {
         removeWorktree(directory);
+        userGit(config.repoPath(), "worktree", "prune");
         throw new WorkspaceException("cannot prepare autofix's repository for run " + run.id(), e);
       }
     }
@@ -259,7 +263,8 @@ final class GitWorkspaces implements Workspaces {
       state.refsSeen().addAll(unseen);
       String refs = listed(unseen);
       log.append("refs of your repository changed while the run ran (not autofix's): " + refs);
-      LOG.warn("run {}: refs of {} changed meanwhile: {}", workspace.runId(), config.repoPath(), refs);
+      LOG.warn(
+          "run {}: refs of {} changed meanwhile: {}", workspace.runId(), config.repoPath(), refs);
     }
     List<String> tampered = now.guardedChangesSince(state.baseline());
     if (tampered.isEmpty()) {
@@ -410,7 +415,8 @@ final class GitWorkspaces implements Workspaces {
               + listed(changed)
               + " (if the tests write these files, add them to .gitignore)");
     } catch (IOException e) {
-      throw new WorkspaceException("cannot compare " + workspace.directory() + " with its commit", e);
+      throw new WorkspaceException(
+          "cannot compare " + workspace.directory() + " with its commit", e);
     }
   }
 
@@ -424,24 +430,21 @@ final class GitWorkspaces implements Workspaces {
     try {
       Paths2.deleteTree(ownDirectory(workspace.runId()));
     } catch (IOException e) {
-      LOG.warn("cannot remove autofix's repository of run {}: {}", workspace.runId(), e.getMessage());
+      LOG.warn(
+          "cannot remove autofix's repository of run {}: {}", workspace.runId(), e.getMessage());
     }
     processes.cleanUp(workspace.runId());
   }
 
   private void removeWorktree(Path directory) {
-    // A worktree the agent (trusted) locked is autofix's own all the same: unlock it, and force
-    // twice, which removes a locked one too; otherwise every retry fails "already checked out".
+    // autofix deletes its own directory itself (never following a link), rather than through git,
+    // which would find the worktree by metadata the agent (trusted) can rewrite; a lock the agent
+    // put on it is lifted, and the metadata of a missing worktree is pruned.
     userGit(config.repoPath(), "worktree", "unlock", directory.toString());
-    Git.Outcome removed =
-        userGit(
-            config.repoPath(), "worktree", "remove", "--force", "--force", directory.toString());
-    if (!removed.ok() || Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-      try {
-        Paths2.deleteTree(directory);
-      } catch (IOException e) {
-        throw new WorkspaceException("cannot remove the worktree " + directory, e);
-      }
+    try {
+      Paths2.deleteTree(directory);
+    } catch (IOException e) {
+      throw new WorkspaceException("cannot remove the worktree " + directory, e);
     }
   }
 

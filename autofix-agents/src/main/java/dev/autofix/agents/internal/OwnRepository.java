@@ -33,10 +33,10 @@ import java.util.concurrent.TimeUnit;
  * info/exclude} and (absent) {@code hooks/} are written again by autofix before every use, so
  * nothing an agent planted there while it ran (in {@code trusted} mode it could) is ever read.
  *
- * <p>The agent's change is taken as content: {@link #snapshot} stages the worktree's files (tracked,
- * untracked but not ignored, deleted; links stay links) into an index of autofix's own, seeded from
- * the index git wrote at checkout before the agent ran, and writes a tree. The worktree's {@code
- * .git} file, its index, refs and config are never read.
+ * <p>The agent's change is taken as content: {@link #snapshot} stages the worktree's files
+ * (tracked, untracked but not ignored, deleted; links stay links) into an index of autofix's own,
+ * seeded from the index git wrote at checkout before the agent ran, and writes a tree. The
+ * worktree's {@code .git} file, its index, refs and config are never read.
  */
 public final class OwnRepository {
   /** The largest file autofix commits. */

@@ -69,7 +69,10 @@ public record RepositoryFingerprint(Map<String, String> guarded, Map<String, Str
     return new RepositoryFingerprint(guarded, refs);
   }
 
-  /** What changed in the watched parts since {@code before}, for example {@code hooks/pre-push (added)}. */
+  /**
+   * What changed in the watched parts since {@code before}, for example {@code hooks/pre-push
+   * (added)}.
+   */
   public List<String> guardedChangesSince(RepositoryFingerprint before) {
     return changes(before.guarded, guarded);
   }

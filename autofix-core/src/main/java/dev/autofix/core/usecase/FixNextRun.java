@@ -283,7 +283,10 @@ public final class FixNextRun {
         renewLease();
         Patch patch;
         switch (ports.workspaces().commit(workspace, commitMessage())) {
-          case Workspaces.Committed committed -> patch = committed.patch();
+          case Workspaces.Committed committed -> {
+            patch = committed.patch();
+            log.append("committed " + patch.commit() + " (" + patch.diffStat() + ")");
+          }
           case Workspaces.Unchanged unchanged -> {
             return noFix(
                 "the agent made no change"
