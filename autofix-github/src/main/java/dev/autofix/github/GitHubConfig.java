@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * @param repo the repository's name
  * @param baseBranch the branch the pull request targets, or {@code null} for the workspace's base
  *     ref
- * @param remoteName the git remote to push to when {@code remoteUrl} is {@code null}
- * @param remoteUrl the URL to push to, or {@code null} to push to {@code remoteName}
+ * @param pushUrl where the fix branch is pushed (https, ssh or a local path), or {@code null} for
+ *     the repository on the API's host ({@code https://github.com/<owner>/<repo>.git} for
+ *     github.com); never a remote of a git config, which the agent could have written
  * @param labels the labels put on the pull request
  * @param reviewers the logins asked to review the pull request
  * @param allowNonDraftFallback whether to open a ready pull request (title prefixed {@code
@@ -42,8 +43,7 @@ public record GitHubConfig(
     String owner,
     String repo,
     String baseBranch,
-    String remoteName,
-    String remoteUrl,
+    String pushUrl,
     List<String> labels,
     List<String> reviewers,
     boolean allowNonDraftFallback,
@@ -77,17 +77,14 @@ public record GitHubConfig(
     if (baseBranch != null && (!BRANCH.matcher(baseBranch).matches() || baseBranch.isBlank())) {
       throw new IllegalArgumentException("not a branch name: " + baseBranch);
     }
-    Objects.requireNonNull(remoteName, "remoteName == null");
-    if (remoteName.isBlank() || remoteName.startsWith("-")) {
-      throw new IllegalArgumentException("not a remote name: " + remoteName);
+    if (pushUrl != null) {
+      requirePushUrl(pushUrl, token != null);
     }
-    if (remoteUrl != null && (remoteUrl.isBlank() || remoteUrl.startsWith("-"))) {
-      throw new IllegalArgumentException("not a remote URL: " + remoteUrl);
-    }
-    if (remoteUrl != null && URL_PASSWORD.matcher(remoteUrl).find()) {
-      // A URL with a password would put the secret in git's arguments and in logs.
+    if (token != null && "http".equals(scheme) && !isLoopback(apiUrl.getHost())) {
       throw new IllegalArgumentException(
-          "the remote URL must not carry credentials; set AUTOFIX_GITHUB_TOKEN instead");
+          "AUTOFIX_GITHUB_API_URL is plain http to "
+              + apiUrl.getHost()
+              + ": the token goes over https only (plain http is for a loopback test host)");
     }
     labels = nonBlank(labels, "labels");
     reviewers = nonBlank(reviewers, "reviewers");
@@ -120,7 +117,6 @@ public record GitHubConfig(
         owner,
         repo,
         null,
-        "origin",
         null,
         List.of("autofix"),
         List.of(),
@@ -149,6 +145,16 @@ public record GitHubConfig(
     if (slash < 0 || slug.indexOf('/', slash + 1) >= 0) {
       throw new IllegalArgumentException("AUTOFIX_GITHUB_REPO must be owner/name: " + slug);
     }
+    for (String gone : List.of("AUTOFIX_GITHUB_REMOTE", "AUTOFIX_GITHUB_REMOTE_URL")) {
+      if (get(env, gone, null) != null) {
+        // A remote's name would be looked up in git config, which the agent can write.
+        throw new IllegalArgumentException(
+            gone
+                + " is no longer read: autofix pushes to AUTOFIX_GIT_PUSH_URL, or to the"
+                + " repository on the API's host when that is unset, never to a remote of a git"
+                + " config");
+      }
+    }
     GitHubConfig d = of(slug.substring(0, slash), slug.substring(slash + 1));
     String token = get(env, "AUTOFIX_GITHUB_TOKEN", null);
     return new GitHubConfig(
@@ -157,8 +163,7 @@ public record GitHubConfig(
         d.owner(),
         d.repo(),
         get(env, "AUTOFIX_BASE_BRANCH", null),
-        get(env, "AUTOFIX_GITHUB_REMOTE", d.remoteName()),
-        get(env, "AUTOFIX_GITHUB_REMOTE_URL", null),
+        get(env, "AUTOFIX_GIT_PUSH_URL", null),
         list(env, "AUTOFIX_GITHUB_LABELS", d.labels()),
         list(env, "AUTOFIX_GITHUB_REVIEWERS", d.reviewers()),
         bool(env, "AUTOFIX_GITHUB_ALLOW_NON_DRAFT", d.allowNonDraftFallback()),
@@ -180,8 +185,7 @@ public record GitHubConfig(
         owner,
         repo,
         baseBranch,
-        remoteName,
-        remoteUrl,
+        pushUrl,
         labels,
         reviewers,
         allowNonDraftFallback,
@@ -203,8 +207,7 @@ public record GitHubConfig(
         owner,
         repo,
         baseBranch,
-        remoteName,
-        remoteUrl,
+        pushUrl,
         labels,
         reviewers,
         allowNonDraftFallback,
@@ -218,16 +221,15 @@ public record GitHubConfig(
         apiVersion);
   }
 
-  /** This configuration pushing to {@code remoteUrl} instead of the named remote. */
-  public GitHubConfig withRemoteUrl(String remoteUrl) {
+  /** This configuration pushing to {@code pushUrl}. */
+  public GitHubConfig withPushUrl(String pushUrl) {
     return new GitHubConfig(
         apiUrl,
         token,
         owner,
         repo,
         baseBranch,
-        remoteName,
-        remoteUrl,
+        pushUrl,
         labels,
         reviewers,
         allowNonDraftFallback,
@@ -250,8 +252,7 @@ public record GitHubConfig(
         owner,
         repo,
         baseBranch,
-        remoteName,
-        remoteUrl,
+        pushUrl,
         labels,
         reviewers,
         allowNonDraftFallback,
@@ -263,6 +264,77 @@ public record GitHubConfig(
         maxRateLimitWait,
         userAgent,
         apiVersion);
+  }
+
+  /**
+   * Where the fix branch is pushed: {@link #pushUrl} when set, else the repository on the API's
+   * host, {@code https://github.com/<owner>/<repo>.git} for {@code api.github.com} and {@code
+   * <scheme>://<host>/<owner>/<repo>.git} for GitHub Enterprise Server.
+   */
+  public String pushDestination() {
+    if (pushUrl != null) {
+      return pushUrl;
+    }
+    String host = apiUrl.getHost();
+    String base =
+        "api.github.com".equalsIgnoreCase(host)
+            ? "https://github.com"
+            : apiUrl.getScheme()
+                + "://"
+                + host
+                + (apiUrl.getPort() == -1 ? "" : ":" + apiUrl.getPort());
+    return base + "/" + owner + "/" + repo + ".git";
+  }
+
+  private static void requirePushUrl(String url, boolean withToken) {
+    if (url.isBlank() || url.startsWith("-")) {
+      throw new IllegalArgumentException("AUTOFIX_GIT_PUSH_URL is not a URL: " + url);
+    }
+    if (URL_PASSWORD.matcher(url).find()) {
+      // A URL with a password would put the secret in git's arguments and in logs.
+      throw new IllegalArgumentException(
+          "AUTOFIX_GIT_PUSH_URL must not carry credentials; set AUTOFIX_GITHUB_TOKEN instead");
+    }
+    if (url.contains("::") || url.chars().anyMatch(c -> c < 0x20)) {
+      // git's <transport>::<address> syntax runs a remote helper (ext:: runs a command).
+      throw new IllegalArgumentException(
+          "AUTOFIX_GIT_PUSH_URL must be https, ssh or a local path: " + url);
+    }
+    int colonSlashes = url.indexOf("://");
+    if (colonSlashes > 0) {
+      String scheme = url.substring(0, colonSlashes).toLowerCase(Locale.ROOT);
+      URI uri;
+      try {
+        uri = URI.create(url);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("AUTOFIX_GIT_PUSH_URL is not a URL: " + url, e);
+      }
+      switch (scheme) {
+        case "https", "ssh", "file" -> {
+          // fine
+        }
+        case "http" -> {
+          if (!isLoopback(uri.getHost())) {
+            throw new IllegalArgumentException(
+                "AUTOFIX_GIT_PUSH_URL is plain http to "
+                    + uri.getHost()
+                    + (withToken ? ": the token goes over https only" : ": use https")
+                    + " (plain http is for a loopback test host)");
+          }
+        }
+        default ->
+            throw new IllegalArgumentException(
+                "AUTOFIX_GIT_PUSH_URL must be https, ssh or a local path: " + url);
+      }
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    return host != null
+        && (host.equals("127.0.0.1")
+            || host.equals("localhost")
+            || host.equals("[::1]")
+            || host.equals("::1"));
   }
 
   /**

@@ -5,6 +5,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.autofix.core.port.PullRequestPublisher;
+import java.util.Map;
 import java.util.Objects;
 import okhttp3.OkHttpClient;
 
@@ -14,15 +15,26 @@ import okhttp3.OkHttpClient;
  */
 public final class GitHubModule extends AbstractModule {
   private final GitHubConfig config;
+  private final Map<String, String> environment;
 
-  /** A module for {@code config}. */
+  /** A module for {@code config}, with this process's environment for git. */
   public GitHubModule(GitHubConfig config) {
+    this(config, System.getenv());
+  }
+
+  /**
+   * A module for {@code config}; git's children take only {@code PATH}, proxy and CA variables
+   * (and, when no token authenticates the push, the user's home and ssh agent) from {@code
+   * environment}.
+   */
+  public GitHubModule(GitHubConfig config, Map<String, String> environment) {
     this.config = Objects.requireNonNull(config, "config == null");
+    this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment == null"));
   }
 
   @Provides
   @Singleton
   PullRequestPublisher pullRequestPublisher(OkHttpClient http, ObjectMapper json) {
-    return GitHubPullRequestPublisher.create(config, http, json);
+    return GitHubPullRequestPublisher.create(config, http, json, environment);
   }
 }

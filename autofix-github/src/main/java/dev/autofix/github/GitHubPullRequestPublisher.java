@@ -3,6 +3,7 @@ package dev.autofix.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autofix.core.model.Patch;
 import dev.autofix.core.model.PullRequestRef;
 import dev.autofix.core.model.Workspace;
 import dev.autofix.core.port.PullRequestPublisher;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
@@ -68,12 +70,32 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
    */
   public static PullRequestPublisher create(
       GitHubConfig config, OkHttpClient http, ObjectMapper json) {
-    return create(config, http, json, Sleeper.real(), Clock.systemUTC());
+    return create(config, http, json, System.getenv());
+  }
+
+  /**
+   * As {@link #create(GitHubConfig, OkHttpClient, ObjectMapper)}, with the server's environment, of
+   * which git's children get {@code PATH}, proxy and CA variables (and, when no token authenticates
+   * the push, the user's home and ssh agent), never the rest.
+   */
+  public static PullRequestPublisher create(
+      GitHubConfig config, OkHttpClient http, ObjectMapper json, Map<String, String> environment) {
+    return create(config, http, json, environment, Sleeper.real(), Clock.systemUTC());
   }
 
   /** As {@link #create(GitHubConfig, OkHttpClient, ObjectMapper)}, with the waits and the clock. */
   static PullRequestPublisher create(
       GitHubConfig config, OkHttpClient http, ObjectMapper json, Sleeper sleeper, Clock clock) {
+    return create(config, http, json, System.getenv(), sleeper, clock);
+  }
+
+  static PullRequestPublisher create(
+      GitHubConfig config,
+      OkHttpClient http,
+      ObjectMapper json,
+      Map<String, String> environment,
+      Sleeper sleeper,
+      Clock clock) {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(http, "http == null");
     Objects.requireNonNull(json, "json == null");
@@ -101,10 +123,11 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
             json,
             sleeper,
             clock);
-    String remote = config.remoteUrl() != null ? config.remoteUrl() : config.remoteName();
     GitPush git =
         new GitPush(
-            new GitPush.Settings(remote, token, config.pushTimeout(), config.maxAttempts()),
+            new GitPush.Settings(
+                config.pushDestination(), token, config.pushTimeout(), config.maxAttempts()),
+            environment,
             sleeper);
     return new GitHubPullRequestPublisher(config, api, git);
   }
@@ -115,7 +138,9 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
     String branch = request.patch().branch();
     lock.lock();
     try {
-      return switch (git.push(request.workspace().directory(), branch)) {
+      // autofix's own repository and the verified commit: nothing the agent could have written.
+      Patch patch = request.patch();
+      return switch (git.push(patch.repository(), patch.commit(), branch)) {
         case GitPush.Refused refused -> new Rejected(refused.status(), refused.message());
         case GitPush.Pushed pushed -> openPullRequest(request, branch);
         case GitPush.EarlierAttempt earlier -> replaceEarlierAttempt(request, branch, earlier);
@@ -166,7 +191,11 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
                   + " was closed without merging; autofix does not replace a commit a reviewer"
                   + " closed: delete the branch to publish this fix");
       case NoneOpen none ->
-          switch (git.replace(request.workspace().directory(), branch, earlier.remoteCommit())) {
+          switch (git.replace(
+              request.patch().repository(),
+              request.patch().commit(),
+              branch,
+              earlier.remoteCommit())) {
             case GitPush.Pushed pushed -> openPullRequest(request, branch);
             case GitPush.Refused refused -> new Rejected(refused.status(), refused.message());
             // replace never answers so; a push answers so only before it tried to replace
@@ -430,14 +459,12 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
       return config.baseBranch();
     }
     String ref = workspace.baseRef();
-    for (String prefix :
-        List.of(
-            "refs/heads/",
-            "refs/remotes/" + config.remoteName() + "/",
-            config.remoteName() + "/")) {
-      if (ref.startsWith(prefix)) {
-        return ref.substring(prefix.length());
-      }
+    if (ref.startsWith("refs/heads/")) {
+      return ref.substring("refs/heads/".length());
+    }
+    if (ref.startsWith("refs/remotes/")) {
+      String rest = ref.substring("refs/remotes/".length());
+      return rest.substring(rest.indexOf('/') + 1);
     }
     return ref;
   }

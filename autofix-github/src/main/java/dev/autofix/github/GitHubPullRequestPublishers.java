@@ -2,6 +2,7 @@ package dev.autofix.github;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autofix.core.port.PullRequestPublisher;
+import java.util.Map;
 import okhttp3.OkHttpClient;
 
 /**
@@ -22,5 +23,14 @@ public final class GitHubPullRequestPublishers {
   public static PullRequestPublisher create(
       GitHubConfig config, OkHttpClient http, ObjectMapper json) {
     return GitHubPullRequestPublisher.create(config, http, json);
+  }
+
+  /**
+   * A publisher for {@code config} whose git children take what they may from {@code environment}
+   * (the server's), not from this JVM's.
+   */
+  public static PullRequestPublisher create(
+      GitHubConfig config, OkHttpClient http, ObjectMapper json, Map<String, String> environment) {
+    return GitHubPullRequestPublisher.create(config, http, json, environment);
   }
 }

@@ -20,8 +20,8 @@ class GitHubConfigTest {
     assertThat(config.owner()).isEqualTo("octo");
     assertThat(config.repo()).isEqualTo("demo");
     assertThat(config.baseBranch()).isNull();
-    assertThat(config.remoteName()).isEqualTo("origin");
-    assertThat(config.remoteUrl()).isNull();
+    assertThat(config.pushUrl()).isNull();
+    assertThat(config.pushDestination()).isEqualTo("https://github.com/octo/demo.git");
     assertThat(config.labels()).containsExactly("autofix");
     assertThat(config.reviewers()).isEmpty();
     assertThat(config.allowNonDraftFallback()).isFalse();
@@ -44,8 +44,7 @@ class GitHubConfigTest {
             Map.entry("AUTOFIX_GITHUB_TOKEN", "ghp_secretvalue"),
             Map.entry("AUTOFIX_GITHUB_REPO", "acme/shop"),
             Map.entry("AUTOFIX_BASE_BRANCH", "develop"),
-            Map.entry("AUTOFIX_GITHUB_REMOTE", "upstream"),
-            Map.entry("AUTOFIX_GITHUB_REMOTE_URL", "https://ghe.example.com/acme/shop.git"),
+            Map.entry("AUTOFIX_GIT_PUSH_URL", "https://ghe.example.com/acme/shop.git"),
             Map.entry("AUTOFIX_GITHUB_LABELS", "autofix, bot"),
             Map.entry("AUTOFIX_GITHUB_REVIEWERS", "alice,bob"),
             Map.entry("AUTOFIX_GITHUB_ALLOW_NON_DRAFT", "true"),
@@ -68,7 +67,6 @@ class GitHubConfigTest {
                 "acme",
                 "shop",
                 "develop",
-                "upstream",
                 "https://ghe.example.com/acme/shop.git",
                 List.of("autofix", "bot"),
                 List.of("alice", "bob"),
@@ -81,6 +79,58 @@ class GitHubConfigTest {
                 Duration.ofMinutes(1),
                 "acme-autofix/1",
                 "2026-03-10"));
+  }
+
+  @Test
+  void pushDestination_isTheRepositoryOnTheApisHost_unlessAPushUrlIsSet() {
+    assertThat(GitHubConfig.of("acme", "shop").pushDestination())
+        .isEqualTo("https://github.com/acme/shop.git");
+    assertThat(
+            GitHubConfig.of("acme", "shop")
+                .withApiUrl(URI.create("https://ghe.example.com/api/v3"))
+                .pushDestination())
+        .isEqualTo("https://ghe.example.com/acme/shop.git");
+    assertThat(
+            GitHubConfig.of("acme", "shop")
+                .withApiUrl(URI.create("http://127.0.0.1:8080"))
+                .pushDestination())
+        .isEqualTo("http://127.0.0.1:8080/acme/shop.git");
+    assertThat(GitHubConfig.of("acme", "shop").withPushUrl("/srv/git/shop.git").pushDestination())
+        .isEqualTo("/srv/git/shop.git");
+    assertThat(GitHubConfig.of("a", "b").withPushUrl("git@github.com:a/b.git").pushDestination())
+        .isEqualTo("git@github.com:a/b.git");
+  }
+
+  @Test
+  void pushUrl_refusesTransportsThatRunCommands_andPlainHttpBeyondLoopback() {
+    GitHubConfig base = GitHubConfig.of("octo", "demo");
+    assertThatThrownBy(() -> base.withPushUrl("ext::sh -c 'touch /tmp/pwned'"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("AUTOFIX_GIT_PUSH_URL");
+    assertThatThrownBy(() -> base.withPushUrl("fd::3"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> base.withPushUrl("git://github.com/o/r.git"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> base.withToken("ghp_x").withPushUrl("http://github.com/o/r.git"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("https only");
+    assertThat(base.withToken("ghp_x").withPushUrl("http://127.0.0.1:9/o/r.git").pushUrl())
+        .isNotNull();
+    assertThatThrownBy(
+            () -> base.withToken("ghp_x").withApiUrl(URI.create("http://api.example.com")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("AUTOFIX_GITHUB_API_URL");
+  }
+
+  @Test
+  void fromEnv_namesTheReplacement_whenAPushRemoteOfAGitConfigIsAskedFor() {
+    for (String gone : List.of("AUTOFIX_GITHUB_REMOTE", "AUTOFIX_GITHUB_REMOTE_URL")) {
+      assertThatThrownBy(
+              () -> GitHubConfig.fromEnv(Map.of("AUTOFIX_GITHUB_REPO", "o/r", gone, "origin")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(gone)
+          .hasMessageContaining("AUTOFIX_GIT_PUSH_URL");
+    }
   }
 
   @Test
@@ -117,15 +167,15 @@ class GitHubConfigTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> GitHubConfig.of("oc to", "demo"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> base.withRemoteUrl("--upload-pack=evil"))
+    assertThatThrownBy(() -> base.withPushUrl("--upload-pack=evil"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> base.withRemoteUrl("https://x-access-token:ghp_abc@github.com/o/r"))
+    assertThatThrownBy(() -> base.withPushUrl("https://x-access-token:ghp_abc@github.com/o/r"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageNotContaining("ghp_abc");
     assertThatThrownBy(() -> base.withToken("ghp_abc\n"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageNotContaining("ghp_abc");
-    assertThat(base.withRemoteUrl("ssh://git@github.com:22/o/r.git").remoteUrl()).isNotNull();
+    assertThat(base.withPushUrl("ssh://git@github.com:22/o/r.git").pushUrl()).isNotNull();
     assertThatThrownBy(
             () ->
                 GitHubConfig.fromEnv(

@@ -57,7 +57,10 @@ class GitHubPullRequestPublisherIT {
   }
 
   private GitHubConfig config() {
-    return GitHubConfig.of("acme", "shop").withApiUrl(github.apiUrl()).withToken(github.validToken);
+    return GitHubConfig.of("acme", "shop")
+        .withApiUrl(github.apiUrl())
+        .withToken(github.validToken)
+        .withPushUrl(checkout.remote().toString());
   }
 
   private PullRequestPublisher publisher(GitHubConfig config) {
@@ -391,8 +394,7 @@ class GitHubPullRequestPublisherIT {
             config.owner(),
             config.repo(),
             config.baseBranch(),
-            config.remoteName(),
-            config.remoteUrl(),
+            config.pushUrl(),
             config.labels(),
             config.reviewers(),
             config.allowNonDraftFallback(),

@@ -13,6 +13,7 @@ import dev.autofix.core.port.PullRequestPublisher.PublishResult;
 import dev.autofix.core.port.PullRequestPublisher.Rejected;
 import dev.autofix.github.internal.GitPush;
 import dev.autofix.github.internal.Redactor;
+import dev.autofix.testkit.GitHttpRemote;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,12 +65,13 @@ class GitPushHttpIT {
 
   @Test
   void publish_pushesWithTheTokenFromTheEnvironmentOnly_whenTheRemoteIsHttp() throws Exception {
-    // The worktree's own remote points at the HTTP server: the header is scoped to its host.
-    GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", remote.url("acme", "shop"));
     try (FakeGitHub github = new FakeGitHub("acme", "shop")) {
       github.validToken = TOKEN;
       GitHubConfig config =
-          GitHubConfig.of("acme", "shop").withApiUrl(github.apiUrl()).withToken(TOKEN);
+          GitHubConfig.of("acme", "shop")
+              .withApiUrl(github.apiUrl())
+              .withToken(TOKEN)
+              .withPushUrl(remote.url("acme", "shop"));
       OkHttpClient http = new OkHttpClient();
       PublishResult result =
           GitHubPullRequestPublisher.create(
@@ -99,8 +101,10 @@ class GitPushHttpIT {
   void push_reportsUpToDate_whenTheBranchIsPushedAgain() {
     GitPush push = push(remote.url("acme", "shop"), TOKEN);
 
-    GitPush.Outcome first = push.push(checkout.worktree(), checkout.branch());
-    GitPush.Outcome second = push.push(checkout.worktree(), checkout.branch());
+    GitPush.Outcome first =
+        push.push(GitRepos.gitDir(checkout), GitRepos.tip(checkout), checkout.branch());
+    GitPush.Outcome second =
+        push.push(GitRepos.gitDir(checkout), GitRepos.tip(checkout), checkout.branch());
 
     assertThat(first).isInstanceOf(GitPush.Pushed.class);
     assertThat(((GitPush.Pushed) first).summary()).isEqualTo("[new branch]");
@@ -112,7 +116,8 @@ class GitPushHttpIT {
   void push_refuses401WithoutTheToken_whenTheTokenIsWrong() {
     String wrong = "ghp_wrongToken999";
     GitPush.Outcome outcome =
-        push(remote.url("acme", "shop"), wrong).push(checkout.worktree(), checkout.branch());
+        push(remote.url("acme", "shop"), wrong)
+            .push(GitRepos.gitDir(checkout), GitRepos.tip(checkout), checkout.branch());
 
     assertThat(outcome).isInstanceOf(GitPush.Refused.class);
     GitPush.Refused refused = (GitPush.Refused) outcome;
@@ -125,7 +130,8 @@ class GitPushHttpIT {
   @Test
   void push_failsFastWithoutAPrompt_whenNoTokenIsConfiguredAndTheRemoteWantsOne() {
     GitPush.Outcome outcome =
-        push(remote.url("acme", "shop"), null).push(checkout.worktree(), checkout.branch());
+        push(remote.url("acme", "shop"), null)
+            .push(GitRepos.gitDir(checkout), GitRepos.tip(checkout), checkout.branch());
 
     assertThat(outcome).isInstanceOf(GitPush.Refused.class);
     assertThat(((GitPush.Refused) outcome).status()).isEqualTo(401);
@@ -136,11 +142,14 @@ class GitPushHttpIT {
     String url = remote.url("acme", "shop");
     GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", url);
     String earlier = checkout.commit();
-    assertThat(push(url, TOKEN).push(checkout.worktree(), checkout.branch()))
+    assertThat(
+            push(url, TOKEN)
+                .push(GitRepos.gitDir(checkout), GitRepos.tip(checkout), checkout.branch()))
         .isInstanceOf(GitPush.Pushed.class);
     GitRepos.Checkout retry = GitRepos.retried(checkout);
 
-    GitPush.Outcome outcome = push(url, TOKEN).push(retry.worktree(), retry.branch());
+    GitPush.Outcome outcome =
+        push(url, TOKEN).push(GitRepos.gitDir(retry), GitRepos.tip(retry), retry.branch());
 
     assertThat(outcome).isInstanceOf(GitPush.EarlierAttempt.class);
     GitPush.EarlierAttempt attempt = (GitPush.EarlierAttempt) outcome;
@@ -151,7 +160,12 @@ class GitPushHttpIT {
     assertThat(GitRepos.git(retry.worktree(), "for-each-ref", "refs/autofix/")).isBlank();
 
     GitPush.Outcome replaced =
-        push(url, TOKEN).replace(retry.worktree(), retry.branch(), attempt.remoteCommit());
+        push(url, TOKEN)
+            .replace(
+                GitRepos.gitDir(retry),
+                GitRepos.tip(retry),
+                retry.branch(),
+                attempt.remoteCommit());
 
     assertThat(replaced).isInstanceOf(GitPush.Pushed.class);
     assertThat(((GitPush.Pushed) replaced).summary()).contains("forced update");
@@ -163,23 +177,23 @@ class GitPushHttpIT {
   void push_refuses409_whenSomeoneElseCommittedOnTheBranch() {
     String url = remote.url("acme", "shop");
     GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", url);
-    // by the remote's name, as configured by default: the push moves origin's tracking branch
-    assertThat(push("origin", TOKEN).push(checkout.worktree(), checkout.branch()))
+    assertThat(
+            push(url, TOKEN)
+                .push(GitRepos.gitDir(checkout), GitRepos.tip(checkout), checkout.branch()))
         .isInstanceOf(GitPush.Pushed.class);
-    String tracking = "refs/remotes/origin/" + checkout.branch();
-    String trackedBefore = GitRepos.git(checkout.worktree(), "rev-parse", tracking).strip();
     String reviewers = pushByAReviewer(url);
     GitRepos.Checkout retry = GitRepos.retried(checkout);
 
-    GitPush.Outcome outcome = push("origin", TOKEN).push(retry.worktree(), retry.branch());
+    GitPush.Outcome outcome =
+        push(url, TOKEN).push(GitRepos.gitDir(retry), GitRepos.tip(retry), retry.branch());
 
     assertThat(refused409(outcome))
         .contains("is not one commit on this attempt's history")
         .contains("delete the remote branch");
     assertThat(remoteTip()).isEqualTo(reviewers);
-    // the comparison fetched by URL: the user's tracking branch did not move to the reviewer's
-    assertThat(GitRepos.git(checkout.worktree(), "rev-parse", tracking).strip())
-        .isEqualTo(trackedBefore);
+    // pushed and fetched by URL: no remote-tracking branch of anyone's moved
+    assertThat(GitRepos.git(checkout.worktree(), "for-each-ref", "refs/remotes/origin/autofix/"))
+        .isBlank();
     assertThat(GitRepos.git(retry.worktree(), "for-each-ref", "refs/autofix/")).isBlank();
     PublishResult mapped =
         new Rejected(((GitPush.Refused) outcome).status(), ((GitPush.Refused) outcome).message());
@@ -251,11 +265,15 @@ class GitPushHttpIT {
   void push_refuses409SayingWhy_whenTheRemoteBranchCannotBeFetchedToCompare() {
     // the plain local remote, whose branches fetches cannot see (pushes still can)
     GitRepos.git(checkout.remote(), "config", "uploadpack.hideRefs", "refs/heads/");
-    assertThat(push("origin", null).push(checkout.worktree(), checkout.branch()))
+    assertThat(
+            push(checkout.remote().toString(), null)
+                .push(GitRepos.gitDir(checkout), GitRepos.tip(checkout), checkout.branch()))
         .isInstanceOf(GitPush.Pushed.class);
     GitRepos.Checkout retry = GitRepos.retried(checkout);
 
-    GitPush.Outcome outcome = push("origin", null).push(retry.worktree(), retry.branch());
+    GitPush.Outcome outcome =
+        push(checkout.remote().toString(), null)
+            .push(GitRepos.gitDir(retry), GitRepos.tip(retry), retry.branch());
 
     assertThat(refused409(outcome))
         .contains("could not be fetched to compare")
@@ -291,13 +309,16 @@ class GitPushHttpIT {
     String url = remote.url("acme", "shop");
     GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", url);
     beforePush.run();
-    assertThat(push(url, TOKEN).push(checkout.worktree(), checkout.branch()))
+    assertThat(
+            push(url, TOKEN)
+                .push(GitRepos.gitDir(checkout), GitRepos.tip(checkout), checkout.branch()))
         .isInstanceOf(GitPush.Pushed.class);
     afterPush.run();
     String theirs = remoteTip();
     GitRepos.Checkout retry = GitRepos.retried(checkout);
 
-    GitPush.Outcome outcome = push(url, TOKEN).push(retry.worktree(), retry.branch());
+    GitPush.Outcome outcome =
+        push(url, TOKEN).push(GitRepos.gitDir(retry), GitRepos.tip(retry), retry.branch());
 
     assertThat(refused409(outcome)).contains("delete the remote branch");
     assertThat(remoteTip()).isEqualTo(theirs);
@@ -315,17 +336,21 @@ class GitPushHttpIT {
   void replace_refuses409_whenTheBranchMovedAfterTheComparison() {
     String url = remote.url("acme", "shop");
     GitRepos.git(checkout.worktree(), "remote", "set-url", "origin", url);
-    assertThat(push(url, TOKEN).push(checkout.worktree(), checkout.branch()))
+    assertThat(
+            push(url, TOKEN)
+                .push(GitRepos.gitDir(checkout), GitRepos.tip(checkout), checkout.branch()))
         .isInstanceOf(GitPush.Pushed.class);
     GitRepos.Checkout retry = GitRepos.retried(checkout);
-    GitPush.Outcome outcome = push(url, TOKEN).push(retry.worktree(), retry.branch());
+    GitPush.Outcome outcome =
+        push(url, TOKEN).push(GitRepos.gitDir(retry), GitRepos.tip(retry), retry.branch());
     assertThat(outcome).isInstanceOf(GitPush.EarlierAttempt.class);
     String reviewers = pushByAReviewer(url);
 
     GitPush.Outcome replaced =
         push(url, TOKEN)
             .replace(
-                retry.worktree(),
+                GitRepos.gitDir(retry),
+                GitRepos.tip(retry),
                 retry.branch(),
                 ((GitPush.EarlierAttempt) outcome).remoteCommit());
 
@@ -376,7 +401,9 @@ class GitPushHttpIT {
 
   private static GitPush push(String url, String token) {
     return new GitPush(
-        new GitPush.Settings(url, token, Duration.ofSeconds(60), 2), new RecordingSleeper());
+        new GitPush.Settings(url, token, Duration.ofSeconds(60), 2),
+        System.getenv(),
+        new RecordingSleeper());
   }
 
   private String loggedText() {

@@ -118,9 +118,10 @@ final class GitRepos {
         new Workspace(runId, checkout.worktree(), checkout.branch(), "main"),
         new Patch(
             checkout.branch(),
-            checkout.commit(),
+            tip(checkout),
             List.of("cart.js"),
-            "1 file changed, 1 insertion(+), 1 deletion(-)"),
+            "1 file changed, 1 insertion(+), 1 deletion(-)",
+            gitDir(checkout)),
         new AgentReport(
             "Root cause: the cart can be undefined after a logout.\nFix: guard it.",
             new BigDecimal("0.4213"),
@@ -129,6 +130,16 @@ final class GitRepos {
         new FixVerifier.Passed("npm test", Duration.ofSeconds(14), "42 passing"),
         "claude-code",
         Duration.ofSeconds(263));
+  }
+
+  /** The git directory the fix commit is pushed from (autofix's own repository, in production). */
+  static Path gitDir(Checkout checkout) {
+    return checkout.worktree().resolve(".git");
+  }
+
+  /** The fix branch's commit now (a test may have amended it). */
+  static String tip(Checkout checkout) {
+    return git(checkout.worktree(), "rev-parse", "refs/heads/" + checkout.branch()).strip();
   }
 
   /** Runs git with a fixed identity and no user or system config; returns its stdout. */

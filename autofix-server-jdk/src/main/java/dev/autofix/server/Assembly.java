@@ -280,8 +280,13 @@ final class Assembly implements Closeable {
                     + " included), with no sandbox{}",
                 where,
                 r.github().token() == null
-                    ? "; without AUTOFIX_GITHUB_TOKEN the push uses git's own credentials, from"
-                        + " config the agent can write"
+                        || !r.github()
+                            .pushDestination()
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .startsWith("http")
+                    ? "; without AUTOFIX_GITHUB_TOKEN (or pushing over ssh) the push uses your own"
+                        + " git credentials through your global git config and ~/.ssh, which"
+                        + " this agent can write"
                     : "");
           }
         });
@@ -296,7 +301,8 @@ final class Assembly implements Closeable {
     if (s.projects().isEmpty()) {
       Repository only = s.repository().orElseThrow();
       return Modules.combine(
-          new AgentsModule(only.agents(), s.environment()), new GitHubModule(only.github()));
+          new AgentsModule(only.agents(), s.environment()),
+          new GitHubModule(only.github(), s.environment()));
     }
     Map<String, ProjectRouter.Repository> byProject = new java.util.LinkedHashMap<>();
     s.projects()
@@ -313,7 +319,7 @@ final class Assembly implements Closeable {
         Agents.workspaces(r.agents(), env),
         Agents.runner(r.agents(), env),
         Agents.verifier(r.agents(), env),
-        GitHubPullRequestPublishers.create(r.github(), http, json));
+        GitHubPullRequestPublishers.create(r.github(), http, json, env));
   }
 
   private void startPoller(

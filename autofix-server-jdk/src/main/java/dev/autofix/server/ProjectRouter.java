@@ -3,6 +3,7 @@ package dev.autofix.server;
 import dev.autofix.core.AutofixException;
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Issue;
+import dev.autofix.core.model.Patch;
 import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.Workspace;
 import dev.autofix.core.port.AgentRunner;
@@ -94,6 +95,16 @@ final class ProjectRouter implements Workspaces, AgentRunner, FixVerifier, PullR
   @Override
   public CommitResult commit(Workspace workspace, String message) {
     return forWorkspace(workspace).workspaces().commit(workspace, message);
+  }
+
+  @Override
+  public RepositoryCheck checkRepository(Workspace workspace, RunLogs.RunLog log) {
+    return forWorkspace(workspace).workspaces().checkRepository(workspace, log);
+  }
+
+  @Override
+  public ConfirmResult confirm(Workspace workspace, Patch patch) {
+    return forWorkspace(workspace).workspaces().confirm(workspace, patch);
   }
 
   @Override

@@ -120,6 +120,8 @@ final class E2eWorld implements AutoCloseable {
     env.put("AUTOFIX_GITHUB_API_URL", "http://127.0.0.1:" + github.port());
     env.put("AUTOFIX_GITHUB_TOKEN", "ghp_e2etoken");
     env.put("AUTOFIX_GITHUB_REPO", "acme/shop");
+    // The bare remote on disk stands in for GitHub's git host; the fake serves the API only.
+    env.put("AUTOFIX_GIT_PUSH_URL", remote.toString());
     env.put("AUTOFIX_REPO_PATH", checkout.toString());
     env.put("AUTOFIX_BASE_BRANCH", "main");
     env.put("AUTOFIX_AGENT", "command");

@@ -132,6 +132,7 @@ class EndToEndIT {
       env.remove("AUTOFIX_REPO_PATH");
       env.remove("AUTOFIX_AGENT_COMMAND");
       env.remove("AUTOFIX_GITHUB_API_URL");
+      env.remove("AUTOFIX_GIT_PUSH_URL");
       try (Assembly server =
           Assembly.start(
               Assembly.settings(ConfigSource.load(yaml, env)), MutableClock.at(Instant.now()))) {
@@ -275,6 +276,8 @@ class EndToEndIT {
         + world.checkout
         + "\n    github_api_url: http://127.0.0.1:"
         + world.github.port()
+        + "\n    git_push_url: "
+        + world.remote
         + "\n    agent: command\n    agent_command: "
         + world.agentScript
         + "\n    agent_writable: "

@@ -1,4 +1,4 @@
-package dev.autofix.github;
+package dev.autofix.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -24,14 +24,14 @@ import java.util.concurrent.TimeUnit;
  * A git smart-HTTP remote on 127.0.0.1: {@code git http-backend} (CGI) behind a JDK HttpServer that
  * wants Basic auth with the token as password, as github.com does.
  */
-final class GitHttpRemote implements AutoCloseable {
+public final class GitHttpRemote implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(2);
   private final Path root;
   private final String token;
   private final List<String> users = new CopyOnWriteArrayList<>();
 
-  GitHttpRemote(Path root, String token) {
+  public GitHttpRemote(Path root, String token) {
     this.root = root;
     this.token = token;
     try {
@@ -45,12 +45,17 @@ final class GitHttpRemote implements AutoCloseable {
   }
 
   /** The URL of {@code owner/name.git} under the root. */
-  String url(String owner, String name) {
+  public String url(String owner, String name) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + owner + "/" + name + ".git";
   }
 
+  /** The directory the repositories are served from. */
+  public Path root() {
+    return root;
+  }
+
   /** The user names of the requests that authenticated. */
-  List<String> users() {
+  public List<String> users() {
     return List.copyOf(users);
   }
 

@@ -19,21 +19,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pushes the fix branch with the {@code git} CLI.
+ * Pushes the fix commit with the {@code git} CLI: from autofix's own repository (never the agent's
+ * worktree), to the configured destination (never a remote read from anyone's git config), as
+ * {@code <verified sha>:refs/heads/<branch>}.
  *
- * <p>The token reaches git only through the child's environment ({@code GIT_CONFIG_COUNT} with an
- * {@code http.<url>.extraheader} scoped to the remote's host), never through its arguments or any
- * config file; {@code GIT_TERMINAL_PROMPT=0} makes a missing or wrong credential fail at once
- * instead of waiting for a prompt. Without a token git uses the machine's own credentials.
+ * <p>git runs with an environment built from nothing, never the server's: {@code PATH}, proxy and
+ * CA variables, and what autofix sets. Hooks, fsmonitor, redirects (an auth header would follow
+ * one) and every transport but the destination's are switched off on its command line. With a token
+ * and an http(s) destination, no system or global config is read, and the token reaches git only
+ * through the child's environment ({@code GIT_CONFIG_COUNT} with an {@code http.<url>.extraheader}
+ * scoped to the destination's host, and {@code credential.helper} reset), never through its
+ * arguments or a config file. Without a token, or over ssh, git uses the machine's own credentials
+ * through the user's global config and {@code ~/.ssh} (never a repository's config). {@code
+ * GIT_TERMINAL_PROMPT=0} makes a missing or wrong credential fail at once.
  *
  * <p>autofix never overwrites anyone's commits. A retry of a run starts over from the base, so its
  * commit does not fast-forward the branch an earlier attempt pushed: {@link #push} reports that as
- * an {@link EarlierAttempt} when the remote branch holds exactly one commit beyond this worktree's
- * history, made by the same author and committer as this worktree's commit and naming the same
- * issue in its {@code Autofix-Issue} trailer (it fetches the branch from the push URL into a ref of
- * its own to compare, and deletes that ref again); anything else is {@link Refused} (409), with the
- * reason. {@link #replace} then pushes over that one commit with {@code --force-with-lease} on it,
- * so a commit pushed in between is never lost.
+ * an {@link EarlierAttempt} when the remote branch holds exactly one commit beyond this commit's
+ * history, made by the same author and committer as this commit and naming the same issue in its
+ * {@code Autofix-Issue} trailer (it fetches the branch into a ref of its own to compare, and
+ * deletes that ref again); anything else is {@link Refused} (409), with the reason. {@link
+ * #replace} then pushes over that one commit with {@code --force-with-lease} on it, so a commit
+ * pushed in between is never lost.
  */
 public final class GitPush {
   private static final Logger LOG = LoggerFactory.getLogger(GitPush.class);
@@ -45,20 +52,20 @@ public final class GitPush {
   /**
    * How to push.
    *
-   * @param remote a remote's name or a URL
+   * @param destination the URL or local path pushed to, from autofix's configuration only
    * @param token the token, or {@code null} for the machine's credentials
-   * @param timeout how long one push may take
+   * @param timeout how long one git command may take
    * @param maxAttempts attempts when the transport fails
    */
-  public record Settings(String remote, String token, Duration timeout, int maxAttempts) {
+  public record Settings(String destination, String token, Duration timeout, int maxAttempts) {
     public Settings {
-      Objects.requireNonNull(remote, "remote == null");
+      Objects.requireNonNull(destination, "destination == null");
       Objects.requireNonNull(timeout, "timeout == null");
     }
 
     @Override
     public String toString() {
-      return "Settings[" + remote + "]";
+      return "Settings[" + destination + "]";
     }
   }
 
@@ -108,27 +115,31 @@ public final class GitPush {
   }
 
   private final Settings settings;
+  private final Map<String, String> server;
   private final Redactor redactor;
   private final Sleeper sleeper;
 
-  public GitPush(Settings settings, Sleeper sleeper) {
+  /**
+   * @param server the server's environment: git's children take only {@code PATH}, proxy and CA
+   *     variables from it, and (when the token does not authenticate) the user's home and ssh agent
+   */
+  public GitPush(Settings settings, Map<String, String> server, Sleeper sleeper) {
     this.settings = Objects.requireNonNull(settings, "settings == null");
+    this.server = Map.copyOf(Objects.requireNonNull(server, "server == null"));
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
     this.redactor = Redactor.forToken(settings.token());
   }
 
   /**
-   * Pushes {@code refs/heads/<branch>} from the worktree to the same name on the remote, never
-   * forced; an {@link EarlierAttempt} when only autofix's own earlier commit is in the way.
+   * Pushes {@code commit} from {@code gitDir} to {@code refs/heads/<branch>} of the destination,
+   * never forced; an {@link EarlierAttempt} when only autofix's own earlier commit is in the way.
    */
-  public Outcome push(Path worktree, String branch) {
+  public Outcome push(Path gitDir, String commit, String branch) {
     requireBranch(branch);
-    String url = remoteUrl(worktree);
-    Map<String, String> env = environment(url);
-    Outcome outcome =
-        pushWith(worktree, branch, url, env, List.of(settings.remote(), refspec(branch)));
+    requireCommit(commit);
+    Outcome outcome = pushWith(gitDir, branch, List.of(), commit);
     if (outcome instanceof Refused refused && refused.status() == 409) {
-      Comparison comparison = compare(worktree, branch, env);
+      Comparison comparison = compare(gitDir, commit, branch);
       if (comparison.earlierCommit() == null) {
         return new Refused(
             409,
@@ -152,26 +163,20 @@ public final class GitPush {
   }
 
   /**
-   * Pushes {@code refs/heads/<branch>} over {@code remoteCommit}, an {@link EarlierAttempt}: with
-   * {@code --force-with-lease} on that commit, so a push that came in between is refused (409),
-   * never overwritten.
+   * Pushes {@code commit} to {@code refs/heads/<branch>} over {@code remoteCommit}, an {@link
+   * EarlierAttempt}: with {@code --force-with-lease} on that commit, so a push that came in between
+   * is refused (409), never overwritten.
    */
-  public Outcome replace(Path worktree, String branch, String remoteCommit) {
+  public Outcome replace(Path gitDir, String commit, String branch, String remoteCommit) {
     requireBranch(branch);
-    if (!remoteCommit.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
-      throw new IllegalArgumentException("not a commit id: " + remoteCommit);
-    }
-    String url = remoteUrl(worktree);
+    requireCommit(commit);
+    requireCommit(remoteCommit);
     Outcome outcome =
         pushWith(
-            worktree,
+            gitDir,
             branch,
-            url,
-            environment(url),
-            List.of(
-                "--force-with-lease=refs/heads/" + branch + ":" + remoteCommit,
-                settings.remote(),
-                refspec(branch)));
+            List.of("--force-with-lease=refs/heads/" + branch + ":" + remoteCommit),
+            commit);
     if (outcome instanceof Pushed) {
       LOG.info("replaced autofix's earlier attempt {} on {}", remoteCommit, branch);
     }
@@ -192,20 +197,25 @@ public final class GitPush {
     }
   }
 
-  private static String refspec(String branch) {
-    return "refs/heads/" + branch + ":refs/heads/" + branch;
+  private static void requireCommit(String commit) {
+    if (commit == null || !commit.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("not a commit id: " + commit);
+    }
   }
 
-  private Outcome pushWith(
-      Path worktree, String branch, String url, Map<String, String> env, List<String> arguments) {
-    List<String> command = new ArrayList<>(List.of("git", "push", "--porcelain"));
-    command.addAll(arguments);
+  private Outcome pushWith(Path gitDir, String branch, List<String> options, String commit) {
+    String url = settings.destination();
+    List<String> command =
+        new ArrayList<>(List.of("push", "--porcelain", "--no-verify", "--no-recurse-submodules"));
+    command.addAll(options);
+    command.add(url);
+    command.add(commit + ":refs/heads/" + branch);
     for (int attempt = 1; ; attempt++) {
-      Run run = run(worktree, command, env);
+      Run run = git(gitDir, command);
       String output = run.output();
       if (run.exitCode() == 0) {
         String summary = summary(run.stdout(), branch);
-        LOG.info("pushed {} to {}: {}", branch, redactor.apply(url), summary);
+        LOG.info("pushed {} at {} to {}: {}", branch, commit, redactor.apply(url), summary);
         return new Pushed(summary, output);
       }
       Refused refused = classify(run, branch);
@@ -243,47 +253,40 @@ public final class GitPush {
   private record Comparison(String earlierCommit, String why) {}
 
   /**
-   * Compares the remote branch with the local one: autofix's earlier attempt is exactly one commit
-   * beyond the local branch's history (its only parent is an ancestor of the local branch) whose
-   * author, committer and {@code Autofix-Issue} trailer are those of the local branch's commit. The
-   * remote branch is fetched from the push URL into a ref of its own, deleted again afterwards.
+   * Compares the remote branch with {@code commit}: autofix's earlier attempt is exactly one commit
+   * beyond this commit's history (its only parent is an ancestor of this commit) whose author,
+   * committer and {@code Autofix-Issue} trailer are this commit's. The remote branch is fetched
+   * from the destination into a ref of its own in autofix's repository, deleted again afterwards.
    */
-  private Comparison compare(Path worktree, String branch, Map<String, String> env) {
+  private Comparison compare(Path gitDir, String commit, String branch) {
     String fetched = EARLIER_REFS + branch;
     Run fetch =
-        run(
-            worktree,
+        git(
+            gitDir,
             List.of(
-                "git",
                 "fetch",
                 "--quiet",
                 "--no-tags",
                 "--no-write-fetch-head",
                 "--no-recurse-submodules",
-                pushUrl(worktree, env),
-                "+refs/heads/" + branch + ":" + fetched),
-            env);
+                settings.destination(),
+                "+refs/heads/" + branch + ":" + fetched));
     try {
       if (fetch.exitCode() != 0) {
         String error = redactor.apply(tail(fetch.stderr()));
         LOG.warn("cannot fetch {} to compare it with this attempt: {}", branch, error);
         return new Comparison(null, "it could not be fetched to compare (" + error + ")");
       }
-      Run parents = run(worktree, List.of("git", "rev-list", "--parents", "-n", "1", fetched), env);
+      Run parents = git(gitDir, List.of("rev-list", "--parents", "-n", "1", fetched));
       String[] ids = parents.stdout().strip().split(" ");
       boolean oneBeyond =
           parents.exitCode() == 0
               && ids.length == 2
-              && run(
-                          worktree,
-                          List.of(
-                              "git", "merge-base", "--is-ancestor", ids[1], "refs/heads/" + branch),
-                          env)
-                      .exitCode()
+              && git(gitDir, List.of("merge-base", "--is-ancestor", ids[1], commit)).exitCode()
                   == 0;
       if (!oneBeyond) {
         boolean shallow =
-            run(worktree, List.of("git", "rev-parse", "--is-shallow-repository"), env)
+            git(gitDir, List.of("rev-parse", "--is-shallow-repository"))
                 .stdout()
                 .strip()
                 .equals("true");
@@ -297,8 +300,8 @@ public final class GitPush {
           "--format=%an%x00%ae%x00%cn%x00%ce%x00%(trailers:key="
               + FixCommits.ISSUE_TRAILER
               + ",valueonly)";
-      String theirs = described(worktree, env, identity, ids[0]);
-      String ours = described(worktree, env, identity, "refs/heads/" + branch);
+      String theirs = described(gitDir, identity, ids[0]);
+      String ours = described(gitDir, identity, commit);
       String ourIssue = ours == null ? "" : ours.substring(ours.lastIndexOf('\0') + 1).strip();
       if (ours == null || ourIssue.isEmpty() || !ours.equals(theirs)) {
         return new Comparison(
@@ -309,7 +312,7 @@ public final class GitPush {
       }
       return new Comparison(ids[0], null);
     } finally {
-      Run delete = run(worktree, List.of("git", "update-ref", "-d", fetched), env);
+      Run delete = git(gitDir, List.of("update-ref", "-d", fetched));
       if (delete.exitCode() != 0) {
         LOG.warn("cannot delete {}: {}", fetched, tail(delete.stderr()));
       }
@@ -317,62 +320,120 @@ public final class GitPush {
   }
 
   /** {@code git log -1 <format> <commit>}, or {@code null} when git cannot tell. */
-  private String described(Path worktree, Map<String, String> env, String format, String commit) {
-    Run log = run(worktree, List.of("git", "log", "-1", format, commit), env);
+  private String described(Path gitDir, String format, String commit) {
+    Run log = git(gitDir, List.of("log", "-1", format, commit));
     return log.exitCode() == 0 ? log.stdout() : null;
   }
 
+  /** The variables a git child may see besides the ones autofix sets: no secret of the server's. */
+  private static final List<String> PASSED_ALWAYS =
+      List.of(
+          "PATH",
+          "TMPDIR",
+          "HTTPS_PROXY",
+          "https_proxy",
+          "HTTP_PROXY",
+          "http_proxy",
+          "NO_PROXY",
+          "no_proxy",
+          "ALL_PROXY",
+          "all_proxy",
+          "SSL_CERT_FILE",
+          "SSL_CERT_DIR",
+          "GIT_SSL_CAINFO",
+          "GIT_SSL_CAPATH");
+
+  /** What the user's own credentials need: their home and config, ssh agent and ssh command. */
+  private static final List<String> PASSED_FOR_USER_CREDENTIALS =
+      List.of(
+          "HOME",
+          "USER",
+          "LOGNAME",
+          "XDG_CONFIG_HOME",
+          "SSH_AUTH_SOCK",
+          "GIT_SSH",
+          "GIT_SSH_COMMAND",
+          "GIT_SSH_VARIANT");
+
   /**
-   * Where pushes go: the remote's push URL when it is a remote's name (fetching by URL keeps git
-   * from moving the user's remote-tracking branch), else the URL or path itself.
+   * Whether the token is what authenticates: there is one, and the destination is http(s). Then no
+   * config but autofix's own is read; otherwise the user's global config and {@code ~/.ssh} are.
    */
-  private String pushUrl(Path worktree, Map<String, String> env) {
-    Run run = run(worktree, List.of("git", "remote", "get-url", "--push", settings.remote()), env);
-    return run.exitCode() == 0 && !run.stdout().isBlank()
-        ? run.stdout().strip()
-        : settings.remote();
+  public boolean tokenAuthenticates() {
+    return settings.token() != null && headerScope(settings.destination()) != null;
   }
 
-  /** The URL the remote resolves to, to scope the auth header to its host. */
-  private String remoteUrl(Path worktree) {
-    if (settings.remote().contains("://") || settings.token() == null) {
-      return settings.remote();
+  /** The child's environment, built from nothing: never the server's as a whole. */
+  Map<String, String> environment(Path gitDir) {
+    Map<String, String> env = new HashMap<>();
+    for (String name : PASSED_ALWAYS) {
+      if (server.containsKey(name)) {
+        env.put(name, server.get(name));
+      }
     }
-    Run run =
-        run(
-            worktree,
-            List.of("git", "remote", "get-url", "--push", settings.remote()),
-            environment(null));
-    if (run.exitCode() != 0) {
-      throw new GitHubException(
-          "the worktree "
-              + worktree
-              + " has no git remote named "
-              + settings.remote()
-              + ": "
-              + redactor.apply(tail(run.stderr())));
-    }
-    return run.stdout().strip();
-  }
-
-  /** The child's environment: the machine's, no prompts, and the token as an extra header. */
-  Map<String, String> environment(String url) {
-    Map<String, String> env = new HashMap<>(System.getenv());
+    env.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+    env.put("LC_ALL", "C");
     env.put("GIT_TERMINAL_PROMPT", "0");
     env.put("GCM_INTERACTIVE", "never");
-    String scope = url == null ? null : headerScope(url);
-    if (settings.token() != null && scope != null) {
-      int n = existingConfigCount(env);
-      env.put("GIT_CONFIG_KEY_" + n, "http." + scope + ".extraheader");
+    if (tokenAuthenticates()) {
+      env.put("HOME", gitDir.toString());
+      env.put("XDG_CONFIG_HOME", gitDir.resolve("no-config").toString());
+      env.put("GIT_CONFIG_NOSYSTEM", "1");
+      env.put("GIT_CONFIG_GLOBAL", "/dev/null");
+      env.put("GIT_CONFIG_COUNT", "2");
+      env.put("GIT_CONFIG_KEY_0", "http." + headerScope(settings.destination()) + ".extraheader");
       env.put(
-          "GIT_CONFIG_VALUE_" + n,
+          "GIT_CONFIG_VALUE_0",
           "Authorization: Basic " + Redactor.basicCredentials(settings.token()));
-      // A credential helper must not answer with the machine's credentials instead of the token.
-      env.put("GIT_CONFIG_KEY_" + (n + 1), "credential.helper");
-      env.put("GIT_CONFIG_VALUE_" + (n + 1), "");
-      env.put("GIT_CONFIG_COUNT", Integer.toString(n + 2));
+      // No credential helper may answer instead of the token, or be handed anything.
+      env.put("GIT_CONFIG_KEY_1", "credential.helper");
+      env.put("GIT_CONFIG_VALUE_1", "");
+    } else {
+      for (String name : PASSED_FOR_USER_CREDENTIALS) {
+        if (server.containsKey(name)) {
+          env.put(name, server.get(name));
+        }
+      }
     }
     return env;
+  }
+
+  /**
+   * The pins on git's command line: no hooks, no fsmonitor, no redirect (the auth header would
+   * follow it), no maintenance, and no transport but the destination's.
+   */
+  List<String> pins() {
+    return List.of(
+        "-c",
+        "core.hooksPath=/dev/null",
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "http.followRedirects=false",
+        "-c",
+        "gc.auto=0",
+        "-c",
+        "maintenance.auto=false",
+        "-c",
+        "protocol.allow=never",
+        "-c",
+        "protocol." + transport(settings.destination()) + ".allow=always");
+  }
+
+  /**
+   * git's name for the destination's transport: {@code https}, {@code http}, {@code ssh} or {@code
+   * file}.
+   */
+  static String transport(String destination) {
+    int scheme = destination.indexOf("://");
+    if (scheme > 0) {
+      String name = destination.substring(0, scheme).toLowerCase(Locale.ROOT);
+      return name.equals("git+ssh") || name.equals("ssh+git") ? "ssh" : name;
+    }
+    if (destination.startsWith("/") || destination.startsWith(".")) {
+      return "file";
+    }
+    return "ssh"; // scp-like user@host:path
   }
 
   /** {@code scheme://host[:port]/} of an http(s) URL, or {@code null} for ssh and local paths. */
@@ -390,14 +451,6 @@ public final class GitPush {
           + "/";
     } catch (IllegalArgumentException notAUri) {
       return null;
-    }
-  }
-
-  private static int existingConfigCount(Map<String, String> env) {
-    try {
-      return Math.max(0, Integer.parseInt(env.getOrDefault("GIT_CONFIG_COUNT", "0").trim()));
-    } catch (NumberFormatException e) {
-      return 0;
     }
   }
 
@@ -521,7 +574,13 @@ public final class GitPush {
     return t.length() <= MAX_TAIL ? t : "…" + t.substring(t.length() - MAX_TAIL);
   }
 
-  private Run run(Path worktree, List<String> command, Map<String, String> env) {
+  /** Runs {@code git <pins> --git-dir=<gitDir> args} in {@code gitDir}. */
+  private Run git(Path gitDir, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add("git");
+    command.addAll(pins());
+    command.add("--git-dir=" + gitDir);
+    command.addAll(args);
     Path out = null;
     Path err = null;
     Process process = null;
@@ -530,35 +589,39 @@ public final class GitPush {
       err = Files.createTempFile("autofix-git-", ".err");
       ProcessBuilder builder =
           new ProcessBuilder(command)
-              .directory(worktree.toFile())
+              .directory(gitDir.toFile())
               .redirectOutput(out.toFile())
               .redirectError(err.toFile());
       builder.environment().clear();
-      builder.environment().putAll(env);
+      builder.environment().putAll(environment(gitDir));
       process = builder.start();
       process.getOutputStream().close();
       if (!process.waitFor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         throw new GitHubException(
-            "git " + command.get(1) + " timed out after " + settings.timeout() + " in " + worktree);
+            "git " + args.getFirst() + " timed out after " + settings.timeout() + " in " + gitDir);
       }
-      return new Run(
-          process.exitValue(),
-          Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8));
+      return new Run(process.exitValue(), head(out), head(err));
     } catch (IOException e) {
-      throw new GitHubException("cannot run git in " + worktree + ": " + e.getMessage(), e);
+      throw new GitHubException("cannot run git in " + gitDir + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       if (process != null) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
       }
-      throw new GitHubException("interrupted while running git in " + worktree, e);
+      throw new GitHubException("interrupted while running git in " + gitDir, e);
     } finally {
       deleteQuietly(out);
       deleteQuietly(err);
+    }
+  }
+
+  /** The first MiB of what git wrote: more than any answer autofix reads. */
+  private static String head(Path file) throws IOException {
+    try (var in = Files.newInputStream(file)) {
+      return new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
     }
   }
 

@@ -43,7 +43,12 @@ class PullRequestTextTest {
         FixRun.queued(id, issue, NOW),
         issue,
         new Workspace(id, Path.of("/tmp/work"), "autofix/backend-4z", "main"),
-        new Patch("autofix/backend-4z", "0123456789abcdef0123", List.of("a.js"), "1 file changed"),
+        new Patch(
+            "autofix/backend-4z",
+            "0123456789abcdef0123",
+            List.of("a.js"),
+            "1 file changed",
+            java.nio.file.Path.of("/data/runs/run-7/git")),
         report,
         verification,
         "codex",
