@@ -132,6 +132,7 @@ public final class Main {
           AUTOFIX_SENTRY_TOKEN  AUTOFIX_SENTRY_ORG
           AUTOFIX_GITHUB_REPO (required, owner/name)  AUTOFIX_GITHUB_TOKEN
           AUTOFIX_GITHUB_API_URL (https://api.github.com)
+          AUTOFIX_GIT_PUSH_URL (the repository on the API's host; https, ssh or a path)
           AUTOFIX_REPO_PATH (required, the local checkout)  AUTOFIX_BASE_BRANCH (main)
           AUTOFIX_AGENT (claude, codex or command)  AUTOFIX_AGENT_COMMAND  AUTOFIX_AGENT_TIMEOUT (30m)
           AUTOFIX_AGENT_ACCESS (sandboxed: bubblewrap; or trusted)  AUTOFIX_AGENT_ALLOWED_HOSTS
