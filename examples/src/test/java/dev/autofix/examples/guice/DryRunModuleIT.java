@@ -21,7 +21,9 @@ import dev.autofix.testkit.InMemoryRunStore;
 import dev.autofix.testkit.RecordingPullRequestPublisher;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +37,18 @@ class DryRunModuleIT {
   @TempDir Path tmp;
   private Path checkout;
   private final OkHttpClient http = new OkHttpClient();
-  private final RecordingPullRequestPublisher github = new RecordingPullRequestPublisher();
+  private final List<String> published = new ArrayList<>();
+  // What was committed, read from autofix's own repository while it exists (during the publish).
+  private final RecordingPullRequestPublisher github =
+      new RecordingPullRequestPublisher()
+          .onPublish(
+              request ->
+                  published.add(
+                      ExampleFixtures.git(
+                          request.patch().repository(),
+                          "--git-dir=" + request.patch().repository(),
+                          "show",
+                          request.patch().commit() + ":TEAM_FIX.md")));
   private Injector injector;
 
   @BeforeEach
@@ -94,8 +107,7 @@ class DryRunModuleIT {
     assertThat(run.agent()).isEqualTo("command");
     assertThat(run.summary()).contains("The team's script wrote TEAM_FIX.md.");
     assertThat(github.requests().getFirst().patch().changedFiles()).containsExactly("TEAM_FIX.md");
-    assertThat(ExampleFixtures.git(checkout, "show", run.branch() + ":TEAM_FIX.md"))
-        .contains("fixed by the team's script");
+    assertThat(published).singleElement().asString().contains("fixed by the team's script");
     assertThat(injector.getInstance(RunStore.class).find(run.id()))
         .map(FixRun::status)
         .contains(RunStatus.PR_OPENED);
