@@ -73,6 +73,7 @@ final class GitWorkspaces implements Workspaces {
   private final UntrustedProcesses processes;
   private final Path worktrees;
   private final String path;
+  private final Map<String, String> environment;
   private final Object repoLock = new Object();
   private final ConcurrentMap<Path, Prepared> prepared = new ConcurrentHashMap<>();
   private UserRepository repository;
@@ -90,6 +91,7 @@ final class GitWorkspaces implements Workspaces {
             GIT_TIMEOUT);
     this.worktrees = config.dataDir().resolve("worktrees");
     this.path = environment.get("PATH");
+    this.environment = Map.copyOf(environment);
   }
 
   /**
@@ -171,6 +173,12 @@ final class GitWorkspaces implements Workspaces {
         log.append("removing the worktree an earlier attempt left in " + directory);
         removeWorktree(directory);
       }
+      // Before any git command runs in the user's repository, autofix's included.
+      try {
+        baseline = fingerprint();
+      } catch (IOException e) {
+        throw new WorkspaceException("cannot read " + repository.commonDir(), e);
+      }
       // A registration whose directory vanished would make git refuse to add it again.
       userGit(config.repoPath(), "worktree", "prune");
       String start = startPoint(log);
@@ -210,9 +218,9 @@ final class GitWorkspaces implements Workspaces {
                 repository.commonDir().resolve("objects"),
                 repository.objectFormat(),
                 GIT_TIMEOUT,
-                path);
+                path,
+                userSettings());
         own.keepBaseIndex(checkoutIndex);
-        baseline = fingerprint();
       } catch (IOException e) {
         removeWorktree(directory);
         userGit(config.repoPath(), "worktree", "prune");
@@ -242,10 +250,64 @@ final class GitWorkspaces implements Workspaces {
   }
 
   private RepositoryFingerprint fingerprint() throws IOException {
+    // The repository's config as git reads it, includes resolved (listing runs nothing).
+    Git.Outcome local = userGit(config.repoPath(), "config", "--local", "--list", "--includes");
     return RepositoryFingerprint.take(
-        repository.gitDir(),
-        repository.commonDir(),
-        Set.of("refs/remotes/" + config.remote() + "/" + config.baseBranch()));
+            repository.gitDir(),
+            repository.commonDir(),
+            Set.of("refs/remotes/" + config.remote() + "/" + config.baseBranch()))
+        .with(
+            "config (with its includes)",
+            RepositoryFingerprint.digestOf(local.exitCode() + "\n" + local.stdout()));
+  }
+
+  /**
+   * What of the user's git setup autofix's own commit keeps, read before anything untrusted runs:
+   * line-ending conversion, clean filters, and the user's exclude patterns (see {@link
+   * OwnRepository.UserSettings}).
+   */
+  private OwnRepository.UserSettings userSettings() throws IOException {
+    List<String> settings = new ArrayList<>();
+    Git.Outcome found =
+        userGit(
+            config.repoPath(),
+            "config",
+            "--get-regexp",
+            "^(filter\\..+\\.(clean|process|required)|core\\.autocrlf|core\\.eol)$");
+    for (String line : found.stdout().split("\n")) {
+      int space = line.indexOf(' ');
+      if (space > 0) {
+        settings.add(line.substring(0, space) + "=" + line.substring(space + 1));
+      }
+    }
+    StringBuilder excludes = new StringBuilder();
+    excludes.append(readBounded(repository.commonDir().resolve("info/exclude")));
+    Git.Outcome global =
+        userGit(config.repoPath(), "config", "--path", "--get", "core.excludesFile");
+    Path globalExcludes;
+    if (global.ok() && !global.stdout().isBlank()) {
+      globalExcludes = Path.of(global.stdout().strip());
+    } else {
+      String xdg = environment.get("XDG_CONFIG_HOME");
+      String home = environment.get("HOME");
+      globalExcludes =
+          xdg != null && !xdg.isBlank()
+              ? Path.of(xdg, "git", "ignore")
+              : home == null ? null : Path.of(home, ".config", "git", "ignore");
+    }
+    if (globalExcludes != null) {
+      excludes.append('\n').append(readBounded(globalExcludes));
+    }
+    return new OwnRepository.UserSettings(settings, excludes.toString());
+  }
+
+  private static String readBounded(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return "";
+    }
+    try (var in = Files.newInputStream(file)) {
+      return new String(in.readNBytes(1 << 20), java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 
   @Override
@@ -378,6 +440,10 @@ final class GitWorkspaces implements Workspaces {
       if (tree.equals(own.treeOf(state.start()))) {
         return new Unchanged();
       }
+      String wrong = own.checkTree(state.start(), tree);
+      if (wrong != null) {
+        return new Refused(wrong);
+      }
       String sha =
           own.commit(
               tree,
@@ -462,7 +528,11 @@ final class GitWorkspaces implements Workspaces {
             "-c",
             "core.fsmonitor=false",
             "-c",
-            "core.splitIndex=false"));
+            "core.splitIndex=false",
+            "-c",
+            "gc.auto=0",
+            "-c",
+            "maintenance.auto=false"));
     command.addAll(Arrays.asList(args));
     return git.run(directory, command.toArray(String[]::new));
   }

@@ -203,4 +203,125 @@ class OwnedGitStateIT {
     workspaces.release(again);
     assertThat(git(repo.checkout, "worktree", "list").strip().lines()).hasSize(1);
   }
+
+  @Test
+  void commit_ignoresACommondirPlantedInAutofixsRepository_andTheFilterItsConfigNames()
+      throws IOException {
+    Workspace ws = prepare(8);
+    Path own = repo.dataDir.resolve("runs/run-8/git");
+    Path evil = tmp.resolve("evil");
+    Files.createDirectories(evil.resolve("objects/info"));
+    Files.createDirectories(evil.resolve("refs"));
+    Files.writeString(
+        evil.resolve("objects/info/alternates"), repo.checkout.resolve(".git/objects") + "\n");
+    Path marker = tmp.resolve("filter-ran");
+    Path script = evil.resolve("clean.sh");
+    Files.writeString(script, "#!/bin/sh\nenv > " + marker + "\ncat\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    Files.writeString(
+        evil.resolve("config"),
+        "[core]\n\trepositoryformatversion = 0\n\tbare = true\n[filter \"x\"]\n\tclean = "
+            + script
+            + "\n");
+    Files.writeString(own.resolve("commondir"), evil + "\n");
+    Files.writeString(own.resolve("shallow"), "0000000000000000000000000000000000000000\n");
+    write(ws.directory().resolve(".gitattributes"), "calc.py filter=x\n");
+    write(ws.directory().resolve("calc.py"), "def add(a, b):\n    return a + b\n");
+
+    Workspaces.CommitResult result = workspaces.commit(ws, "fix");
+
+    assertThat(marker).as("the agent's filter never ran in autofix's git").doesNotExist();
+    assertThat(own.resolve("commondir")).doesNotExist();
+    assertThat(own.resolve("shallow")).doesNotExist();
+    assertThat(result).isInstanceOf(Workspaces.Refused.class);
+    assertThat(((Workspaces.Refused) result).reason())
+        .contains("calc.py goes through the git filter 'x'");
+    workspaces.release(ws);
+  }
+
+  @Test
+  void commit_refusesASubmoduleTheAgentRepointed() {
+    Path seed = tmp.resolve("seed-submodule");
+    git(tmp, "clone", "--quiet", repo.remote.toString(), seed.toString());
+    String base = git(seed, "rev-parse", "HEAD").strip();
+    git(seed, "update-index", "--add", "--cacheinfo", "160000," + base + ",vendor/lib");
+    GitFixture.commit(seed, "add a submodule");
+    git(seed, "push", "--quiet", "origin", "HEAD:main");
+    Workspace ws = prepare(9);
+    git(ws.directory(), "init", "--quiet", "vendor/lib");
+    write(ws.directory().resolve("vendor/lib/a.txt"), "evil\n");
+    git(ws.directory().resolve("vendor/lib"), "add", "a.txt");
+    GitFixture.commit(ws.directory().resolve("vendor/lib"), "nested");
+
+    Workspaces.CommitResult result = workspaces.commit(ws, "fix");
+
+    assertThat(result).as(log.text()).isInstanceOf(Workspaces.Refused.class);
+    assertThat(((Workspaces.Refused) result).reason()).contains("moves the submodule vendor/lib");
+    workspaces.release(ws);
+  }
+
+  @Test
+  void commit_measuresFilesAsGitStoresThem_soAnEncodingAttributeCannotInflateThem()
+      throws IOException {
+    Workspace ws = prepare(10);
+    write(ws.directory().resolve(".gitattributes"), "*.txt working-tree-encoding=CP1252\n");
+    byte[] euros = new byte[4 << 20]; // 4 MiB on disk, 12 MiB as UTF-8
+    java.util.Arrays.fill(euros, (byte) 0x80);
+    Files.write(ws.directory().resolve("big.txt"), euros);
+
+    Workspaces.CommitResult result = workspaces.commit(ws, "fix");
+
+    assertThat(result).as(log.text()).isInstanceOf(Workspaces.Refused.class);
+    assertThat(((Workspaces.Refused) result).reason())
+        .contains("big.txt is 12.0 MiB as git stores it");
+    workspaces.release(ws);
+  }
+
+  @Test
+  void commit_keepsTheUsersLineEndingsFiltersAndExcludes() throws IOException {
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    Files.writeString(
+        home.resolve(".gitconfig"),
+        "[core]\n\tautocrlf = true\n[filter \"fake\"]\n\tsmudge = sed s/^POINTER/REAL/\n"
+            + "\tclean = sed s/^REAL/POINTER/\n\trequired = true\n");
+    Path seed = tmp.resolve("seed-filter");
+    git(tmp, "clone", "--quiet", repo.remote.toString(), seed.toString());
+    write(seed.resolve(".gitattributes"), "*.bin filter=fake\n");
+    write(seed.resolve("x.bin"), "POINTER\n");
+    git(seed, "add", "-A");
+    GitFixture.commit(seed, "a filtered file");
+    git(seed, "push", "--quiet", "origin", "HEAD:main");
+    write(repo.checkout.resolve(".git/info/exclude"), "*.log\n");
+    java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.put("HOME", home.toString());
+    env.remove("XDG_CONFIG_HOME");
+    Workspaces withHome = GitWorkspaces.create(AgentsConfig.of(repo.checkout, repo.dataDir), env);
+    Workspace ws =
+        withHome.prepare(
+            FixRun.queued(
+                new RunId(11), Issues.anIssue().withShortId("BACKEND-4Z").build(), Instant.now()),
+            log);
+    assertThat(Files.readString(ws.directory().resolve("x.bin"))).isEqualTo("REAL\r\n");
+    write(ws.directory().resolve("calc.py"), "def add(a, b):\r\n    return a + b\r\n");
+    Files.writeString(ws.directory().resolve("x.bin"), "REAL\r\n"); // rewritten, the same
+
+    Workspaces.CommitResult result = withHome.commit(ws, "fix");
+
+    assertThat(result).as(log.text()).isInstanceOf(Workspaces.Committed.class);
+    Patch patch = ((Workspaces.Committed) result).patch();
+    assertThat(patch.changedFiles())
+        .as("nothing untouched, no filtered file")
+        .containsExactly("calc.py");
+    assertThat(own(patch, "cat-file", "-p", patch.commit() + ":calc.py"))
+        .isEqualTo("def add(a, b):\n    return a + b\n");
+    write(ws.directory().resolve("tests.log"), "ignored by the user's info/exclude\n");
+    assertThat(withHome.confirm(ws, patch)).isEqualTo(new Workspaces.Confirmed());
+
+    Files.writeString(ws.directory().resolve("x.bin"), "REAL but changed\r\n");
+    Workspaces.CommitResult filtered = withHome.commit(ws, "fix");
+    assertThat(filtered).isInstanceOf(Workspaces.Refused.class);
+    assertThat(((Workspaces.Refused) filtered).reason())
+        .contains("x.bin goes through the git filter 'fake'");
+    withHome.release(ws);
+  }
 }

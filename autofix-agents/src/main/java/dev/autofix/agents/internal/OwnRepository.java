@@ -63,22 +63,61 @@ public final class OwnRepository {
           "-c", "core.attributesFile=/dev/null",
           "-c", "core.excludesFile=/dev/null",
           "-c", "core.symlinks=true",
-          "-c", "core.autocrlf=false",
           "-c", "core.safecrlf=false",
           "-c", "core.quotePath=false",
           "-c", "commit.gpgsign=false",
           "-c", "gc.auto=0",
           "-c", "maintenance.auto=false",
-          "-c", "protocol.allow=never");
+          "-c", "protocol.allow=never",
+          "-c", "protocol.file.allow=never",
+          "-c", "protocol.ext.allow=never",
+          "-c", "protocol.fd.allow=never");
+
+  /** The top-level entries of the repository; anything else found there is removed before use. */
+  private static final java.util.Set<String> LAYOUT =
+      java.util.Set.of(
+          "HEAD",
+          "config",
+          "objects",
+          "refs",
+          "info",
+          "packed-refs",
+          "autofix-base.index",
+          "autofix-snapshot.index");
+
+  /**
+   * What of the user's own git setup the commit keeps, read from their config before anything
+   * untrusted ran: line-ending conversion ({@code core.autocrlf}, {@code core.eol}), clean filters
+   * ({@code filter.<driver>.*}, git-lfs's say: their programs run in this repository's git, whose
+   * environment holds no credential), and the text of their exclude files.
+   *
+   * @param config {@code key=value} pairs passed as {@code -c}
+   * @param excludes the patterns of the user's {@code info/exclude} and global excludes file
+   */
+  public record UserSettings(List<String> config, String excludes) {
+    public UserSettings {
+      config = List.copyOf(config);
+      Objects.requireNonNull(excludes, "excludes == null");
+    }
+
+    /** Nothing of the user's. */
+    public static UserSettings none() {
+      return new UserSettings(List.of(), "");
+    }
+  }
 
   private final Path gitDir;
   private final Duration timeout;
   private final Map<String, String> environment;
+  private final UserSettings user;
   private String config;
+  private String head;
+  private String alternates;
 
-  private OwnRepository(Path gitDir, Duration timeout, String path) {
+  private OwnRepository(Path gitDir, Duration timeout, String path, UserSettings user) {
     this.gitDir = gitDir;
     this.timeout = timeout;
+    this.user = user;
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin" : path);
     env.put("LC_ALL", "C");
@@ -90,6 +129,9 @@ public final class OwnRepository {
     env.put("GIT_ATTR_NOSYSTEM", "1");
     env.put("GIT_TERMINAL_PROMPT", "0");
     env.put("GIT_OPTIONAL_LOCKS", "0");
+    // Named outright, so that a commondir file or another object directory is never read.
+    env.put("GIT_COMMON_DIR", gitDir.toString());
+    env.put("GIT_OBJECT_DIRECTORY", gitDir.resolve("objects").toString());
     this.environment = Map.copyOf(env);
   }
 
@@ -101,7 +143,12 @@ public final class OwnRepository {
    * @param path the {@code PATH} git is found on
    */
   public static OwnRepository create(
-      Path gitDir, Path objects, String objectFormat, Duration timeout, String path)
+      Path gitDir,
+      Path objects,
+      String objectFormat,
+      Duration timeout,
+      String path,
+      UserSettings user)
       throws IOException {
     Objects.requireNonNull(objects, "objects == null");
     if (!objectFormat.matches("sha1|sha256")) {
@@ -109,7 +156,7 @@ public final class OwnRepository {
     }
     Paths2.deleteTree(gitDir);
     Files.createDirectories(gitDir.getParent());
-    OwnRepository repository = new OwnRepository(gitDir, timeout, path);
+    OwnRepository repository = new OwnRepository(gitDir, timeout, path, user);
     Result init =
         repository.git(
             gitDir.getParent(),
@@ -126,8 +173,8 @@ public final class OwnRepository {
       throw new IOException("git init " + gitDir + " failed: " + init.error());
     }
     repository.config = Files.readString(gitDir.resolve("config"));
-    Files.createDirectories(gitDir.resolve("objects/info"));
-    Files.writeString(gitDir.resolve("objects/info/alternates"), objects.toAbsolutePath() + "\n");
+    repository.head = Files.readString(gitDir.resolve("HEAD"));
+    repository.alternates = objects.toAbsolutePath() + "\n";
     repository.restore();
     return repository;
   }
@@ -190,6 +237,9 @@ public final class OwnRepository {
         return new Refused("the change touches more paths than autofix reads");
       }
       String refused = checkBounds(worktree, listed.stdout());
+      if (refused == null) {
+        refused = checkFilters(worktree, env, listed.stdout());
+      }
       if (refused != null) {
         return new Refused(refused);
       }
@@ -252,6 +302,107 @@ public final class OwnRepository {
             + bytes(MAX_CHANGE_BYTES)
             + ", the most autofix commits";
       }
+    }
+    return null;
+  }
+
+  /**
+   * A changed path that goes through a git filter (git-lfs's, say) is refused: its clean output
+   * would need the filter's own upload, which autofix does not run.
+   */
+  private String checkFilters(Path worktree, Map<String, String> env, byte[] listing)
+      throws IOException {
+    if (listing.length == 0) {
+      return null;
+    }
+    Result attributes =
+        git(
+            worktree,
+            new String(listing, StandardCharsets.UTF_8),
+            env,
+            List.of(
+                "--git-dir=" + gitDir,
+                "--work-tree=" + worktree,
+                "check-attr",
+                "-z",
+                "--stdin",
+                "filter"));
+    if (attributes.exitCode() != 0) {
+      throw new IOException("git check-attr failed: " + attributes.error());
+    }
+    String[] fields = new String(attributes.stdout(), StandardCharsets.UTF_8).split("\0", -1);
+    for (int i = 0; i + 2 < fields.length; i += 3) {
+      String value = fields[i + 2];
+      if (!value.equals("unspecified") && !value.equals("unset")) {
+        return fields[i]
+            + " goes through the git filter '"
+            + value
+            + "'; autofix does not commit filtered files (git-lfs), whose content its push would"
+            + " not upload";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * What is wrong with the change from {@code from} to {@code tree} as git stored it, or {@code
+   * null}: a submodule moved (a gitlink the agent pointed at a commit of its choosing), or a blob
+   * over the caps after git's conversions (an encoding attribute can triple a file).
+   */
+  public String checkTree(String from, String tree) throws IOException {
+    Result diff = bare("diff-tree", "-r", "-z", "--raw", "--no-renames", from, tree);
+    if (diff.exitCode() != 0) {
+      throw new IOException("git diff-tree failed: " + diff.error());
+    }
+    String[] fields = new String(diff.stdout(), StandardCharsets.UTF_8).split("\0", -1);
+    StringBuilder blobs = new StringBuilder();
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i + 1 < fields.length; i += 2) {
+      // :<old mode> <new mode> <old id> <new id> <status>, then the path
+      String[] raw = fields[i].substring(1).split(" ");
+      if (raw.length < 5) {
+        continue;
+      }
+      String path = fields[i + 1];
+      if (raw[0].equals("160000") || raw[1].equals("160000")) {
+        return "the change moves the submodule "
+            + path
+            + "; autofix commits files, not submodule pointers";
+      }
+      if (!raw[3].matches("0+")) {
+        blobs.append(raw[3]).append('\n');
+        paths.add(path);
+      }
+    }
+    if (paths.isEmpty()) {
+      return null;
+    }
+    Result sizes =
+        git(
+            gitDir,
+            blobs.toString(),
+            Map.of(),
+            List.of("--git-dir=" + gitDir, "cat-file", "--batch-check=%(objectsize)"));
+    if (sizes.exitCode() != 0) {
+      throw new IOException("git cat-file failed: " + sizes.error());
+    }
+    String[] lines = new String(sizes.stdout(), StandardCharsets.UTF_8).split("\n");
+    long total = 0;
+    for (int i = 0; i < lines.length && i < paths.size(); i++) {
+      long size = Long.parseLong(lines[i].strip());
+      if (size > MAX_FILE_BYTES) {
+        return paths.get(i)
+            + " is "
+            + bytes(size)
+            + " as git stores it; autofix commits files of up to "
+            + bytes(MAX_FILE_BYTES);
+      }
+      total += size;
+    }
+    if (total > MAX_CHANGE_BYTES) {
+      return "the changed files add up to more than "
+          + bytes(MAX_CHANGE_BYTES)
+          + " as git stores them, the most autofix commits";
     }
     return null;
   }
@@ -350,21 +501,40 @@ public final class OwnRepository {
    * an agent planted there while it ran is gone before git reads it.
    */
   private void restore() throws IOException {
-    Path hooks = gitDir.resolve("hooks");
-    if (Files.exists(hooks, LinkOption.NOFOLLOW_LINKS)) {
-      Paths2.deleteTree(hooks);
+    // Only the layout autofix made: no commondir, shallow, grafts, hooks or config.worktree.
+    try (java.util.stream.Stream<Path> entries = Files.list(gitDir)) {
+      for (Path entry : entries.toList()) {
+        if (!LAYOUT.contains(entry.getFileName().toString())) {
+          Paths2.deleteTree(entry);
+        }
+      }
     }
-    Path info = gitDir.resolve("info");
-    if (Files.exists(info, LinkOption.NOFOLLOW_LINKS)
-        && !Files.isDirectory(info, LinkOption.NOFOLLOW_LINKS)) {
-      Files.delete(info);
+    for (String directory : List.of("objects", "refs", "info")) {
+      Path dir = gitDir.resolve(directory);
+      if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
+          && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        Files.delete(dir);
+      }
+      Files.createDirectories(dir);
     }
-    Files.createDirectories(info);
-    replace(info.resolve("exclude"), AGENT_FILES + "\n");
-    Path attributes = info.resolve("attributes");
-    if (Files.exists(attributes, LinkOption.NOFOLLOW_LINKS)) {
-      Files.delete(attributes);
+    Path objectInfo = gitDir.resolve("objects/info");
+    if (Files.exists(objectInfo, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isDirectory(objectInfo, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(objectInfo);
     }
+    Files.createDirectories(objectInfo);
+    try (java.util.stream.Stream<Path> entries = Files.list(objectInfo)) {
+      for (Path entry : entries.toList()) {
+        if (!entry.getFileName().toString().equals("packs")) {
+          Paths2.deleteTree(entry);
+        }
+      }
+    }
+    replace(objectInfo.resolve("alternates"), alternates);
+    Paths2.deleteTree(gitDir.resolve("info"));
+    Files.createDirectories(gitDir.resolve("info"));
+    replace(gitDir.resolve("info/exclude"), AGENT_FILES + "\n" + user.excludes());
+    replace(gitDir.resolve("HEAD"), head);
     replace(gitDir.resolve("config"), config);
   }
 
@@ -402,6 +572,10 @@ public final class OwnRepository {
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add("git");
+    for (String setting : user.config()) {
+      command.add("-c");
+      command.add(setting);
+    }
     command.addAll(PINNED);
     command.addAll(args);
     Path output = Files.createTempFile(gitDir.getParent(), "git-", ".out");

@@ -57,6 +57,22 @@ public record RepositoryFingerprint(Map<String, String> guarded, Map<String, Str
     digest(commonDir, "info", guarded, budget);
     digest(commonDir, "objects/info/alternates", guarded, budget);
     digest(commonDir, "commondir", guarded, budget);
+    // where an old-style remote's URL can come from when the config has none
+    digest(commonDir, "remotes", guarded, budget);
+    digest(commonDir, "branches", guarded, budget);
+    // submodules' git dirs: their config and hooks run under a recursive fetch
+    Path modules = commonDir.resolve("modules");
+    if (Files.isDirectory(modules, LinkOption.NOFOLLOW_LINKS)) {
+      List<Path> names;
+      try (Stream<Path> list = Files.list(modules)) {
+        names = list.sorted().limit(MAX_ENTRIES).toList();
+      }
+      for (Path module : names) {
+        String name = "modules/" + module.getFileName();
+        digest(commonDir, name + "/config", guarded, budget);
+        digest(commonDir, name + "/hooks", guarded, budget);
+      }
+    }
     if (!gitDir.equals(commonDir)) {
       digest(gitDir, "config.worktree", guarded, budget, "worktree:");
       digest(gitDir, "commondir", guarded, budget, "worktree:");
@@ -67,6 +83,21 @@ public record RepositoryFingerprint(Map<String, String> guarded, Map<String, Str
     digest(commonDir, "reftable", refs, budget);
     excludedRefs.forEach(refs::remove);
     return new RepositoryFingerprint(guarded, refs);
+  }
+
+  /**
+   * This fingerprint with one more watched entry: what git itself reads that no single file shows,
+   * such as the repository's config with its includes resolved.
+   */
+  public RepositoryFingerprint with(String key, String value) {
+    Map<String, String> more = new TreeMap<>(guarded);
+    more.put(key, value);
+    return new RepositoryFingerprint(more, refs);
+  }
+
+  /** The SHA-256 of {@code text}, for {@link #with}. */
+  public static String digestOf(String text) {
+    return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**

@@ -375,6 +375,9 @@ public final class GitPush {
     env.put("LC_ALL", "C");
     env.put("GIT_TERMINAL_PROMPT", "0");
     env.put("GCM_INTERACTIVE", "never");
+    // Named outright: a commondir file planted in the repository would redirect its config.
+    env.put("GIT_COMMON_DIR", gitDir.toString());
+    env.put("GIT_OBJECT_DIRECTORY", gitDir.resolve("objects").toString());
     if (tokenAuthenticates()) {
       env.put("HOME", gitDir.toString());
       env.put("XDG_CONFIG_HOME", gitDir.resolve("no-config").toString());
@@ -403,21 +406,33 @@ public final class GitPush {
    * follow it), no maintenance, and no transport but the destination's.
    */
   List<String> pins() {
-    return List.of(
-        "-c",
-        "core.hooksPath=/dev/null",
-        "-c",
-        "core.fsmonitor=false",
-        "-c",
-        "http.followRedirects=false",
-        "-c",
-        "gc.auto=0",
-        "-c",
-        "maintenance.auto=false",
-        "-c",
-        "protocol.allow=never",
-        "-c",
-        "protocol." + transport(settings.destination()) + ".allow=always");
+    List<String> pins = new ArrayList<>();
+    for (String pin :
+        List.of(
+            "core.hooksPath=/dev/null",
+            "core.fsmonitor=false",
+            "core.askPass=",
+            "http.followRedirects=false",
+            "http.sslVerify=true",
+            "gc.auto=0",
+            "maintenance.auto=false",
+            "protocol.allow=never")) {
+      pins.add("-c");
+      pins.add(pin);
+    }
+    // A key naming a URL or a transport beats the general one: each is pinned as well.
+    String scope = headerScope(settings.destination());
+    if (scope != null) {
+      pins.addAll(List.of("-c", "http." + scope + ".followRedirects=false"));
+      pins.addAll(List.of("-c", "http." + scope + ".sslVerify=true"));
+    }
+    String allowed = transport(settings.destination());
+    for (String transport : List.of("ext", "fd", "file", "git", "ssh", "http", "https")) {
+      pins.add("-c");
+      pins.add(
+          "protocol." + transport + ".allow=" + (transport.equals(allowed) ? "always" : "never"));
+    }
+    return pins;
   }
 
   /**
