@@ -202,6 +202,8 @@ class PublishingAttackIT {
           expected.put("SHOP-601", "failed");
           expected.put("SHOP-602", "failed");
         }
+        // `* filter=evil` covers every file it touches: refused, in both modes, the filter unrun.
+        expected.put("SHOP-603", "no_fix");
         expected.put("SHOP-607", "no_fix");
         expected.put("SHOP-610", "failed"); // its first attempt; the retry opens the PR
 
@@ -223,10 +225,7 @@ class PublishingAttackIT {
             assertThat(remoteTip(github, branch)).as(what).isEqualTo(committed.group(1));
             assertThat(remoteFiles(github, branch))
                 .as(what)
-                .containsExactlyElementsOf(
-                    shortId.equals("SHOP-603")
-                        ? List.of(".gitattributes", "answer.txt", "test.sh")
-                        : List.of("answer.txt", "test.sh"));
+                .containsExactly("answer.txt", "test.sh");
             assertThat(user.mainUnchanged() || shortId.equals("SHOP-611")).as(what).isTrue();
           } else {
             assertThat(remoteBranches(github)).as(what).doesNotContain(branch);
@@ -243,6 +242,10 @@ class PublishingAttackIT {
                 assertThat(run.get("reason").asText())
                     .as(what)
                     .contains(trusted ? "hooks/pre-push (added)" : "");
+            case "SHOP-603" ->
+                assertThat(run.get("reason").asText())
+                    .as(what)
+                    .contains("goes through the git filter 'evil'");
             case "SHOP-606" -> {
               if (trusted) {
                 assertThat(log).as(what).contains("refs/heads/autofix/shop-606 (added)");
