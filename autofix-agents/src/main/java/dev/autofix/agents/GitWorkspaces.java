@@ -179,39 +179,32 @@ final class GitWorkspaces implements Workspaces {
       } catch (IOException e) {
         throw new WorkspaceException("cannot read " + repository.commonDir(), e);
       }
-      // A registration whose directory vanished would make git refuse to add it again.
-      userGit(config.repoPath(), "worktree", "prune");
       String start = startPoint(log);
-      sha =
-          requireOk(
-                  userGit(config.repoPath(), "rev-parse", "--verify", start + "^{commit}"),
-                  "git rev-parse " + start)
-              .stdout()
-              .strip();
       // Detached: the fix branch exists only in autofix's own repository, never in the user's.
+      // --force twice: a registration whose directory vanished, or that an agent locked, is
+      // autofix's all the same and must not block the add.
       requireOk(
           userGit(
               config.repoPath(),
               "worktree",
               "add",
               "--quiet",
-              // twice: a worktree an agent locked at this path is autofix's all the same
               "--force",
               "--force",
               "--detach",
               directory.toString(),
-              sha),
+              start),
           "git worktree add");
       try {
-        // Nothing untrusted has run yet: the checkout's index and the fingerprint are autofix's.
-        Path checkoutIndex =
-            Path.of(
-                    requireOk(
-                            userGit(directory, "rev-parse", "--absolute-git-dir"),
-                            "git rev-parse --absolute-git-dir")
-                        .stdout()
-                        .strip())
-                .resolve("index");
+        // Nothing untrusted has run yet: the start commit and the checkout's index are autofix's.
+        String[] found =
+            requireOk(
+                    userGit(directory, "rev-parse", "HEAD", "--absolute-git-dir"), "git rev-parse")
+                .stdout()
+                .strip()
+                .split("\n");
+        sha = found[0].strip();
+        Path checkoutIndex = Path.of(found[found.length - 1].strip()).resolve("index");
         own =
             OwnRepository.create(
                 ownDir,
@@ -250,15 +243,21 @@ final class GitWorkspaces implements Workspaces {
   }
 
   private RepositoryFingerprint fingerprint() throws IOException {
-    // The repository's config as git reads it, includes resolved (listing runs nothing).
-    Git.Outcome local = userGit(config.repoPath(), "config", "--local", "--list", "--includes");
-    return RepositoryFingerprint.take(
+    RepositoryFingerprint files =
+        RepositoryFingerprint.take(
             repository.gitDir(),
             repository.commonDir(),
-            Set.of("refs/remotes/" + config.remote() + "/" + config.baseBranch()))
-        .with(
-            "config (with its includes)",
-            RepositoryFingerprint.digestOf(local.exitCode() + "\n" + local.stdout()));
+            Set.of("refs/remotes/" + config.remote() + "/" + config.baseBranch()));
+    // A config that includes other files: those as git reads them (listing runs nothing). One
+    // without includes is all in its own file, already watched.
+    String own = readBounded(repository.commonDir().resolve("config"));
+    if (!own.toLowerCase(java.util.Locale.ROOT).contains("include")) {
+      return files.with("config (with its includes)", "no includes");
+    }
+    Git.Outcome local = userGit(config.repoPath(), "config", "--local", "--list", "--includes");
+    return files.with(
+        "config (with its includes)",
+        RepositoryFingerprint.digestOf(local.exitCode() + "\n" + local.stdout()));
   }
 
   /**
@@ -268,28 +267,37 @@ final class GitWorkspaces implements Workspaces {
    */
   private OwnRepository.UserSettings userSettings() throws IOException {
     List<String> settings = new ArrayList<>();
+    String excludesFile = null;
     Git.Outcome found =
         userGit(
             config.repoPath(),
             "config",
             "--get-regexp",
-            "^(filter\\..+\\.(clean|process|required)|core\\.autocrlf|core\\.eol)$");
+            "^(filter\\..+\\.(clean|process|required)|core\\.(autocrlf|eol|excludesfile))$");
     for (String line : found.stdout().split("\n")) {
       int space = line.indexOf(' ');
-      if (space > 0) {
-        settings.add(line.substring(0, space) + "=" + line.substring(space + 1));
+      if (space <= 0) {
+        continue;
+      }
+      String key = line.substring(0, space);
+      String value = line.substring(space + 1);
+      if (key.equals("core.excludesfile")) {
+        excludesFile = value;
+      } else {
+        settings.add(key + "=" + value);
       }
     }
     StringBuilder excludes = new StringBuilder();
     excludes.append(readBounded(repository.commonDir().resolve("info/exclude")));
-    Git.Outcome global =
-        userGit(config.repoPath(), "config", "--path", "--get", "core.excludesFile");
+    String home = environment.get("HOME");
     Path globalExcludes;
-    if (global.ok() && !global.stdout().isBlank()) {
-      globalExcludes = Path.of(global.stdout().strip());
+    if (excludesFile != null && !excludesFile.isBlank()) {
+      globalExcludes =
+          excludesFile.startsWith("~/") && home != null
+              ? Path.of(home, excludesFile.substring(2))
+              : Path.of(excludesFile);
     } else {
       String xdg = environment.get("XDG_CONFIG_HOME");
-      String home = environment.get("HOME");
       globalExcludes =
           xdg != null && !xdg.isBlank()
               ? Path.of(xdg, "git", "ignore")

@@ -324,4 +324,29 @@ class OwnedGitStateIT {
         .contains("x.bin goes through the git filter 'fake'");
     withHome.release(ws);
   }
+
+  @Test
+  void commit_worksInASha256Repository() throws IOException {
+    Path checkout = tmp.resolve("sha256");
+    git(tmp, "init", "--quiet", "--object-format=sha256", "-b", "main", checkout.toString());
+    write(checkout.resolve("calc.py"), "def add(a, b):\n    return a - b\n");
+    git(checkout, "add", "-A");
+    GitFixture.commit(checkout, "initial");
+    Workspaces sha256 =
+        GitWorkspaces.create(AgentsConfig.of(checkout, tmp.resolve("data256")), System.getenv());
+    Workspace ws =
+        sha256.prepare(
+            FixRun.queued(
+                new RunId(12), Issues.anIssue().withShortId("BACKEND-4Z").build(), Instant.now()),
+            log);
+    write(ws.directory().resolve("calc.py"), "def add(a, b):\n    return a + b\n");
+
+    Workspaces.CommitResult result = sha256.commit(ws, "fix");
+
+    assertThat(result).as(log.text()).isInstanceOf(Workspaces.Committed.class);
+    Patch patch = ((Workspaces.Committed) result).patch();
+    assertThat(patch.commit()).hasSize(64);
+    assertThat(own(patch, "cat-file", "-p", patch.commit() + ":calc.py")).contains("a + b");
+    sha256.release(ws);
+  }
 }

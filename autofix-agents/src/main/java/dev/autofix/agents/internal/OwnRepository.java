@@ -157,21 +157,18 @@ public final class OwnRepository {
     Paths2.deleteTree(gitDir);
     Files.createDirectories(gitDir.getParent());
     OwnRepository repository = new OwnRepository(gitDir, timeout, path, user);
-    Result init =
-        repository.git(
-            gitDir.getParent(),
-            null,
-            Map.of(),
-            List.of(
-                "init",
-                "--quiet",
-                "--bare",
-                "--template=",
-                "--object-format=" + objectFormat,
-                gitDir.toString()));
-    if (init.exitCode() != 0) {
-      throw new IOException("git init " + gitDir + " failed: " + init.error());
-    }
+    // What git init --bare writes, without a process: the layout autofix checks on every use.
+    Files.createDirectories(gitDir.resolve("objects/info"));
+    Files.createDirectories(gitDir.resolve("objects/pack"));
+    Files.createDirectories(gitDir.resolve("refs/heads"));
+    Files.createDirectories(gitDir.resolve("refs/tags"));
+    Files.writeString(gitDir.resolve("HEAD"), "ref: refs/heads/main\n");
+    Files.writeString(
+        gitDir.resolve("config"),
+        objectFormat.equals("sha1")
+            ? "[core]\n\trepositoryformatversion = 0\n\tbare = true\n"
+            : "[core]\n\trepositoryformatversion = 1\n\tbare = true\n[extensions]\n"
+                + "\tobjectformat = sha256\n");
     repository.config = Files.readString(gitDir.resolve("config"));
     repository.head = Files.readString(gitDir.resolve("HEAD"));
     repository.alternates = objects.toAbsolutePath() + "\n";
