@@ -349,4 +349,19 @@ class OwnedGitStateIT {
     assertThat(own(patch, "cat-file", "-p", patch.commit() + ":calc.py")).contains("a + b");
     sha256.release(ws);
   }
+
+  @Test
+  void commit_refusesAFifoInPlaceOfATrackedFile() throws Exception {
+    Workspace ws = prepare(13);
+    Files.delete(ws.directory().resolve("calc.py"));
+    Process mkfifo =
+        new ProcessBuilder("mkfifo", ws.directory().resolve("calc.py").toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+
+    Workspaces.CommitResult result = workspaces.commit(ws, "fix");
+
+    assertThat(result).as(log.text()).isInstanceOf(Workspaces.Refused.class);
+    assertThat(((Workspaces.Refused) result).reason()).contains("calc.py is a FIFO");
+    workspaces.release(ws);
+  }
 }

@@ -281,8 +281,11 @@ public final class OwnRepository {
             + " add it to .gitignore)";
       }
       BasicFileAttributes attributes = attributesInside(worktree, path);
+      if (attributes != null && attributes.isOther()) {
+        return path + " is a FIFO, socket or device; autofix commits files and links";
+      }
       if (attributes == null || !attributes.isRegularFile()) {
-        continue; // deleted, a link (stored as its target's name), or no file git would add
+        continue; // deleted, or a link (stored as its target's name)
       }
       long size = attributes.size();
       if (size > MAX_FILE_BYTES) {
