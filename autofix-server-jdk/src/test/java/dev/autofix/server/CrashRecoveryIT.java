@@ -90,7 +90,8 @@ class CrashRecoveryIT {
     }
   }
 
-  private static Process start(Path jar, Map<String, String> env, Path log) throws IOException {
+  /** The server jar in a child JVM with {@code env} only, its output appended to {@code log}. */
+  static Process start(Path jar, Map<String, String> env, Path log) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -105,7 +106,7 @@ class CrashRecoveryIT {
     return builder.start();
   }
 
-  private static void awaitReady(E2eWorld world, int port, Process server, Path log) {
+  static void awaitReady(E2eWorld world, int port, Process server, Path log) {
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(200))
@@ -142,7 +143,7 @@ class CrashRecoveryIT {
         .toList();
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

@@ -280,7 +280,11 @@ public final class FixNextRun {
                 "the agent failed with exit code " + failed.exitCode() + tail(failed.message()));
           }
         }
-        renewLease();
+        // The lease is held before every side effect: a cancelled or taken-over run commits
+        // nothing.
+        if (!renewLease()) {
+          return lostLease();
+        }
         Patch patch;
         switch (ports.workspaces().commit(workspace, commitMessage())) {
           case Workspaces.Committed committed -> {
@@ -323,7 +327,10 @@ public final class FixNextRun {
         if (ports.workspaces().confirm(workspace, patch) instanceof Workspaces.Diverged diverged) {
           return noFix(diverged.reason(), report, null);
         }
-        renewLease();
+        // ... and before publishing: a run cancelled while its tests ran opens no pull request.
+        if (!renewLease()) {
+          return lostLease();
+        }
         return publish(workspace, patch, report, verification);
       } catch (RuntimeException | Error defect) {
         // An Error too (an OutOfMemoryError from one run's output, say): the run ends failed with
@@ -359,7 +366,11 @@ public final class FixNextRun {
       stopped = true;
       String reason = "the worker stopped before the run ended; queued again";
       log.append(reason);
-      refundPermit();
+      // A permit is spent once the agent started (it was paid for): only an attempt stopped before
+      // it gives the permit back, so no restart gets around the daily cap.
+      if (!agentStarted) {
+        refundPermit();
+      }
       return switch (transition(RunStatus.QUEUED, RunChange.because(reason).refundingAttempt())) {
         case RunStore.Applied applied -> new Stopped(applied.run());
         case RunStore.Conflict conflict -> interrupted(conflict);

@@ -450,7 +450,68 @@ class FixNextRunTest {
   }
 
   @Test
-  void execute_requeuesRunAndRefunds_whenWorkerIsStoppedDuringTheAgent() {
+  void execute_opensNoPullRequest_whenTheRunIsCancelledWhileItsTestsRun() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    verifier.onVerify(
+        workspace ->
+            new CancelRun(store, clock)
+                .execute(new CancelRun.Command(workspace.runId(), "operator")));
+    verifier.then(new FixVerifier.Passed("pytest", Duration.ofSeconds(1), "ok"));
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isEqualTo(new FixNextRun.Interrupted(queued.id(), RunStatus.CANCELLED));
+    assertThat(publisher.requests()).as("nothing is published after a cancel").isEmpty();
+    assertThat(source.feedback()).isEmpty();
+    assertThat(workspaces.released()).hasSize(1);
+  }
+
+  @Test
+  void execute_publishesNothing_whenTheLeaseIsLostBeforePublishing() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    // A long pause (a GC, a suspended VM): the lease expires and recovery gives the run away.
+    verifier.onVerify(
+        workspace -> {
+          clock.advance(policy.lease().plusSeconds(1));
+          new RecoverRuns(store, () -> {}, policy, clock).execute();
+        });
+    verifier.then(new FixVerifier.Passed("pytest", Duration.ofSeconds(1), "ok"));
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.Interrupted.class);
+    assertThat(publisher.requests()).isEmpty();
+    assertThat(store.find(queued.id()).orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
+  }
+
+  @Test
+  void execute_neverLetsAgentStartsExceedTheCap_acrossStopsAndRestarts() {
+    InMemoryRateLimiter oneADay = new InMemoryRateLimiter(1, clock, ZoneOffset.UTC);
+    queue(Issues.anIssue().build());
+    FixRun second = queue(Issues.anIssue().withId("second").build());
+    agent.then(
+        task -> {
+          Thread.currentThread().interrupt(); // SIGTERM while the agent runs
+          return new dev.autofix.core.port.AgentRunner.TimedOut(Duration.ZERO, "killed");
+        });
+
+    for (int restart = 0; restart < 5; restart++) {
+      try {
+        fix(oneADay);
+      } finally {
+        Thread.interrupted();
+      }
+    }
+
+    assertThat(agent.tasks()).as("one agent start: the cap").hasSize(1);
+    assertThat(oneADay.usage().used()).isEqualTo(1);
+    assertThat(store.find(second.id()).orElseThrow().status()).isEqualTo(RunStatus.DEFERRED);
+  }
+
+  @Test
+  void execute_requeuesRunKeepingThePermitSpent_whenWorkerIsStoppedDuringTheAgent() {
     FixRun queued = queue(Issues.anIssue().build());
     agent.then(
         task -> {
@@ -469,7 +530,7 @@ class FixNextRunTest {
     FixRun run = store.find(queued.id()).orElseThrow();
     assertThat(run.status()).as("nothing is left running").isEqualTo(RunStatus.QUEUED);
     assertThat(run.attempts()).isZero();
-    assertThat(limiter.usage().used()).isZero();
+    assertThat(limiter.usage().used()).as("the agent started: its permit is spent").isEqualTo(1);
     assertThat(workspaces.released()).hasSize(1);
     assertThat(source.feedback()).isEmpty();
   }
@@ -567,6 +628,16 @@ class FixNextRunTest {
 
   private FixNextRun.Result fix() {
     return newFixNextRun().execute(new FixNextRun.Command(WORKER));
+  }
+
+  /** A fresh use case, as after a restart, with {@code cap} as the daily cap. */
+  private FixNextRun.Result fix(dev.autofix.core.port.RateLimiter cap) {
+    return new FixNextRun(
+            new FixNextRun.Ports(
+                store, cap, source, workspaces, agent, verifier, publisher, logs, defects),
+            policy,
+            clock)
+        .execute(new FixNextRun.Command(WORKER));
   }
 
   /** The limiter, or one that throws like a Redis that went away while {@code limiterDown}. */
