@@ -130,7 +130,8 @@ public final class FixNextRun {
 
   /**
    * The worker was asked to stop (its thread was interrupted) before the run ended: the run is
-   * queued again, with its attempt and permit given back, and will start over.
+   * queued again, with its attempt given back, and will start over. Its permit is given back only
+   * if the agent had not started: an agent start always counts against the daily cap.
    */
   public record Stopped(FixRun run) implements Result {}
 
