@@ -9,6 +9,7 @@ import com.google.inject.util.Modules;
 import dev.autofix.agents.Agents;
 import dev.autofix.agents.AgentsConfig;
 import dev.autofix.agents.AgentsModule;
+import dev.autofix.core.port.FixTargets;
 import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.github.GitHubConfig;
@@ -302,9 +303,10 @@ final class Assembly implements Closeable {
       Repository only = s.repository().orElseThrow();
       return Modules.combine(
           new AgentsModule(only.agents(), s.environment()),
-          new GitHubModule(only.github(), s.environment()));
+          new GitHubModule(only.github(), s.environment()),
+          ProjectsModule.single());
     }
-    Map<String, ProjectRouter.Repository> byProject = new java.util.LinkedHashMap<>();
+    Map<String, FixTargets.Target> byProject = new java.util.LinkedHashMap<>();
     s.projects()
         .forEach((slug, r) -> byProject.put(slug, adapters(r, s.environment(), http, json)));
     ProjectRouter router =
@@ -313,9 +315,9 @@ final class Assembly implements Closeable {
     return new ProjectsModule(router);
   }
 
-  private static ProjectRouter.Repository adapters(
+  private static FixTargets.Target adapters(
       Repository r, Map<String, String> env, OkHttpClient http, ObjectMapper json) {
-    return new ProjectRouter.Repository(
+    return new FixTargets.Target(
         Agents.workspaces(r.agents(), env),
         Agents.runner(r.agents(), env),
         Agents.verifier(r.agents(), env),

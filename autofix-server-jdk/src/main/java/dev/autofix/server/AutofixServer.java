@@ -3,6 +3,7 @@ package dev.autofix.server;
 import com.sun.net.httpserver.HttpServer;
 import dev.autofix.core.port.AgentRunner;
 import dev.autofix.core.port.DefectReporter;
+import dev.autofix.core.port.FixTargets;
 import dev.autofix.core.port.FixVerifier;
 import dev.autofix.core.port.IssueSource;
 import dev.autofix.core.port.PullRequestPublisher;
@@ -79,10 +80,10 @@ public final class AutofixServer implements Closeable {
                 b.store,
                 b.limiter,
                 b.source,
-                b.workspaces,
-                b.agent,
-                b.verifier,
-                b.publisher,
+                b.targets != null
+                    ? b.targets
+                    : FixTargets.single(
+                        new FixTargets.Target(b.workspaces, b.agent, b.verifier, b.publisher)),
                 b.logs,
                 b.defects),
             b.policy,
@@ -205,6 +206,7 @@ public final class AutofixServer implements Closeable {
     private RunStore store;
     private RateLimiter limiter;
     private IssueSource source;
+    private FixTargets targets;
     private Workspaces workspaces;
     private AgentRunner agent;
     private FixVerifier verifier;
@@ -250,6 +252,15 @@ public final class AutofixServer implements Closeable {
 
     public Builder source(IssueSource value) {
       source = value;
+      return this;
+    }
+
+    /**
+     * The repositories runs go to, one per Sentry project; instead of {@link #workspaces}, {@link
+     * #agent}, {@link #verifier} and {@link #publisher} for a single one.
+     */
+    public Builder targets(FixTargets value) {
+      this.targets = value;
       return this;
     }
 
@@ -347,10 +358,12 @@ public final class AutofixServer implements Closeable {
       Objects.requireNonNull(store, "store is required");
       Objects.requireNonNull(limiter, "limiter is required");
       Objects.requireNonNull(source, "source is required");
-      Objects.requireNonNull(workspaces, "workspaces is required");
-      Objects.requireNonNull(agent, "agent is required");
-      Objects.requireNonNull(verifier, "verifier is required");
-      Objects.requireNonNull(publisher, "publisher is required");
+      if (targets == null) {
+        Objects.requireNonNull(workspaces, "targets, or workspaces, is required");
+        Objects.requireNonNull(agent, "targets, or agent, is required");
+        Objects.requireNonNull(verifier, "targets, or verifier, is required");
+        Objects.requireNonNull(publisher, "targets, or publisher, is required");
+      }
       Objects.requireNonNull(logs, "logs is required");
       return new AutofixServer(this);
     }

@@ -1,28 +1,51 @@
 package dev.autofix.server;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
 import dev.autofix.core.port.AgentRunner;
+import dev.autofix.core.port.FixTargets;
 import dev.autofix.core.port.FixVerifier;
 import dev.autofix.core.port.PullRequestPublisher;
 import dev.autofix.core.port.Workspaces;
 import java.util.Objects;
 
 /**
- * Binds {@link Workspaces}, {@link AgentRunner}, {@link FixVerifier} and {@link
- * PullRequestPublisher} to one router over several repositories, one per Sentry project.
+ * Binds {@link FixTargets}: to a router over several repositories, one per Sentry project, or
+ * ({@link #single}) to the one repository whose adapters the other modules bound.
  */
 final class ProjectsModule extends AbstractModule {
-  private final ProjectRouter router;
+  private final FixTargets targets;
 
+  private ProjectsModule(FixTargets targets) {
+    this.targets = targets;
+  }
+
+  /** Several repositories through {@code router}. */
   ProjectsModule(ProjectRouter router) {
-    this.router = Objects.requireNonNull(router, "router == null");
+    this((FixTargets) Objects.requireNonNull(router, "router == null"));
+  }
+
+  /**
+   * The one repository. Requires: {@link Workspaces}, {@link AgentRunner}, {@link FixVerifier},
+   * {@link PullRequestPublisher}.
+   */
+  static AbstractModule single() {
+    return new AbstractModule() {
+      @Provides
+      @Singleton
+      FixTargets targets(
+          Workspaces workspaces,
+          AgentRunner agent,
+          FixVerifier verifier,
+          PullRequestPublisher publisher) {
+        return FixTargets.single(new FixTargets.Target(workspaces, agent, verifier, publisher));
+      }
+    };
   }
 
   @Override
   protected void configure() {
-    bind(Workspaces.class).toInstance(router);
-    bind(AgentRunner.class).toInstance(router);
-    bind(FixVerifier.class).toInstance(router);
-    bind(PullRequestPublisher.class).toInstance(router);
+    bind(FixTargets.class).toInstance(targets);
   }
 }

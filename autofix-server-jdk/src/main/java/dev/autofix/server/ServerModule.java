@@ -3,15 +3,12 @@ package dev.autofix.server;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import dev.autofix.core.port.AgentRunner;
 import dev.autofix.core.port.DefectReporter;
-import dev.autofix.core.port.FixVerifier;
+import dev.autofix.core.port.FixTargets;
 import dev.autofix.core.port.IssueSource;
-import dev.autofix.core.port.PullRequestPublisher;
 import dev.autofix.core.port.RateLimiter;
 import dev.autofix.core.port.RunLogs;
 import dev.autofix.core.port.RunStore;
-import dev.autofix.core.port.Workspaces;
 import dev.autofix.core.usecase.AutofixPolicy;
 import java.time.Clock;
 import java.util.Optional;
@@ -46,10 +43,7 @@ public final class ServerModule extends AbstractModule {
       RunStore store,
       RateLimiter limiter,
       IssueSource source,
-      Workspaces workspaces,
-      AgentRunner agent,
-      FixVerifier verifier,
-      PullRequestPublisher publisher,
+      FixTargets targets,
       RunLogs logs,
       DefectReporter defects) {
     AutofixServer.Builder builder =
@@ -59,10 +53,7 @@ public final class ServerModule extends AbstractModule {
             .store(store)
             .limiter(limiter)
             .source(source)
-            .workspaces(workspaces)
-            .agent(agent)
-            .verifier(verifier)
-            .publisher(publisher)
+            .targets(targets)
             .logs(logs)
             .defects(defects)
             .policy(policy)

@@ -12,6 +12,7 @@ import dev.autofix.core.model.RunStatus;
 import dev.autofix.core.model.Workspace;
 import dev.autofix.core.port.AgentRunner;
 import dev.autofix.core.port.DefectReporter;
+import dev.autofix.core.port.FixTargets;
 import dev.autofix.core.port.FixVerifier;
 import dev.autofix.core.port.IssueSource;
 import dev.autofix.core.port.PullRequestPublisher;
@@ -65,27 +66,35 @@ public final class FixNextRun {
     return new Attempt(claimed.get(), command.workerId()).run();
   }
 
-  /** The adapters a run passes through. */
+  /**
+   * The adapters a run passes through; {@code targets} picks the repository's own (workspaces,
+   * agent, verifier, publisher) once per attempt.
+   */
   public record Ports(
       RunStore store,
       RateLimiter limiter,
       IssueSource source,
-      Workspaces workspaces,
-      AgentRunner agent,
-      FixVerifier verifier,
-      PullRequestPublisher publisher,
+      FixTargets targets,
       RunLogs logs,
       DefectReporter defects) {
     public Ports {
       Objects.requireNonNull(store, "store == null");
       Objects.requireNonNull(limiter, "limiter == null");
       Objects.requireNonNull(source, "source == null");
-      Objects.requireNonNull(workspaces, "workspaces == null");
-      Objects.requireNonNull(agent, "agent == null");
-      Objects.requireNonNull(verifier, "verifier == null");
-      Objects.requireNonNull(publisher, "publisher == null");
+      Objects.requireNonNull(targets, "targets == null");
       Objects.requireNonNull(logs, "logs == null");
       Objects.requireNonNull(defects, "defects == null");
+    }
+
+    /** One repository's adapters for every run. */
+    public Ports(
+        RunStore store,
+        RateLimiter limiter,
+        IssueSource source,
+        FixTargets.Target target,
+        RunLogs logs,
+        DefectReporter defects) {
+      this(store, limiter, source, FixTargets.single(target), logs, defects);
     }
   }
 
@@ -142,6 +151,7 @@ public final class FixNextRun {
     private final RunLogs.RunLog log;
     private final Instant started;
     private RateLimiter.Granted permit;
+    private FixTargets.Target target;
     private boolean agentStarted;
     private volatile boolean stopped;
     private volatile boolean leaseLost;
@@ -225,6 +235,7 @@ public final class FixNextRun {
       Workspace workspace = null;
       try {
         log.append("attempt " + run.attempts() + " by " + workerId + " for " + run.issue().id());
+        target = ports.targets().forRun(run);
         RateLimiter.Permit asked;
         try {
           asked = ports.limiter().tryAcquire();
@@ -249,7 +260,7 @@ public final class FixNextRun {
             return postpone(unavailable);
           }
         }
-        workspace = ports.workspaces().prepare(run, log);
+        workspace = target.workspaces().prepare(run, log);
         if (stopRequested()) {
           return stop();
         }
@@ -257,15 +268,15 @@ public final class FixNextRun {
           return lostLease();
         }
         agentStarted = true;
-        log.append("agent " + ports.agent().name() + " starts in " + workspace.directory());
+        log.append("agent " + target.agent().name() + " starts in " + workspace.directory());
         AgentRunner.AgentTask task =
             new AgentRunner.AgentTask(run, run.issue(), details, workspace, log);
-        AgentRunner.AgentResult agentResult = interruptibly(() -> ports.agent().run(task));
+        AgentRunner.AgentResult agentResult = interruptibly(() -> target.agent().run(task));
         if (stopRequested()) {
           return stop();
         }
         // Whatever the agent's result, first: it must have left the user's repository alone.
-        if (ports.workspaces().checkRepository(workspace, log)
+        if (target.workspaces().checkRepository(workspace, log)
             instanceof Workspaces.Tampered tampered) {
           return tampered(tampered, "the agent");
         }
@@ -287,7 +298,7 @@ public final class FixNextRun {
           return lostLease();
         }
         Patch patch;
-        switch (ports.workspaces().commit(workspace, commitMessage())) {
+        switch (target.workspaces().commit(workspace, commitMessage())) {
           case Workspaces.Committed committed -> {
             patch = committed.patch();
             log.append("committed " + patch.commit() + " (" + patch.diffStat() + ")");
@@ -304,12 +315,12 @@ public final class FixNextRun {
           }
         }
         FixVerifier.Verification verification =
-            interruptibly(() -> ports.verifier().verify(task.workspace(), log));
+            interruptibly(() -> target.verifier().verify(task.workspace(), log));
         if (stopRequested()) {
           return stop();
         }
         // The test command runs the agent's code: the same check again.
-        if (ports.workspaces().checkRepository(workspace, log)
+        if (target.workspaces().checkRepository(workspace, log)
             instanceof Workspaces.Tampered tampered) {
           return tampered(tampered, "the test command");
         }
@@ -325,7 +336,7 @@ public final class FixNextRun {
               null);
         }
         // What is pushed is what was verified: the tree the test command left must be the commit.
-        if (ports.workspaces().confirm(workspace, patch) instanceof Workspaces.Diverged diverged) {
+        if (target.workspaces().confirm(workspace, patch) instanceof Workspaces.Diverged diverged) {
           return noFix(diverged.reason(), report, null);
         }
         // ... and before publishing: a run cancelled while its tests ran opens no pull request.
@@ -444,9 +455,9 @@ public final class FixNextRun {
               patch,
               report,
               verification,
-              ports.agent().name(),
+              target.agent().name(),
               Duration.between(started, clock.instant()));
-      return switch (ports.publisher().publish(request)) {
+      return switch (target.publisher().publish(request)) {
         case PullRequestPublisher.Opened opened -> prOpened(opened.pullRequest(), report, patch);
         case PullRequestPublisher.AlreadyOpen open -> prOpened(open.pullRequest(), report, patch);
         case PullRequestPublisher.NothingToPropose nothing ->
@@ -526,7 +537,11 @@ public final class FixNextRun {
     }
 
     private RunChange withReport(RunChange change, AgentReport report) {
-      RunChange result = change.withAgent(ports.agent().name());
+      if (target == null) {
+        return change;
+      }
+      // the agent of this run's own repository: with one per project, the one that ran
+      RunChange result = change.withAgent(target.agent().name());
       if (report == null) {
         return agentStarted ? result : change;
       }
@@ -595,7 +610,7 @@ public final class FixNextRun {
 
     private void release(Workspace workspace) {
       try {
-        ports.workspaces().release(workspace);
+        target.workspaces().release(workspace);
       } catch (RuntimeException e) {
         String fingerprint = Defects.fingerprint(e);
         LOG.log(Level.ERROR, "could not release the workspace of run " + run.id(), e);

@@ -450,6 +450,34 @@ class FixNextRunTest {
   }
 
   @Test
+  void execute_recordsTheAgentOfTheRunsOwnProject() {
+    ScriptedAgentRunner codex = new ScriptedAgentRunner("codex");
+    RecordingPullRequestPublisher backPublisher = new RecordingPullRequestPublisher();
+    dev.autofix.core.port.FixTargets targets =
+        run ->
+            "back-end".equals(run.issue().project())
+                ? new dev.autofix.core.port.FixTargets.Target(
+                    workspaces, codex, verifier, backPublisher)
+                : new dev.autofix.core.port.FixTargets.Target(
+                    workspaces, agent, verifier, publisher);
+    FixRun front = queue(Issues.anIssue().withId("f").withProject("front-end").build());
+    FixRun back = queue(Issues.anIssue().withId("b").withProject("back-end").build());
+    agent.thenEdits(workspaces, "web.js", "fixed the front");
+    codex.thenEdits(workspaces, "api.py", "fixed the back");
+
+    for (int i = 0; i < 2; i++) {
+      new FixNextRun(
+              new FixNextRun.Ports(store, limiter, source, targets, logs, defects), policy, clock)
+          .execute(new FixNextRun.Command(WORKER));
+    }
+
+    assertThat(store.find(front.id()).orElseThrow().agent()).isEqualTo("claude");
+    assertThat(store.find(back.id()).orElseThrow().agent()).isEqualTo("codex");
+    assertThat(backPublisher.requests().getFirst().agent()).isEqualTo("codex");
+    assertThat(publisher.requests().getFirst().agent()).isEqualTo("claude");
+  }
+
+  @Test
   void execute_opensNoPullRequest_whenTheRunIsCancelledWhileItsTestsRun() {
     FixRun queued = queue(Issues.anIssue().build());
     agent.thenEdits(workspaces, "a.py", "fixed");
@@ -634,7 +662,12 @@ class FixNextRunTest {
   private FixNextRun.Result fix(dev.autofix.core.port.RateLimiter cap) {
     return new FixNextRun(
             new FixNextRun.Ports(
-                store, cap, source, workspaces, agent, verifier, publisher, logs, defects),
+                store,
+                cap,
+                source,
+                new dev.autofix.core.port.FixTargets.Target(workspaces, agent, verifier, publisher),
+                logs,
+                defects),
             policy,
             clock)
         .execute(new FixNextRun.Command(WORKER));
@@ -666,7 +699,12 @@ class FixNextRunTest {
   private FixNextRun newFixNextRun() {
     return new FixNextRun(
         new FixNextRun.Ports(
-            store, flakyLimiter(), source, workspaces, agent, verifier, publisher, logs, defects),
+            store,
+            flakyLimiter(),
+            source,
+            new dev.autofix.core.port.FixTargets.Target(workspaces, agent, verifier, publisher),
+            logs,
+            defects),
         policy,
         clock);
   }

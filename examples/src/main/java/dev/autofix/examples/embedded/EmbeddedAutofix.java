@@ -113,10 +113,11 @@ public final class EmbeddedAutofix implements AutoCloseable {
               runs,
               dailyCap,
               sentry,
-              Agents.workspaces(settings.agents(), environment),
-              Agents.runner(settings.agents(), environment),
-              Agents.verifier(settings.agents(), environment),
-              GitHubPullRequestPublishers.create(settings.github(), http, json),
+              new dev.autofix.core.port.FixTargets.Target(
+                  Agents.workspaces(settings.agents(), environment),
+                  Agents.runner(settings.agents(), environment),
+                  Agents.verifier(settings.agents(), environment),
+                  GitHubPullRequestPublishers.create(settings.github(), http, json, environment)),
               new Slf4jRunLogs(),
               // Send defects to your error tracker here; autofix's own are expected to be rare.
               defect ->

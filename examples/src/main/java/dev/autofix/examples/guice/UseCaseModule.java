@@ -78,7 +78,12 @@ public final class UseCaseModule extends AbstractModule {
       RunLogs logs,
       DefectReporter defects) {
     return new FixNextRun.Ports(
-        store, limiter, source, workspaces, agent, verifier, publisher, logs, defects);
+        store,
+        limiter,
+        source,
+        new dev.autofix.core.port.FixTargets.Target(workspaces, agent, verifier, publisher),
+        logs,
+        defects);
   }
 
   @Provides
