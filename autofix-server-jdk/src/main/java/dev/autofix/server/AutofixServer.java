@@ -139,7 +139,7 @@ public final class AutofixServer implements Closeable {
             b.store,
             b.limiter,
             b.logs,
-            new RetryRun(b.store, wakeUps, b.clock),
+            new RetryRun(b.store, b.limiter, wakeUps, b.clock),
             new CancelRun(b.store, b.clock),
             b.defects,
             b.adminToken,

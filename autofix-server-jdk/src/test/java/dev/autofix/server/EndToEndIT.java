@@ -122,6 +122,49 @@ class EndToEndIT {
   }
 
   @Test
+  void runNow_startsADeferredRun_onceTheRaisedCapHasRoom() throws Exception {
+    MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
+    try (E2eWorld world = new E2eWorld(root)) {
+      long deferred;
+      try (Assembly server = start(world, Map.of("AUTOFIX_MAX_FIXES_PER_DAY", "1"), clock)) {
+        int port = server.port();
+        accepted(world.post(port, E2eWorld.issueCreated("801", "SHOP-81")));
+        deferred = accepted(world.post(port, E2eWorld.issueCreated("802", "SHOP-82")));
+        awaitCounts(world, port, Map.of("pr_opened", 1, "deferred", 1));
+
+        HttpResponse<String> refused = runNow(world, port, deferred);
+
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.body())
+            .contains("stays deferred")
+            .contains("1 of 1 fix attempts on 2026-11-24");
+      }
+      // The operator raises the cap and restarts: the run would still wait for tomorrow.
+      try (Assembly server = start(world, Map.of("AUTOFIX_MAX_FIXES_PER_DAY", "2"), clock)) {
+        int port = server.port();
+        assertThat(world.get(port, "/api/runs/" + deferred).get("status").asText())
+            .isEqualTo("deferred");
+
+        assertThat(runNow(world, port, deferred).statusCode()).isEqualTo(202);
+
+        awaitStatus(world, port, deferred, "pr_opened");
+        assertThat(world.github.all()).hasSize(2);
+      }
+    }
+  }
+
+  private static HttpResponse<String> runNow(E2eWorld world, int port, long runId)
+      throws Exception {
+    return world.http.send(
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/api/runs/" + runId + "/retry"))
+            .header("Authorization", "Bearer admin-e2e")
+            .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void projects_routeEachIssueToItsOwnRepository_andIgnoreUnmappedOnes() throws Exception {
     try (E2eWorld front = new E2eWorld(Files.createDirectories(root.resolve("front")));
         E2eWorld back = new E2eWorld(Files.createDirectories(root.resolve("back")))) {

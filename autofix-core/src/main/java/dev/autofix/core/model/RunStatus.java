@@ -72,7 +72,9 @@ public enum RunStatus {
   /** Whether the state machine allows going from this status to {@code target}. */
   public boolean canTransitionTo(RunStatus target) {
     return switch (this) {
-      case QUEUED, DEFERRED -> target == RUNNING || target == CANCELLED;
+      case QUEUED -> target == RUNNING || target == CANCELLED;
+      // an operator's "run now", when the daily cap has room again
+      case DEFERRED -> target == RUNNING || target == CANCELLED || target == QUEUED;
       case RUNNING ->
           target == QUEUED
               || target == DEFERRED

@@ -30,7 +30,8 @@ class RunStatusTest {
   @Test
   void canTransitionTo_allowsExactlyTheStateMachine() {
     assertAllowed(RunStatus.QUEUED, EnumSet.of(RunStatus.RUNNING, RunStatus.CANCELLED));
-    assertAllowed(RunStatus.DEFERRED, EnumSet.of(RunStatus.RUNNING, RunStatus.CANCELLED));
+    assertAllowed(
+        RunStatus.DEFERRED, EnumSet.of(RunStatus.RUNNING, RunStatus.CANCELLED, RunStatus.QUEUED));
     assertAllowed(
         RunStatus.RUNNING,
         EnumSet.of(

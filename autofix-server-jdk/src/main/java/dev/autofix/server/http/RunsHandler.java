@@ -159,7 +159,13 @@ final class RunsHandler implements HttpHandler {
           Exchanges.error(
               exchange,
               409,
-              "run " + id + " is " + notRetryable.status().wireName() + "; only ended runs retry");
+              "run "
+                  + id
+                  + " is "
+                  + notRetryable.status().wireName()
+                  + "; only ended and deferred runs retry");
+      case RetryRun.NoPermit noPermit ->
+          Exchanges.error(exchange, 409, "run " + id + " stays deferred: " + noPermit.reason());
     }
   }
 
