@@ -3,6 +3,7 @@ package dev.autofix.server;
 import com.sun.net.httpserver.HttpServer;
 import dev.autofix.core.port.AgentRunner;
 import dev.autofix.core.port.DefectReporter;
+import dev.autofix.core.port.FixEngine;
 import dev.autofix.core.port.FixTargets;
 import dev.autofix.core.port.FixVerifier;
 import dev.autofix.core.port.IssueSource;
@@ -14,6 +15,7 @@ import dev.autofix.core.port.Workspaces;
 import dev.autofix.core.usecase.AutofixPolicy;
 import dev.autofix.core.usecase.CancelRun;
 import dev.autofix.core.usecase.FixNextRun;
+import dev.autofix.core.usecase.QueueEngine;
 import dev.autofix.core.usecase.ReceiveDelivery;
 import dev.autofix.core.usecase.RecoverRuns;
 import dev.autofix.core.usecase.RetryRun;
@@ -65,7 +67,7 @@ public final class AutofixServer implements Closeable {
   private final Builder config;
   private final WakeUps wakeUps = new WakeUps();
   private final AutofixMetrics metrics;
-  private final Worker worker;
+  private final FixEngine worker;
   private final HttpServer http;
   private final ExecutorService executor;
   private volatile boolean started;
@@ -89,14 +91,12 @@ public final class AutofixServer implements Closeable {
             b.policy,
             b.clock);
     this.worker =
-        new Worker(
+        new QueueEngine(
             fix,
             recover,
             b.defects,
-            b.policy.maxConcurrent(),
-            b.pollInterval,
-            b.recoveryInterval,
-            b.workerPrefix,
+            new QueueEngine.Settings(
+                b.policy.maxConcurrent(), b.pollInterval, b.recoveryInterval, b.workerPrefix),
             metrics::attempt,
             b.agentsReady);
     wakeUps.registerLocal(worker);

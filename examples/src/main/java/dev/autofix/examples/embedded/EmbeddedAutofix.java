@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpHandler;
 import dev.autofix.agents.Agents;
 import dev.autofix.agents.AgentsConfig;
+import dev.autofix.core.port.DefectReporter;
+import dev.autofix.core.port.FixEngine;
 import dev.autofix.core.port.IssueSource;
 import dev.autofix.core.port.RateLimiter;
 import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.AutofixPolicy;
 import dev.autofix.core.usecase.FixNextRun;
+import dev.autofix.core.usecase.QueueEngine;
 import dev.autofix.core.usecase.ReceiveDelivery;
 import dev.autofix.core.usecase.RecoverRuns;
 import dev.autofix.github.GitHubConfig;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * autofix wired by hand inside a host service: every adapter from its {@code create(...)} factory,
  * the use cases from their constructors, no Guice. The host mounts {@link #webhookHandler()} on a
- * route of its own and runs {@link #worker()} on an executor of its own.
+ * route of its own and starts {@link #engine()}, the core's {@link QueueEngine}: the same loop the
+ * server runs (pauses after a deferral, periodic recovery, a graceful stop).
  */
 public final class EmbeddedAutofix implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedAutofix.class);
@@ -39,19 +43,19 @@ public final class EmbeddedAutofix implements AutoCloseable {
   private final OkHttpClient http;
   private final RunStore runs;
   private final HttpHandler webhookHandler;
-  private final FixWorker worker;
+  private final FixEngine engine;
 
   private EmbeddedAutofix(
       StoreDatabase database,
       OkHttpClient http,
       RunStore runs,
       HttpHandler webhookHandler,
-      FixWorker worker) {
+      FixEngine engine) {
     this.database = database;
     this.http = http;
     this.runs = runs;
     this.webhookHandler = webhookHandler;
-    this.worker = worker;
+    this.engine = engine;
   }
 
   /**
@@ -108,6 +112,11 @@ public final class EmbeddedAutofix implements AutoCloseable {
       IssueSource sentry = SentryIssueSources.create(settings.sentry(), http, json);
       RunStore runs = JooqRunStores.create(database);
       RateLimiter dailyCap = PostgresRateLimiters.create(database, settings.store(), clock);
+      // Send defects to your error tracker here; autofix's own are expected to be rare.
+      DefectReporter defects =
+          defect ->
+              LOG.error(
+                  "autofix defect {} in {}", defect.fingerprint(), defect.where(), defect.error());
       FixNextRun.Ports ports =
           new FixNextRun.Ports(
               runs,
@@ -119,24 +128,28 @@ public final class EmbeddedAutofix implements AutoCloseable {
                   Agents.verifier(settings.agents(), environment),
                   GitHubPullRequestPublishers.create(settings.github(), http, json, environment)),
               new Slf4jRunLogs(),
-              // Send defects to your error tracker here; autofix's own are expected to be rare.
-              defect ->
-                  LOG.error(
-                      "autofix defect {} in {}",
-                      defect.fingerprint(),
-                      defect.where(),
-                      defect.error()));
-      FixWorker worker =
-          new FixWorker(new FixNextRun(ports, settings.policy(), clock), settings.pollInterval());
-      // Runs left "running" by a crash of this service go back to the queue.
-      new RecoverRuns(runs, worker, settings.policy(), clock).execute();
-      ReceiveDelivery receive = new ReceiveDelivery(sentry, runs, worker, clock);
+              defects);
+      FixNextRun fix = new FixNextRun(ports, settings.policy(), clock);
+      // Runs left "running" by a crash of this service go back to the queue at start, and every
+      // minute after; the engine wakes itself for them.
+      RecoverRuns recover = new RecoverRuns(runs, () -> {}, settings.policy(), clock);
+      QueueEngine engine =
+          new QueueEngine(
+              fix,
+              recover,
+              defects,
+              new QueueEngine.Settings(
+                  settings.policy().maxConcurrent(),
+                  settings.pollInterval(),
+                  Duration.ofMinutes(1),
+                  "host-" + ProcessHandle.current().pid()));
+      ReceiveDelivery receive = new ReceiveDelivery(sentry, runs, engine, clock);
       return new EmbeddedAutofix(
           database,
           http,
           runs,
           new SentryHookHandler(receive, settings.sentry().maxBodyBytes()),
-          worker);
+          engine);
     } catch (RuntimeException e) {
       database.close();
       shutDown(http);
@@ -149,9 +162,12 @@ public final class EmbeddedAutofix implements AutoCloseable {
     return webhookHandler;
   }
 
-  /** The fix loop; submit it to an executor, and interrupt it (shutdownNow) to stop it. */
-  public Runnable worker() {
-    return worker;
+  /**
+   * The fix loop: {@code start()} it once the host is up, {@code stop(grace)} it before {@link
+   * #close()}; a run in progress at the stop goes back to the queue.
+   */
+  public FixEngine engine() {
+    return engine;
   }
 
   /** The runs, for a status page of the host's own. */

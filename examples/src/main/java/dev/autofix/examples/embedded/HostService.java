@@ -10,32 +10,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A stand-in for a service you already run: its own {@link HttpServer} with its own route ({@code
- * /hello}), and autofix mounted beside it on {@code /hooks/sentry}, its worker on the service's own
- * background executor.
+ * /hello}), and autofix mounted beside it on {@code /hooks/sentry}, its engine started with the
+ * service and stopped before it.
  */
 public final class HostService implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(HostService.class);
-
   private final EmbeddedAutofix autofix;
   private final HttpServer http;
   private final ExecutorService requests;
-  private final ExecutorService background;
 
-  private HostService(
-      EmbeddedAutofix autofix,
-      HttpServer http,
-      ExecutorService requests,
-      ExecutorService background) {
+  private HostService(EmbeddedAutofix autofix, HttpServer http, ExecutorService requests) {
     this.autofix = autofix;
     this.http = http;
     this.requests = requests;
-    this.background = background;
   }
 
   /** Starts the service on {@code address} (port 0 for any free port). */
@@ -53,10 +42,9 @@ public final class HostService implements AutoCloseable {
     http.createContext("/hooks/sentry", autofix.webhookHandler());
     ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
     http.setExecutor(requests);
-    ExecutorService background = Executors.newSingleThreadExecutor();
-    background.submit(autofix.worker());
+    autofix.engine().start();
     http.start();
-    return new HostService(autofix, http, requests, background);
+    return new HostService(autofix, http, requests);
   }
 
   /** The port the service listens on. */
@@ -77,14 +65,8 @@ public final class HostService implements AutoCloseable {
   public void close() {
     http.stop(0);
     requests.shutdown();
-    background.shutdownNow();
-    try {
-      if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
-        LOG.warn("the autofix worker did not stop within 30 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    // up to 30 s for a running agent; then it is stopped and its run goes back to the queue
+    autofix.engine().stop(java.time.Duration.ofSeconds(30));
     autofix.close();
   }
 

@@ -7,6 +7,7 @@ import dev.autofix.core.model.RunStatus;
 import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.AutofixPolicy;
 import dev.autofix.core.usecase.FixNextRun;
+import dev.autofix.core.usecase.QueueEngine;
 import dev.autofix.core.usecase.RecoverRuns;
 import dev.autofix.testkit.CountingWorkSignal;
 import dev.autofix.testkit.FakeFixVerifier;
@@ -29,17 +30,17 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The worker's loop over the in-memory ports: when it waits, and when it claims. */
-class WorkerTest {
+class QueueEngineTest {
   private final MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
   private final InMemoryRunStore store = new InMemoryRunStore();
   private final InMemoryRateLimiter limiter = new InMemoryRateLimiter(1, clock, ZoneOffset.UTC);
   private final RecordingDefectReporter defects = new RecordingDefectReporter();
 
-  private Worker worker(Duration pollInterval) {
+  private QueueEngine worker(Duration pollInterval) {
     return worker(pollInterval, Optional::empty);
   }
 
-  private Worker worker(Duration pollInterval, Supplier<Optional<String>> agentsReady) {
+  private QueueEngine worker(Duration pollInterval, Supplier<Optional<String>> agentsReady) {
     FixNextRun fix =
         new FixNextRun(
             new FixNextRun.Ports(
@@ -57,15 +58,12 @@ class WorkerTest {
             clock);
     RecoverRuns recover =
         new RecoverRuns(store, new CountingWorkSignal(), AutofixPolicy.defaults(), clock);
-    return new Worker(
+    return new QueueEngine(
         fix,
         recover,
         defects,
-        1,
-        pollInterval,
-        Duration.ofHours(1),
-        "test",
-        Worker.Listener.NONE,
+        new QueueEngine.Settings(1, pollInterval, Duration.ofHours(1), "test"),
+        QueueEngine.Listener.NONE,
         agentsReady);
   }
 
@@ -83,7 +81,7 @@ class WorkerTest {
   void deferredRun_pausesClaims_untilThePollInterval_evenWhenWoken() throws Exception {
     limiter.tryAcquire(); // today's only permit is used
     queue(5);
-    Worker worker = worker(Duration.ofHours(1));
+    QueueEngine worker = worker(Duration.ofHours(1));
     try {
       worker.start();
       await().atMost(Duration.ofSeconds(10)).until(() -> count(RunStatus.DEFERRED) == 1);
@@ -108,7 +106,7 @@ class WorkerTest {
   void deferredRuns_areCheckedAgain_everyPollInterval() throws Exception {
     limiter.tryAcquire();
     queue(3);
-    Worker worker = worker(Duration.ofMillis(20));
+    QueueEngine worker = worker(Duration.ofMillis(20));
     try {
       worker.start();
       await().atMost(Duration.ofSeconds(10)).until(() -> count(RunStatus.DEFERRED) == 3);
@@ -125,7 +123,7 @@ class WorkerTest {
     AtomicReference<Optional<String>> ready =
         new AtomicReference<>(Optional.of("the agent sandbox cannot start"));
     AtomicInteger checks = new AtomicInteger();
-    Worker worker =
+    QueueEngine worker =
         worker(
             Duration.ofMillis(20),
             () -> {
@@ -156,7 +154,7 @@ class WorkerTest {
   void stop_endsAPause_atOnce() throws Exception {
     limiter.tryAcquire();
     queue(2);
-    Worker worker = worker(Duration.ofHours(1));
+    QueueEngine worker = worker(Duration.ofHours(1));
     worker.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> count(RunStatus.DEFERRED) == 1);
 

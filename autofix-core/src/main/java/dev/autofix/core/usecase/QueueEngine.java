@@ -1,10 +1,7 @@
-package dev.autofix.server;
+package dev.autofix.core.usecase;
 
 import dev.autofix.core.port.DefectReporter;
-import dev.autofix.core.port.WorkSignal;
-import dev.autofix.core.usecase.Defects;
-import dev.autofix.core.usecase.FixNextRun;
-import dev.autofix.core.usecase.RecoverRuns;
+import dev.autofix.core.port.FixEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The fix worker: {@code concurrency} threads, each taking the next runnable run and carrying it to
- * its end. Concurrency is the number of threads (and the store's global cap), not a lock file.
+ * The core's {@link FixEngine} over the run store's queue: {@code concurrency} threads, each taking
+ * the next runnable run and carrying it to its end with {@link FixNextRun}. Concurrency is the
+ * number of threads (and the store's global cap), not a lock file. The server and the embedded
+ * example both run this one.
  *
  * <p>A new run starts as soon as {@link #wake()} is called; polling every {@code pollInterval} is
  * only the backstop (a run queued by another process, a deferred run whose day has come). When a
@@ -29,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * at start and then every {@code recoveryInterval}. While agents cannot start at all (the sandbox
  * cannot be set up), the worker claims nothing and checks again every poll interval.
  */
-final class Worker implements WorkSignal, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+public final class QueueEngine implements FixEngine {
+  private static final System.Logger LOG = System.getLogger(QueueEngine.class.getName());
 
   private final FixNextRun fix;
   private final RecoverRuns recover;
@@ -52,13 +49,62 @@ final class Worker implements WorkSignal, AutoCloseable {
   private volatile long lastLoop = System.nanoTime();
 
   /** Told about every finished attempt, for metrics. */
-  interface Listener {
+  public interface Listener {
     void finished(FixNextRun.Result result, Duration took);
 
     Listener NONE = (result, took) -> {};
   }
 
-  Worker(
+  /**
+   * How the engine runs.
+   *
+   * @param concurrency the worker threads, at least 1 (and the store's cap across processes)
+   * @param pollInterval the backstop poll when nothing wakes it, and the pause after a deferral
+   * @param recoveryInterval how often abandoned runs are recovered
+   * @param workerPrefix the prefix of the worker ids recorded as lease owners
+   */
+  public record Settings(
+      int concurrency, Duration pollInterval, Duration recoveryInterval, String workerPrefix) {
+    public Settings {
+      if (concurrency < 1) {
+        throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
+      }
+      Objects.requireNonNull(pollInterval, "pollInterval == null");
+      Objects.requireNonNull(recoveryInterval, "recoveryInterval == null");
+      Objects.requireNonNull(workerPrefix, "workerPrefix == null");
+    }
+  }
+
+  /** An engine whose agents can always start, with no listener. */
+  public QueueEngine(
+      FixNextRun fix, RecoverRuns recover, DefectReporter defects, Settings settings) {
+    this(fix, recover, defects, settings, Listener.NONE, Optional::empty);
+  }
+
+  /**
+   * An engine that claims no run while {@code agentsReady} says why agents cannot start (the
+   * sandbox cannot be set up, say), checking again every poll interval.
+   */
+  public QueueEngine(
+      FixNextRun fix,
+      RecoverRuns recover,
+      DefectReporter defects,
+      Settings settings,
+      Listener listener,
+      Supplier<Optional<String>> agentsReady) {
+    this(
+        fix,
+        recover,
+        defects,
+        settings.concurrency(),
+        settings.pollInterval(),
+        settings.recoveryInterval(),
+        settings.workerPrefix(),
+        listener,
+        agentsReady);
+  }
+
+  private QueueEngine(
       FixNextRun fix,
       RecoverRuns recover,
       DefectReporter defects,
@@ -83,7 +129,8 @@ final class Worker implements WorkSignal, AutoCloseable {
   }
 
   /** Recovers abandoned runs, then starts the worker threads. */
-  synchronized void start() {
+  @Override
+  public synchronized void start() {
     if (running) {
       return;
     }
@@ -95,11 +142,12 @@ final class Worker implements WorkSignal, AutoCloseable {
       threads.add(thread);
       thread.start();
     }
-    LOG.info("worker started with {} slot(s)", concurrency);
+    LOG.log(System.Logger.Level.INFO, "worker started with " + concurrency + " slot(s)");
   }
 
   /** Whether the worker threads are alive and looping. */
-  boolean isAlive() {
+  @Override
+  public boolean isAlive() {
     if (!running || threads.isEmpty()) {
       return false;
     }
@@ -136,7 +184,10 @@ final class Worker implements WorkSignal, AutoCloseable {
         // Claiming itself failed (the database is down, say), or an Error escaped a run: report,
         // wait, try again. No run takes the worker thread down with it.
         String fingerprint = Defects.fingerprint(e);
-        LOG.error("worker {} could not claim work (defect {})", workerId, fingerprint, e);
+        LOG.log(
+            System.Logger.Level.ERROR,
+            "worker " + workerId + " could not claim work (defect " + fingerprint + ")",
+            e);
         defects.report(
             new DefectReporter.Defect(fingerprint, "worker", e, Map.of("worker", workerId)));
         awaitWork(seen);
@@ -146,10 +197,12 @@ final class Worker implements WorkSignal, AutoCloseable {
       if (result instanceof FixNextRun.Idle) {
         awaitWork(seen);
       } else if (holdsForEveryRun(result)) {
-        LOG.info("worker {}: {}; next check in {}", workerId, describe(result), pollInterval);
+        LOG.log(
+            System.Logger.Level.INFO,
+            "worker " + workerId + ": " + describe(result) + "; next check in " + pollInterval);
         pause();
       } else {
-        LOG.info("worker {}: {}", workerId, describe(result));
+        LOG.log(System.Logger.Level.INFO, "worker " + workerId + ": " + describe(result));
       }
     }
   }
@@ -158,7 +211,10 @@ final class Worker implements WorkSignal, AutoCloseable {
     try {
       return agentsReady.get().isEmpty();
     } catch (RuntimeException e) {
-      LOG.error("checking whether agents can start failed; claiming nothing", e);
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "checking whether agents can start failed; claiming nothing",
+          e);
       return false;
     }
   }
@@ -220,13 +276,26 @@ final class Worker implements WorkSignal, AutoCloseable {
     lastRecovery = System.nanoTime();
     try {
       RecoverRuns.Result result = recover.execute();
-      result.requeued().forEach(r -> LOG.warn("run {} was abandoned; queued again", r.id()));
+      result
+          .requeued()
+          .forEach(
+              r ->
+                  LOG.log(
+                      System.Logger.Level.WARNING,
+                      "run " + r.id() + " was abandoned; queued again"));
       result
           .failed()
-          .forEach(r -> LOG.warn("run {} was abandoned too often: {}", r.id(), r.reason()));
+          .forEach(
+              r ->
+                  LOG.log(
+                      System.Logger.Level.WARNING,
+                      "run " + r.id() + " was abandoned too often: " + r.reason()));
+      if (!result.requeued().isEmpty()) {
+        wake(); // whatever signal the recovery was given, this engine takes them now
+      }
     } catch (RuntimeException e) {
       String fingerprint = Defects.fingerprint(e);
-      LOG.error("recovery failed (defect {})", fingerprint, e);
+      LOG.log(System.Logger.Level.ERROR, "recovery failed (defect " + fingerprint + ")", e);
       defects.report(new DefectReporter.Defect(fingerprint, "recovery", e, Map.of()));
     }
   }
@@ -263,7 +332,8 @@ final class Worker implements WorkSignal, AutoCloseable {
    * interrupts them: the agent is stopped and FixNextRun puts its run back in the queue, so a clean
    * stop leaves nothing {@code running}.
    */
-  void stop(Duration grace) {
+  @Override
+  public void stop(Duration grace) {
     running = false;
     wake();
     lock.lock();
@@ -288,11 +358,6 @@ final class Worker implements WorkSignal, AutoCloseable {
         return;
       }
     }
-    LOG.info("worker stopped");
-  }
-
-  @Override
-  public void close() {
-    stop(Duration.ofSeconds(30));
+    LOG.log(System.Logger.Level.INFO, "worker stopped");
   }
 }
