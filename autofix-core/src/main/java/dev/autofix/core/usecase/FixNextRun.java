@@ -383,11 +383,7 @@ public final class FixNextRun {
       if (!agentStarted) {
         refundPermit();
       }
-      return switch (transition(RunStatus.QUEUED, RunChange.because(reason).refundingAttempt())) {
-        case RunStore.Applied applied -> new Stopped(applied.run());
-        case RunStore.Conflict conflict -> interrupted(conflict);
-        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
-      };
+      return record(RunStatus.QUEUED, RunChange.because(reason).refundingAttempt(), Stopped::new);
     }
 
     /**
@@ -405,12 +401,10 @@ public final class FixNextRun {
               + "); retry at "
               + retryAt;
       log.append(reason);
-      return switch (transition(
-          RunStatus.QUEUED, RunChange.because(reason).withNotBefore(retryAt).refundingAttempt())) {
-        case RunStore.Applied applied -> new Postponed(applied.run(), retryAt, reason);
-        case RunStore.Conflict conflict -> interrupted(conflict);
-        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
-      };
+      return record(
+          RunStatus.QUEUED,
+          RunChange.because(reason).withNotBefore(retryAt).refundingAttempt(),
+          queued -> new Postponed(queued, retryAt, reason));
     }
 
     private Result defer(RateLimiter.Denied denied) {
@@ -420,13 +414,10 @@ public final class FixNextRun {
               + " fix attempts reached; waits until "
               + denied.retryAt();
       log.append(reason);
-      return switch (transition(
+      return record(
           RunStatus.DEFERRED,
-          RunChange.because(reason).withNotBefore(denied.retryAt()).refundingAttempt())) {
-        case RunStore.Applied applied -> new Deferred(applied.run(), denied.retryAt());
-        case RunStore.Conflict conflict -> interrupted(conflict);
-        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
-      };
+          RunChange.because(reason).withNotBefore(denied.retryAt()).refundingAttempt(),
+          deferred -> new Deferred(deferred, denied.retryAt()));
     }
 
     private Result postpone(IssueSource.Unavailable unavailable) {
@@ -434,12 +425,10 @@ public final class FixNextRun {
       String reason =
           "the issue source is unavailable (" + unavailable.message() + "); retry at " + retryAt;
       log.append(reason);
-      return switch (transition(
-          RunStatus.QUEUED, RunChange.because(reason).withNotBefore(retryAt).refundingAttempt())) {
-        case RunStore.Applied applied -> new Postponed(applied.run(), retryAt, reason);
-        case RunStore.Conflict conflict -> interrupted(conflict);
-        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
-      };
+      return record(
+          RunStatus.QUEUED,
+          RunChange.because(reason).withNotBefore(retryAt).refundingAttempt(),
+          queued -> new Postponed(queued, retryAt, reason));
     }
 
     private Result publish(
@@ -476,14 +465,13 @@ public final class FixNextRun {
               .withBranch(patch.branch())
               .withPullRequestUrl(pr.url());
       log.append("opened " + pr.url());
-      return switch (transition(RunStatus.PR_OPENED, change)) {
-        case RunStore.Applied applied -> {
-          feedback(new IssueSource.PullRequestOpened(pr, report.summary()));
-          yield new PrOpened(applied.run(), pr);
-        }
-        case RunStore.Conflict conflict -> interrupted(conflict);
-        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
-      };
+      return record(
+          RunStatus.PR_OPENED,
+          change,
+          opened -> {
+            feedback(new IssueSource.PullRequestOpened(pr, report.summary()));
+            return new PrOpened(opened, pr);
+          });
     }
 
     /**
@@ -524,16 +512,15 @@ public final class FixNextRun {
     private Result end(RunStatus status, String reason, AgentReport report, String branch) {
       log.append(status.wireName() + ": " + reason);
       RunChange change = withReport(RunChange.because(reason), report).withBranch(branch);
-      return switch (transition(status, change)) {
-        case RunStore.Applied applied -> {
-          feedback(new IssueSource.EndedWithoutPullRequest(status, reason));
-          yield status == RunStatus.NO_FIX
-              ? new NoFix(applied.run(), reason)
-              : new Failed(applied.run(), reason);
-        }
-        case RunStore.Conflict conflict -> interrupted(conflict);
-        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
-      };
+      return record(
+          status,
+          change,
+          ended -> {
+            feedback(new IssueSource.EndedWithoutPullRequest(status, reason));
+            return status == RunStatus.NO_FIX
+                ? new NoFix(ended, reason)
+                : new Failed(ended, reason);
+          });
     }
 
     private RunChange withReport(RunChange change, AgentReport report) {
@@ -562,11 +549,8 @@ public final class FixNextRun {
       }
       try {
         log.append("failed: " + reason);
-        return switch (transition(RunStatus.FAILED, RunChange.because(reason))) {
-          case RunStore.Applied applied -> new Failed(applied.run(), reason);
-          case RunStore.Conflict conflict -> interrupted(conflict);
-          case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
-        };
+        return record(
+            RunStatus.FAILED, RunChange.because(reason), failed -> new Failed(failed, reason));
       } catch (RuntimeException recordFailed) {
         // The store is down too: the lease will expire and recovery will take the run back.
         report(recordFailed, Defects.fingerprint(recordFailed));
@@ -636,6 +620,21 @@ public final class FixNextRun {
         LOG.log(Level.ERROR, "feedback for run " + run.id() + " hit a defect " + fingerprint, e);
         report(e, fingerprint);
       }
+    }
+
+    /**
+     * Records the run's move from {@code running} to {@code to}, guarded by this worker's lease:
+     * the one place an attempt's outcome is written. When someone else changed the run meanwhile
+     * (cancelled it, or recovery gave it away), nothing is recorded and the attempt is {@link
+     * Interrupted}.
+     */
+    private Result record(
+        RunStatus to, RunChange change, java.util.function.Function<FixRun, Result> recorded) {
+      return switch (transition(to, change)) {
+        case RunStore.Applied applied -> recorded.apply(applied.run());
+        case RunStore.Conflict conflict -> interrupted(conflict);
+        case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
+      };
     }
 
     private RunStore.TransitionResult transition(RunStatus to, RunChange change) {
