@@ -35,6 +35,10 @@ public record Issue(
     if (shortId == null || shortId.isBlank()) {
       shortId = id.value();
     }
+    shortId = Texts.storable(shortId);
+    project = Texts.storable(project);
+    title = Texts.storable(title);
+    culprit = Texts.storable(culprit);
     if (eventCount < 0) {
       throw new IllegalArgumentException("eventCount < 0: " + eventCount);
     }

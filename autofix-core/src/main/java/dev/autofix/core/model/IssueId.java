@@ -21,6 +21,8 @@ public record IssueId(String source, String value) {
     if (value.isBlank()) {
       throw new IllegalArgumentException("issue id is blank");
     }
+    source = Texts.storable(source);
+    value = Texts.storable(value);
   }
 
   @Override

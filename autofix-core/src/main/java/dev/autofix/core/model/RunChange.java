@@ -31,6 +31,13 @@ public record RunChange(
     BigDecimal costUsd,
     boolean refundAttempt) {
 
+  public RunChange {
+    reason = Texts.storable(reason);
+    agent = Texts.storable(agent);
+    branch = Texts.storable(branch);
+    summary = Texts.storable(summary);
+  }
+
   /** A change that records only the status. */
   public static RunChange none() {
     return new RunChange(null, null, null, null, null, null, null, false);

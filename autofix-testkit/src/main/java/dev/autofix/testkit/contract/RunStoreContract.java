@@ -67,6 +67,42 @@ public abstract class RunStoreContract {
   }
 
   @Test
+  @DisplayName("text with a NUL (a hostile event, an agent's output) is stored, as U+FFFD")
+  void insertAndTransition_keepTextWithANul() {
+    Issue issue =
+        Issues.anIssue()
+            .withId("4242")
+            .withShortId("SHOP\0-1")
+            .withTitle("TypeError: \0 in the title")
+            .withCulprit("app.js\0")
+            .build();
+
+    RunStore.InsertResult inserted = store.insertIfAbsent(issue, T0);
+
+    assertThat(inserted).isInstanceOf(RunStore.Inserted.class);
+    FixRun run = ((RunStore.Inserted) inserted).run();
+    assertThat(run.issue().title()).isEqualTo("TypeError: \uFFFD in the title");
+    assertThat(store.findByIssue(issue.id())).contains(run);
+    FixRun claimed =
+        store
+            .claimNext(new RunStore.Claim("w", T0, java.time.Duration.ofMinutes(1), 1))
+            .orElseThrow();
+    assertThat(
+            store.transition(
+                new RunStore.Transition(
+                    claimed.id(),
+                    RunStatus.RUNNING,
+                    RunStatus.FAILED,
+                    T0,
+                    "w",
+                    RunChange.because("the agent failed: \0\0 binary output")
+                        .withSummary("summary\0"))))
+        .isInstanceOf(RunStore.Applied.class);
+    assertThat(store.find(run.id()).orElseThrow().reason())
+        .isEqualTo("the agent failed: \uFFFD\uFFFD binary output");
+  }
+
+  @Test
   @DisplayName("the same issue id from another source is another issue")
   void insertIfAbsent_keysOnSourceAndId() {
     Issue sentry = Issues.anIssue().withId("77").withSource("sentry").build();
