@@ -275,6 +275,26 @@ class EndToEndIT {
   }
 
   @Test
+  void deliveryWithANulInItsTitle_isAccepted_notAnsweredWithA500() throws Exception {
+    try (E2eWorld world = new E2eWorld(root);
+        Assembly server = start(world, Map.of(), MutableClock.at(Instant.now()))) {
+      E2eWorld.Delivery hostile =
+          new E2eWorld.Delivery(
+              "issue",
+              E2eWorld.issueCreated("901", "SHOP-91")
+                  .body()
+                  .replace(
+                      "\"title\":\"ReferenceError: blooopy is not defined\"",
+                      "\"title\":\"ReferenceError: \\u0000 is not defined\""));
+
+      long runId = accepted(world.post(server.port(), hostile));
+
+      assertThat(world.get(server.port(), "/api/runs/" + runId).get("title").asText())
+          .isEqualTo("ReferenceError: \uFFFD is not defined");
+    }
+  }
+
+  @Test
   void redisUrl_swapsTheDailyCapToRedis() throws Exception {
     int port;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
