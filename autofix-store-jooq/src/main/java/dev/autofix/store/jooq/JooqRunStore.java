@@ -136,11 +136,21 @@ final class JooqRunStore implements RunStore {
     }
   }
 
-  /** A database that cannot be reached is an expected outcome; anything else is a defect. */
+  /**
+   * A database that cannot be reached, or is out of disk space, memory or connections, is an
+   * expected outcome (the sender retries); anything else is a defect.
+   */
   private InsertResult unavailableOrDefect(Issue issue, DataAccessException e) {
     if (DatabaseFailures.isUnreachable(e)) {
       return new Unavailable(
           "PostgreSQL at " + location + " is unreachable: " + DatabaseFailures.rootMessage(e));
+    }
+    if (DatabaseFailures.isOutOfResources(e)) {
+      return new Unavailable(
+          "PostgreSQL at "
+              + location
+              + " cannot take the write now (out of disk space, memory or connections): "
+              + DatabaseFailures.rootMessage(e));
     }
     throw failure("recording a run for issue " + issue.id(), e);
   }

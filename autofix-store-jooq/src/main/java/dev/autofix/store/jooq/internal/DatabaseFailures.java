@@ -32,6 +32,23 @@ public final class DatabaseFailures {
   }
 
   /**
+   * Whether {@code failure} says the database is out of a resource for now (SQLSTATE class 53: disk
+   * full, out of memory, too many connections): like an unreachable database, an outage to retry
+   * later, not a defect.
+   */
+  public static boolean isOutOfResources(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState().startsWith("53");
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Whether {@code failure} is about the values of a row (SQLSTATE class 22, data exception, or 23,
    * integrity constraint violation): the same statement without that row would have succeeded.
    */

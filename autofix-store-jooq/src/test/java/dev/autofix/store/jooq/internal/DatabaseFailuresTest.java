@@ -28,6 +28,18 @@ class DatabaseFailuresTest {
   }
 
   @Test
+  void isOutOfResources_isTrue_forClass53Only() {
+    assertThat(
+            DatabaseFailures.isOutOfResources(
+                new RuntimeException(
+                    new SQLException("could not extend file \"base/5/16384\"", "53100"))))
+        .isTrue();
+    assertThat(DatabaseFailures.isOutOfResources(new SQLException("too many", "53300"))).isTrue();
+    assertThat(DatabaseFailures.isOutOfResources(new SQLException("unique", "23505"))).isFalse();
+    assertThat(DatabaseFailures.isOutOfResources(new RuntimeException("no state"))).isFalse();
+  }
+
+  @Test
   void isAboutOneRow_isTrue_forDataAndConstraintErrorsOnly() {
     assertThat(
             DatabaseFailures.isAboutOneRow(new RuntimeException(new SQLException("long", "22001"))))
