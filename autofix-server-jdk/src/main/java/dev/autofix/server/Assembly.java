@@ -253,11 +253,40 @@ final class Assembly implements Closeable {
     server.alsoWake(notifications.signal());
     startPoller(s, http, json, injector, clock);
     server.start();
+    featuresOff(s).forEach(off -> LOG.warn("{}", off));
     LOG.info(
         "database: {}; daily cap: {} in {}",
         database.location(),
         s.redis().isPresent() ? "Redis " + s.redis().get().redactedUrl() : "PostgreSQL",
         s.server().timeZone());
+  }
+
+  /**
+   * What a missing setting quietly switches off, one line each, said at start-up rather than found
+   * out from the first run.
+   */
+  static List<String> featuresOff(Settings s) {
+    List<String> off = new ArrayList<>();
+    if (s.sentry().token() == null) {
+      off.add(
+          "no AUTOFIX_SENTRY_TOKEN: agents get the webhook's title and culprit only (no stack"
+              + " trace), no comment is posted on the Sentry issue, and issues whose webhook was"
+              + " lost are not polled for");
+    }
+    Map<String, Repository> all = new java.util.LinkedHashMap<>();
+    s.repository().ifPresent(r -> all.put("", r));
+    all.putAll(s.projects());
+    all.forEach(
+        (slug, r) -> {
+          if (r.github().token() == null) {
+            off.add(
+                (slug.isEmpty() ? "" : "projects." + slug + ": ")
+                    + "no AUTOFIX_GITHUB_TOKEN: git pushes with your own credentials, but"
+                    + " GitHub's API opens no pull request without a token, so runs end failed"
+                    + " at the pull request");
+          }
+        });
+    return off;
   }
 
   /**
