@@ -49,7 +49,10 @@ public final class RetryRun {
                 + usage.day()
                 + "); raise AUTOFIX_MAX_FIXES_PER_DAY, or the run starts when the next day does");
       }
-      why = "run now by " + command.requestedBy();
+      // A check, not a reservation: should another run take the last permit first, this one is
+      // deferred again, with the cap's reason.
+      why =
+          "run now by " + command.requestedBy() + ", if today's cap still has room when it starts";
     } else if (run.status().isTerminal()) {
       why = "retried by " + command.requestedBy();
     } else {

@@ -142,7 +142,12 @@ public final class EmbeddedAutofix implements AutoCloseable {
                   settings.policy().maxConcurrent(),
                   settings.pollInterval(),
                   Duration.ofMinutes(1),
-                  "host-" + ProcessHandle.current().pid()));
+                  // unique across replicas (in containers every one may be PID 1): the lease
+                  // owner is how a worker knows the run is still its own
+                  "host-"
+                      + ProcessHandle.current().pid()
+                      + "-"
+                      + java.util.UUID.randomUUID().toString().substring(0, 8)));
       ReceiveDelivery receive = new ReceiveDelivery(sentry, runs, engine, clock);
       return new EmbeddedAutofix(
           database,

@@ -42,8 +42,15 @@ public final class HostService implements AutoCloseable {
     http.createContext("/hooks/sentry", autofix.webhookHandler());
     ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
     http.setExecutor(requests);
-    autofix.engine().start();
     http.start();
+    try {
+      autofix.engine().start();
+    } catch (RuntimeException e) {
+      http.stop(0);
+      requests.shutdown();
+      autofix.close();
+      throw e;
+    }
     return new HostService(autofix, http, requests);
   }
 
