@@ -289,9 +289,14 @@ class PublishingAttackIT {
               // the common checks above
             }
           }
-          assertThat(E2eWorld.git(world.checkout, "worktree", "list").strip().lines())
-              .as("no worktree and no lock outlives its run")
-              .hasSize(1);
+          // The workspace is released right after the outcome is recorded: give it a moment.
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .untilAsserted(
+                  () ->
+                      assertThat(E2eWorld.git(world.checkout, "worktree", "list").strip().lines())
+                          .as("no worktree and no lock outlives its run")
+                          .hasSize(1));
           user.restore();
         }
 
