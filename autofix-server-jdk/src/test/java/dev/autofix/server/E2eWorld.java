@@ -206,6 +206,22 @@ final class E2eWorld implements AutoCloseable {
     return git(remote, "show", branch + ":" + path);
   }
 
+  /** The run once it has ended (pr_opened, no_fix or failed), within {@code within}. */
+  JsonNode awaitEnded(int port, long runId, java.time.Duration within) {
+    return org.awaitility.Awaitility.await()
+        .atMost(within)
+        .pollInterval(java.time.Duration.ofMillis(100))
+        .until(
+            () -> get(port, "/api/runs/" + runId),
+            r -> List.of("pr_opened", "no_fix", "failed").contains(r.get("status").asText()));
+  }
+
+  /** The run id of a delivery answered 202. */
+  static long runId(HttpResponse<String> response) throws IOException {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    return JSON.readTree(response.body()).get("runId").asLong();
+  }
+
   static String git(Path dir, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add("git");

@@ -505,17 +505,11 @@ class PublishingAttackIT {
   }
 
   private static JsonNode awaitEnded(E2eWorld world, int port, long runId) {
-    return await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () -> world.get(port, "/api/runs/" + runId),
-            r -> List.of("pr_opened", "no_fix", "failed").contains(r.get("status").asText()));
+    return world.awaitEnded(port, runId, Duration.ofSeconds(90));
   }
 
   private static long runId(HttpResponse<String> response) throws IOException {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-    return E2eWorld.JSON.readTree(response.body()).get("runId").asLong();
+    return E2eWorld.runId(response);
   }
 
   /**

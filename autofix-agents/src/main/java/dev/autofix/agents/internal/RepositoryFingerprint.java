@@ -79,7 +79,8 @@ public record RepositoryFingerprint(Map<String, String> guarded, Map<String, Str
     }
     Map<String, String> refs = new TreeMap<>();
     readPackedRefs(commonDir.resolve("packed-refs"), refs);
-    readLooseRefs(commonDir, commonDir.resolve("refs"), refs, budget, 0);
+    walk(
+        commonDir.resolve("refs"), "refs", refs, budget, 0, false, RepositoryFingerprint::refValue);
     digest(commonDir, "reftable", refs, budget);
     excludedRefs.forEach(refs::remove);
     return new RepositoryFingerprint(guarded, refs);
@@ -154,6 +155,28 @@ public record RepositoryFingerprint(Map<String, String> guarded, Map<String, Str
   private static void walk(
       Path path, String key, Map<String, String> into, Budget budget, int depth)
       throws IOException {
+    walk(path, key, into, budget, depth, true, RepositoryFingerprint::fileDigest);
+  }
+
+  /** What a regular file under a watched directory stands for in the fingerprint. */
+  private interface Leaf {
+    String of(Path file, BasicFileAttributes attributes) throws IOException;
+  }
+
+  /**
+   * Walks {@code path} without following a link, within the budget and {@link #MAX_DEPTH}: a file
+   * goes in as {@code leaf} says, a link as its target, anything else as {@code other}, and a
+   * directory (when {@code directories}) as itself.
+   */
+  private static void walk(
+      Path path,
+      String key,
+      Map<String, String> into,
+      Budget budget,
+      int depth,
+      boolean directories,
+      Leaf leaf)
+      throws IOException {
     BasicFileAttributes attributes;
     try {
       attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -167,9 +190,11 @@ public record RepositoryFingerprint(Map<String, String> guarded, Map<String, Str
     if (attributes.isSymbolicLink()) {
       into.put(key, "link:" + Files.readSymbolicLink(path));
     } else if (attributes.isRegularFile()) {
-      into.put(key, fileDigest(path, attributes));
+      into.put(key, leaf.of(path, attributes));
     } else if (attributes.isDirectory()) {
-      into.put(key + "/", "directory");
+      if (directories) {
+        into.put(key + "/", "directory");
+      }
       if (depth >= MAX_DEPTH) {
         return;
       }
@@ -178,7 +203,7 @@ public record RepositoryFingerprint(Map<String, String> guarded, Map<String, Str
         children = list.sorted().toList();
       }
       for (Path child : children) {
-        walk(child, key + "/" + child.getFileName(), into, budget, depth + 1);
+        walk(child, key + "/" + child.getFileName(), into, budget, depth + 1, directories, leaf);
       }
     } else {
       into.put(key, "other");
@@ -217,37 +242,9 @@ public record RepositoryFingerprint(Map<String, String> guarded, Map<String, Str
     }
   }
 
-  private static void readLooseRefs(
-      Path commonDir, Path path, Map<String, String> refs, Budget budget, int depth)
-      throws IOException {
-    BasicFileAttributes attributes;
-    try {
-      attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException absent) {
-      return;
-    }
-    if (!budget.spend()) {
-      refs.put("(more refs than autofix reads)", "");
-      return;
-    }
-    String name = commonDir.relativize(path).toString();
-    if (attributes.isDirectory()) {
-      if (depth >= MAX_DEPTH) {
-        return;
-      }
-      List<Path> children;
-      try (Stream<Path> list = Files.list(path)) {
-        children = list.sorted().toList();
-      }
-      for (Path child : children) {
-        readLooseRefs(commonDir, child, refs, budget, depth + 1);
-      }
-    } else if (attributes.isRegularFile()) {
-      try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
-        refs.put(name, new String(in.readNBytes(4096), StandardCharsets.UTF_8).strip());
-      }
-    } else {
-      refs.put(name, attributes.isSymbolicLink() ? "link:" + Files.readSymbolicLink(path) : "?");
+  private static String refValue(Path file, BasicFileAttributes attributes) throws IOException {
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      return new String(in.readNBytes(4096), StandardCharsets.UTF_8).strip();
     }
   }
 
