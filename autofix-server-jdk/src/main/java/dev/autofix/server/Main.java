@@ -23,6 +23,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // autofix binds no method interceptors; without Guice's class generation, its
+    // sun.misc.Unsafe warnings do not print at every start on JDK 24 and newer.
+    if (System.getProperty("guice_bytecode_gen_option") == null) {
+      System.setProperty("guice_bytecode_gen_option", "DISABLED");
+    }
     int code = run(List.of(args), System.getenv(), System.out, System.err);
     if (code != 0) {
       System.exit(code);
