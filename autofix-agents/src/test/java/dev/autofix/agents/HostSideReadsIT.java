@@ -10,6 +10,7 @@ import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.Workspace;
 import dev.autofix.core.port.AgentRunner;
 import dev.autofix.core.port.Workspaces;
+import dev.autofix.testkit.OutsideTmp;
 import dev.autofix.testkit.fixtures.ErrorDetailsFixtures;
 import dev.autofix.testkit.fixtures.Issues;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,12 +44,7 @@ class HostSideReadsIT {
   void setUp() throws IOException {
     repo = GitFixture.create(tmp.resolve("repos"));
     // Outside /tmp, which the sandbox hides whole: the hidden paths must do the hiding here.
-    userHome =
-        Path.of(
-            System.getProperty("user.home"),
-            ".cache",
-            "autofix-tests",
-            "home-" + UUID.randomUUID());
+    userHome = OutsideTmp.newDirectory("home");
     Files.createDirectories(userHome.resolve(".ssh"));
     Files.writeString(userHome.resolve(".ssh/id_rsa"), "PRIVATE-KEY-HIDDEN-123\n");
     Files.createDirectories(userHome.resolve(".claude"));

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.autofix.agents.internal.Paths2;
 import dev.autofix.testkit.GitHttpRemote;
 import dev.autofix.testkit.MutableClock;
+import dev.autofix.testkit.OutsideTmp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -147,9 +148,7 @@ class PublishingAttackIT {
   @BeforeEach
   void setUp() throws IOException {
     // Outside /tmp, which the sandbox hides whole: the attacks must meet the real mounts.
-    root =
-        Path.of(
-            System.getProperty("user.home"), ".cache", "autofix-tests", "pub-" + UUID.randomUUID());
+    root = OutsideTmp.newDirectory("pub");
     userHome = Files.createDirectories(root.resolve("home"));
     trap = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     trap.createContext(

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.autofix.agents.internal.Paths2;
 import dev.autofix.testkit.MutableClock;
+import dev.autofix.testkit.OutsideTmp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,7 +20,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -79,12 +79,7 @@ class SandboxAttackIT {
 
   @Test
   void maliciousAgent_reachesNothingOfAutofixs_andTheRunStillEnds() throws Exception {
-    userHome =
-        Path.of(
-            System.getProperty("user.home"),
-            ".cache",
-            "autofix-tests",
-            "home-" + UUID.randomUUID());
+    userHome = OutsideTmp.newDirectory("home");
     Files.createDirectories(userHome.resolve(".ssh"));
     Files.writeString(userHome.resolve(".ssh/id_rsa"), "-----BEGIN PRIVATE KEY----- marker\n");
     Files.writeString(userHome.resolve(".gitconfig"), "[user]\n\tname = Ada\n");
