@@ -7,6 +7,7 @@ import dev.autofix.core.model.RunEvent;
 import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.RunStatus;
 import dev.autofix.core.port.RunStore;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -157,6 +158,15 @@ public final class InMemoryRunStore implements RunStore {
     }
     runs.values().forEach(r -> counts.merge(r.status(), 1L, Long::sum));
     return counts;
+  }
+
+  @Override
+  public synchronized BigDecimal spentSince(Instant from) {
+    return runs.values().stream()
+        .filter(r -> r.finishedAt() != null && !r.finishedAt().isBefore(from))
+        .map(FixRun::costUsd)
+        .filter(java.util.Objects::nonNull)
+        .reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 
   private void append(RunEvent event) {

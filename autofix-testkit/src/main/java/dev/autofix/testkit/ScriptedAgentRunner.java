@@ -19,6 +19,8 @@ public final class ScriptedAgentRunner implements AgentRunner {
   private final String name;
   private final Deque<Function<AgentTask, AgentResult>> steps = new ArrayDeque<>();
   private final List<AgentTask> tasks = new ArrayList<>();
+  private volatile String unavailable;
+  private volatile BigDecimal budget;
 
   public ScriptedAgentRunner() {
     this("scripted");
@@ -66,6 +68,28 @@ public final class ScriptedAgentRunner implements AgentRunner {
         task -> {
           throw defect;
         });
+  }
+
+  /** From now on the agent cannot start, for {@code why} ({@code null}: it can again). */
+  public ScriptedAgentRunner unavailableBecause(String why) {
+    unavailable = why;
+    return this;
+  }
+
+  /** The most one run may cost, as Claude Code's {@code --max-budget-usd} says. */
+  public ScriptedAgentRunner withBudgetPerRun(String usd) {
+    budget = usd == null ? null : new BigDecimal(usd);
+    return this;
+  }
+
+  @Override
+  public java.util.Optional<String> unavailable() {
+    return java.util.Optional.ofNullable(unavailable);
+  }
+
+  @Override
+  public java.util.Optional<BigDecimal> budgetPerRunUsd() {
+    return java.util.Optional.ofNullable(budget);
   }
 
   /** The tasks this runner got, in order. */

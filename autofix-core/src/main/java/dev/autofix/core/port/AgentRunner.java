@@ -5,8 +5,10 @@ import dev.autofix.core.model.ErrorDetails;
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Issue;
 import dev.autofix.core.model.Workspace;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Runs a coding agent (Claude Code, Codex, any command) on a prepared workspace.
@@ -22,6 +24,23 @@ public interface AgentRunner {
 
   /** Runs the agent to completion, timeout or failure. Throws only for a defect. */
   AgentResult run(AgentTask task);
+
+  /**
+   * Why this agent cannot start here, naming the fix (it is not logged in, say), or empty when it
+   * can. Asked at start-up, by readiness, and before an attempt takes its permit: an agent that
+   * could not start is never billed against the daily cap.
+   */
+  default Optional<String> unavailable() {
+    return Optional.empty();
+  }
+
+  /**
+   * The most one run of this agent may cost, when the agent enforces a budget of its own (Claude
+   * Code's {@code --max-budget-usd}); the daily spend ceiling counts it for every running agent.
+   */
+  default Optional<BigDecimal> budgetPerRunUsd() {
+    return Optional.empty();
+  }
 
   /**
    * Everything an agent gets for one run.

@@ -7,6 +7,7 @@ import dev.autofix.core.model.RunChange;
 import dev.autofix.core.model.RunEvent;
 import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.RunStatus;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -67,6 +68,12 @@ public interface RunStore {
 
   /** How many runs are in each status (every status is a key). */
   Map<RunStatus, Long> countByStatus();
+
+  /**
+   * What the agents of the runs that ended at or after {@code from} reported they cost, in US
+   * dollars (zero when none did): the daily spend ceiling's count.
+   */
+  BigDecimal spentSince(Instant from);
 
   /** The outcome of {@link #insertIfAbsent}. */
   sealed interface InsertResult permits Inserted, AlreadyExists, Unavailable {}

@@ -27,20 +27,24 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Takes the next runnable run and carries it to its end: claim, daily permit, error details,
  * workspace, agent, commit, verification, draft pull request, feedback.
  *
- * <p>Every path ends in a recorded status with a reason. Over the daily cap the run is {@code
- * deferred} to the next day (not lost, not billed). A defect anywhere ends the run as {@code
- * failed} with the defect's fingerprint, and is reported; if the agent had not started yet, the
- * permit is refunded. Should even that write fail, the run's lease expires and recovery takes it.
+ * <p>An attempt is composed of small parts: a {@link Lease}, held before every side effect; a
+ * {@link Permit}, spent when the agent starts and given back only if it never did; and one outcome
+ * recorder, through which every path records exactly one final status with its reason. Over the
+ * daily cap (or the spend ceiling) the run is {@code deferred} to the next day, not lost and not
+ * billed. A defect anywhere ends the run as {@code failed} with the defect's fingerprint, and is
+ * reported. Should even that write fail, the run's lease expires and recovery takes it.
  */
 public final class FixNextRun {
   private static final System.Logger LOG = System.getLogger(FixNextRun.class.getName());
   private static final int REASON_TAIL = 2_000;
   private static final Duration LIMITER_RETRY = Duration.ofMinutes(1);
+  private static final Duration AGENT_RETRY = Duration.ofMinutes(1);
 
   private final Ports ports;
   private final AutofixPolicy policy;
@@ -144,19 +148,16 @@ public final class FixNextRun {
    */
   public record Stopped(FixRun run) implements Result {}
 
-  /** One claimed run, carried to its end. */
+  /** One claimed run, carried to its end: the pipeline, read top to bottom in {@link #steps}. */
   private final class Attempt {
     private final FixRun run;
     private final String workerId;
     private final RunLogs.RunLog log;
     private final Instant started;
-    private RateLimiter.Granted permit;
     private FixTargets.Target target;
-    private boolean agentStarted;
-    private volatile boolean stopped;
-    private volatile boolean leaseLost;
-    private boolean ended;
-    private boolean interruptible;
+    private Lease lease;
+    private Permit permit;
+    private boolean stopped;
 
     Attempt(FixRun run, String workerId) {
       this.run = run;
@@ -165,113 +166,59 @@ public final class FixNextRun {
       this.started = clock.instant();
     }
 
-    /**
-     * Runs the attempt while a heartbeat keeps the run's lease, renewing it every third of the
-     * lease. If the lease is lost (the run was cancelled, or recovered by another worker after a
-     * pause), the heartbeat interrupts this thread, which stops the agent.
-     */
+    /** Runs the steps while the lease is kept; a stop request is passed on to the worker. */
     Result run() {
-      Thread attempt = Thread.currentThread();
-      Thread heartbeat =
-          Thread.ofVirtual().name("autofix-lease-" + run.id()).start(() -> keepLease(attempt));
-      try {
-        return runSteps();
+      try (Lease held = Lease.keep(ports.store(), run.id(), workerId, policy.lease(), clock)) {
+        lease = held;
+        return steps();
       } finally {
-        synchronized (this) {
-          ended = true;
+        if (lease.interruptedTheAttempt() && !stopped) {
+          Thread.interrupted(); // the lease's own interrupt, not a stop request: not passed on
         }
-        heartbeat.interrupt();
-        if (leaseLost && !stopped) {
-          Thread.interrupted(); // our own interrupt, not a stop request: do not pass it on
-        }
-      }
-    }
-
-    private <T> T interruptibly(java.util.function.Supplier<T> step) {
-      synchronized (this) {
-        interruptible = true;
-      }
-      try {
-        return step.get();
-      } finally {
-        synchronized (this) {
-          interruptible = false;
+        if (stopped) {
+          Thread.currentThread().interrupt();
         }
       }
     }
 
-    private void keepLease(Thread attempt) {
-      long every = Math.max(1, policy.lease().toMillis() / 3);
-      while (true) {
-        try {
-          Thread.sleep(every);
-        } catch (InterruptedException e) {
-          return;
-        }
-        boolean held;
-        try {
-          held = renewLease();
-        } catch (RuntimeException e) {
-          LOG.log(
-              Level.WARNING, "could not renew the lease of run " + run.id() + "; trying again", e);
-          continue;
-        }
-        if (!held) {
-          synchronized (this) {
-            // Only the long steps (agent, verification) are stopped; the short ones run to their
-            // guarded transition, which finds the run changed and records nothing.
-            if (!ended && interruptible) {
-              leaseLost = true;
-              log.append("the run's lease was lost (cancelled or taken over); stopping the agent");
-              attempt.interrupt();
-            }
-          }
-          return;
-        }
-      }
-    }
-
-    private Result runSteps() {
+    private Result steps() {
       Workspace workspace = null;
       try {
         log.append("attempt " + run.attempts() + " by " + workerId + " for " + run.issue().id());
         target = ports.targets().forRun(run);
-        RateLimiter.Permit asked;
-        try {
-          asked = ports.limiter().tryAcquire();
-        } catch (RuntimeException limiterDown) {
-          return limiterUnavailable(limiterDown);
+        // Before the permit: an agent that cannot start is not billed against the cap.
+        Optional<String> cannotStart = target.agent().unavailable();
+        if (cannotStart.isPresent()) {
+          return postpone("the agent cannot start: " + cannotStart.get(), AGENT_RETRY);
         }
-        switch (asked) {
-          case RateLimiter.Denied denied -> {
-            return defer(denied);
-          }
-          case RateLimiter.Granted granted -> permit = granted;
+        Optional<Result> noPermit = takePermit();
+        if (noPermit.isPresent()) {
+          return noPermit.get();
         }
         ErrorDetails details;
         switch (ports.source().fetch(run.issue())) {
           case IssueSource.Found found -> details = found.details();
           case IssueSource.NotFound notFound -> {
-            refundPermit();
             return fail("the issue source no longer knows the issue: " + notFound.message());
           }
           case IssueSource.Unavailable unavailable -> {
-            refundPermit();
-            return postpone(unavailable);
+            return postpone(
+                "the issue source is unavailable (" + unavailable.message() + ")",
+                unavailable.retryAfter());
           }
         }
         workspace = target.workspaces().prepare(run, log);
         if (stopRequested()) {
           return stop();
         }
-        if (!renewLease()) {
+        if (!lease.held()) {
           return lostLease();
         }
-        agentStarted = true;
+        permit.spend();
         log.append("agent " + target.agent().name() + " starts in " + workspace.directory());
         AgentRunner.AgentTask task =
             new AgentRunner.AgentTask(run, run.issue(), details, workspace, log);
-        AgentRunner.AgentResult agentResult = interruptibly(() -> target.agent().run(task));
+        AgentRunner.AgentResult agentResult = lease.interruptibly(() -> target.agent().run(task));
         if (stopRequested()) {
           return stop();
         }
@@ -292,9 +239,9 @@ public final class FixNextRun {
                 "the agent failed with exit code " + failed.exitCode() + tail(failed.message()));
           }
         }
-        // The lease is held before every side effect: a cancelled or taken-over run commits
-        // nothing.
-        if (!renewLease()) {
+        // The lease is held before every side effect: a cancelled or taken-over run commits,
+        // verifies and publishes nothing.
+        if (!lease.held()) {
           return lostLease();
         }
         Patch patch;
@@ -307,15 +254,17 @@ public final class FixNextRun {
             return noFix(
                 "the agent made no change"
                     + (report.summary() == null ? "" : ": " + report.summary()),
-                report,
-                null);
+                report);
           }
           case Workspaces.Refused refused -> {
-            return noFix("the change cannot be committed: " + refused.reason(), report, null);
+            return noFix("the change cannot be committed: " + refused.reason(), report);
           }
         }
+        if (!lease.held()) {
+          return lostLease();
+        }
         FixVerifier.Verification verification =
-            interruptibly(() -> target.verifier().verify(task.workspace(), log));
+            lease.interruptibly(() -> target.verifier().verify(task.workspace(), log));
         if (stopRequested()) {
           return stop();
         }
@@ -325,22 +274,21 @@ public final class FixNextRun {
           return tampered(tampered, "the test command");
         }
         if (verification instanceof FixVerifier.Failed failed && !policy.publishUnverified()) {
+          // never pushed: the commit lived in autofix's own repository, removed with the run
           return noFix(
               "the change did not pass verification: `"
                   + failed.command()
                   + "` "
                   + (failed.exitCode() < 0 ? "timed out" : "exited " + failed.exitCode())
                   + tail(failed.outputTail()),
-              report,
-              // never pushed: the commit lived in autofix's own repository, removed with the run
-              null);
+              report);
         }
         // What is pushed is what was verified: the tree the test command left must be the commit.
         if (target.workspaces().confirm(workspace, patch) instanceof Workspaces.Diverged diverged) {
-          return noFix(diverged.reason(), report, null);
+          return noFix(diverged.reason(), report);
         }
-        // ... and before publishing: a run cancelled while its tests ran opens no pull request.
-        if (!renewLease()) {
+        // ... and a run cancelled while its tests ran opens no pull request.
+        if (!lease.held()) {
           return lostLease();
         }
         return publish(workspace, patch, report, verification);
@@ -355,10 +303,46 @@ public final class FixNextRun {
         if (workspace != null) {
           release(workspace);
         }
-        if (stopped) {
-          Thread.currentThread().interrupt();
+      }
+    }
+
+    /**
+     * Today's permit: the spend ceiling (when set) and then the daily count. Empty when granted;
+     * else how the attempt ended (deferred, or queued again while the cap cannot be checked).
+     */
+    private Optional<Result> takePermit() {
+      if (policy.spendCeiling().isPresent()) {
+        SpendCeiling ceiling = policy.spendCeiling().get();
+        Instant now = clock.instant();
+        Optional<String> reached =
+            ceiling.reached(
+                ports.store().spentSince(ceiling.startOfDay(now)),
+                ports.store().countByStatus().getOrDefault(RunStatus.RUNNING, 1L),
+                target.agent().budgetPerRunUsd());
+        if (reached.isPresent()) {
+          return Optional.of(defer(reached.get(), ceiling.nextDay(now)));
         }
       }
+      RateLimiter.Permit asked;
+      try {
+        asked = ports.limiter().tryAcquire();
+      } catch (RuntimeException limiterDown) {
+        return Optional.of(limiterUnavailable(limiterDown));
+      }
+      switch (asked) {
+        case RateLimiter.Denied denied -> {
+          return Optional.of(
+              defer("daily cap of " + denied.limit() + " fix attempts reached", denied.retryAt()));
+        }
+        case RateLimiter.Granted granted -> {
+          permit = new Permit(ports.limiter(), granted);
+          return Optional.empty();
+        }
+      }
+    }
+
+    private boolean agentStarted() {
+      return permit != null && permit.spent();
     }
 
     private boolean stopRequested() {
@@ -372,17 +356,12 @@ public final class FixNextRun {
      */
     private Result stop() {
       Thread.interrupted();
-      if (leaseLost) {
+      if (lease.interruptedTheAttempt()) {
         return lostLease();
       }
       stopped = true;
       String reason = "the worker stopped before the run ended; queued again";
       log.append(reason);
-      // A permit is spent once the agent started (it was paid for): only an attempt stopped before
-      // it gives the permit back, so no restart gets around the daily cap.
-      if (!agentStarted) {
-        refundPermit();
-      }
       return record(RunStatus.QUEUED, RunChange.because(reason).refundingAttempt(), Stopped::new);
     }
 
@@ -394,36 +373,24 @@ public final class FixNextRun {
       String fingerprint = Defects.fingerprint(error);
       LOG.log(Level.ERROR, "run " + run.id() + ": the daily cap could not be checked", error);
       report(error, fingerprint);
-      Instant retryAt = clock.instant().plus(LIMITER_RETRY);
-      String reason =
-          "the daily cap could not be checked ("
-              + Defects.describe(error, fingerprint)
-              + "); retry at "
-              + retryAt;
-      log.append(reason);
-      return record(
-          RunStatus.QUEUED,
-          RunChange.because(reason).withNotBefore(retryAt).refundingAttempt(),
-          queued -> new Postponed(queued, retryAt, reason));
+      return postpone(
+          "the daily cap could not be checked (" + Defects.describe(error, fingerprint) + ")",
+          LIMITER_RETRY);
     }
 
-    private Result defer(RateLimiter.Denied denied) {
-      String reason =
-          "daily cap of "
-              + denied.limit()
-              + " fix attempts reached; waits until "
-              + denied.retryAt();
+    private Result defer(String why, Instant retryAt) {
+      String reason = why + "; waits until " + retryAt;
       log.append(reason);
       return record(
           RunStatus.DEFERRED,
-          RunChange.because(reason).withNotBefore(denied.retryAt()).refundingAttempt(),
-          deferred -> new Deferred(deferred, denied.retryAt()));
+          RunChange.because(reason).withNotBefore(retryAt).refundingAttempt(),
+          deferred -> new Deferred(deferred, retryAt));
     }
 
-    private Result postpone(IssueSource.Unavailable unavailable) {
-      Instant retryAt = clock.instant().plus(unavailable.retryAfter());
-      String reason =
-          "the issue source is unavailable (" + unavailable.message() + "); retry at " + retryAt;
+    /** Queued again for later, not billed and not counted as an attempt. */
+    private Result postpone(String why, Duration after) {
+      Instant retryAt = clock.instant().plus(after);
+      String reason = why + "; retry at " + retryAt;
       log.append(reason);
       return record(
           RunStatus.QUEUED,
@@ -450,12 +417,13 @@ public final class FixNextRun {
         case PullRequestPublisher.Opened opened -> prOpened(opened.pullRequest(), report, patch);
         case PullRequestPublisher.AlreadyOpen open -> prOpened(open.pullRequest(), report, patch);
         case PullRequestPublisher.NothingToPropose nothing ->
-            noFix("nothing to propose: " + nothing.reason(), report, patch.branch());
+            end(RunStatus.NO_FIX, "nothing to propose: " + nothing.reason(), report, patch);
         case PullRequestPublisher.Rejected rejected ->
-            fail(
+            end(
+                RunStatus.FAILED,
                 "the pull request was rejected (" + rejected.status() + "): " + rejected.message(),
                 report,
-                patch.branch());
+                patch);
       };
     }
 
@@ -497,21 +465,20 @@ public final class FixNextRun {
               + " meanwhile, retry the run)");
     }
 
-    private Result noFix(String reason, AgentReport report, String branch) {
-      return end(RunStatus.NO_FIX, reason, report, branch);
+    private Result noFix(String reason, AgentReport report) {
+      return end(RunStatus.NO_FIX, reason, report, null);
     }
 
     private Result fail(String reason) {
       return end(RunStatus.FAILED, reason, null, null);
     }
 
-    private Result fail(String reason, AgentReport report, String branch) {
-      return end(RunStatus.FAILED, reason, report, branch);
-    }
-
-    private Result end(RunStatus status, String reason, AgentReport report, String branch) {
+    /** Ends the run without a pull request; {@code patch} names the branch, if one was pushed. */
+    private Result end(RunStatus status, String reason, AgentReport report, Patch patch) {
       log.append(status.wireName() + ": " + reason);
-      RunChange change = withReport(RunChange.because(reason), report).withBranch(branch);
+      RunChange change =
+          withReport(RunChange.because(reason), report)
+              .withBranch(patch == null ? null : patch.branch());
       return record(
           status,
           change,
@@ -524,15 +491,14 @@ public final class FixNextRun {
     }
 
     private RunChange withReport(RunChange change, AgentReport report) {
-      if (target == null) {
+      if (!agentStarted()) {
         return change;
       }
       // the agent of this run's own repository: with one per project, the one that ran
       RunChange result = change.withAgent(target.agent().name());
-      if (report == null) {
-        return agentStarted ? result : change;
-      }
-      return result.withSummary(report.summary()).withCostUsd(report.costUsd());
+      return report == null
+          ? result
+          : result.withSummary(report.summary()).withCostUsd(report.costUsd());
     }
 
     private Result defect(Throwable defect) {
@@ -540,17 +506,12 @@ public final class FixNextRun {
       String reason = Defects.describe(defect, fingerprint);
       LOG.log(Level.ERROR, "run " + run.id() + " hit " + reason, defect);
       report(defect, fingerprint);
-      if (!agentStarted) {
-        try {
-          refundPermit();
-        } catch (RuntimeException refundFailed) {
-          report(refundFailed, Defects.fingerprint(refundFailed));
-        }
-      }
       try {
         log.append("failed: " + reason);
         return record(
-            RunStatus.FAILED, RunChange.because(reason), failed -> new Failed(failed, reason));
+            RunStatus.FAILED,
+            withReport(RunChange.because(reason), null),
+            failed -> new Failed(failed, reason));
       } catch (RuntimeException recordFailed) {
         // The store is down too: the lease will expire and recovery will take the run back.
         report(recordFailed, Defects.fingerprint(recordFailed));
@@ -569,23 +530,22 @@ public final class FixNextRun {
                   Map.of("runId", run.id().toString(), "issue", run.issue().id().toString())));
     }
 
-    private void refundPermit() {
-      if (permit != null) {
-        RateLimiter.Granted granted = permit;
-        permit = null;
-        ports.limiter().refund(granted);
+    /** The permit goes back if the agent never started; a failure to give it back is a defect. */
+    private void releaseUnusedPermit() {
+      if (permit == null) {
+        return;
       }
-    }
-
-    private boolean renewLease() {
-      Instant now = clock.instant();
-      return ports.store().renewLease(run.id(), workerId, now.plus(policy.lease()), now);
+      try {
+        permit.releaseIfUnused();
+      } catch (RuntimeException refundFailed) {
+        LOG.log(
+            Level.ERROR, "run " + run.id() + ": the permit could not be given back", refundFailed);
+        report(refundFailed, Defects.fingerprint(refundFailed));
+      }
     }
 
     private Result lostLease() {
-      if (!agentStarted) {
-        refundPermit();
-      }
+      releaseUnusedPermit();
       RunStatus actual =
           ports.store().find(run.id()).map(FixRun::status).orElse(RunStatus.CANCELLED);
       log.append("the run changed meanwhile; it is " + actual.wireName());
@@ -623,31 +583,27 @@ public final class FixNextRun {
     }
 
     /**
-     * Records the run's move from {@code running} to {@code to}, guarded by this worker's lease:
-     * the one place an attempt's outcome is written. When someone else changed the run meanwhile
-     * (cancelled it, or recovery gave it away), nothing is recorded and the attempt is {@link
-     * Interrupted}.
+     * The outcome recorder, the one place an attempt's end is written: gives back a permit whose
+     * agent never started, then records the run's move from {@code running} to {@code to}, guarded
+     * by this worker's lease. When someone else changed the run meanwhile (cancelled it, or
+     * recovery gave it away), nothing is recorded and the attempt is {@link Interrupted}.
      */
-    private Result record(
-        RunStatus to, RunChange change, java.util.function.Function<FixRun, Result> recorded) {
-      return switch (transition(to, change)) {
+    private Result record(RunStatus to, RunChange change, Function<FixRun, Result> recorded) {
+      releaseUnusedPermit();
+      RunStore.TransitionResult result =
+          ports
+              .store()
+              .transition(
+                  new RunStore.Transition(
+                      run.id(), RunStatus.RUNNING, to, clock.instant(), workerId, change));
+      return switch (result) {
         case RunStore.Applied applied -> recorded.apply(applied.run());
-        case RunStore.Conflict conflict -> interrupted(conflict);
+        case RunStore.Conflict conflict -> {
+          log.append("the run changed meanwhile; it is " + conflict.actual().status().wireName());
+          yield new Interrupted(run.id(), conflict.actual().status());
+        }
         case RunStore.NotFound notFound -> new Interrupted(run.id(), RunStatus.CANCELLED);
       };
-    }
-
-    private RunStore.TransitionResult transition(RunStatus to, RunChange change) {
-      return ports
-          .store()
-          .transition(
-              new RunStore.Transition(
-                  run.id(), RunStatus.RUNNING, to, clock.instant(), workerId, change));
-    }
-
-    private Interrupted interrupted(RunStore.Conflict conflict) {
-      log.append("the run changed meanwhile; it is " + conflict.actual().status().wireName());
-      return new Interrupted(run.id(), conflict.actual().status());
     }
 
     private String commitMessage() {

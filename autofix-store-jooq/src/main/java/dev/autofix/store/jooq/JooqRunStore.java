@@ -18,6 +18,7 @@ import dev.autofix.store.jooq.internal.DatabaseFailures;
 import dev.autofix.store.jooq.internal.KnownIssues;
 import dev.autofix.store.jooq.schema.tables.records.RunEventsRecord;
 import dev.autofix.store.jooq.schema.tables.records.RunsRecord;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -417,6 +418,21 @@ final class JooqRunStore implements RunStore {
               .fetch()
               .forEach(r -> counts.put(RunStatus.fromWire(r.value1()), r.value2().longValue()));
           return counts;
+        });
+  }
+
+  @Override
+  public BigDecimal spentSince(Instant from) {
+    Objects.requireNonNull(from, "from == null");
+    return guarded(
+        "summing today's spend",
+        () -> {
+          BigDecimal sum =
+              dsl.select(DSL.sum(RUNS.COST_USD))
+                  .from(RUNS)
+                  .where(RUNS.FINISHED_AT.ge(from))
+                  .fetchOne(0, BigDecimal.class);
+          return sum == null ? BigDecimal.ZERO : sum;
         });
   }
 

@@ -477,6 +477,39 @@ public abstract class RunStoreContract {
     assertThat(counts.get(RunStatus.FAILED)).isZero();
   }
 
+  @Test
+  @DisplayName("spend since an instant sums the cost of the runs that ended since")
+  void spentSince_sumsTheCostOfRunsEndedSince() {
+    assertThat(store.spentSince(T0)).isEqualByComparingTo("0");
+    inserted(Issues.anIssue().build());
+    inserted(Issues.anIssue().build());
+    inserted(Issues.anIssue().build());
+    inserted(Issues.anIssue().build());
+    FixRun first = store.claimNext(claim("w1", T0, 4)).orElseThrow();
+    FixRun second = store.claimNext(claim("w1", T0, 4)).orElseThrow();
+    FixRun third = store.claimNext(claim("w1", T0, 4)).orElseThrow();
+    store.claimNext(claim("w1", T0, 4)).orElseThrow(); // still running: costs nothing yet
+    applied(
+        transition(
+            first,
+            RunStatus.PR_OPENED,
+            "w1",
+            RunChange.because("opened")
+                .withPullRequestUrl(URI.create("https://github.example/acme/app/pull/1"))
+                .withCostUsd(new BigDecimal("1.25"))));
+    applied(
+        transition(
+            second,
+            RunStatus.NO_FIX,
+            "w1",
+            RunChange.because("no change").withCostUsd(new BigDecimal("0.5"))));
+    applied(transition(third, RunStatus.FAILED, "w1", RunChange.because("no cost reported")));
+
+    assertThat(store.spentSince(T0)).isEqualByComparingTo("1.75");
+    assertThat(store.spentSince(T0.plusSeconds(1))).isEqualByComparingTo("1.75");
+    assertThat(store.spentSince(T0.plusSeconds(2))).as("ended before").isEqualByComparingTo("0");
+  }
+
   // helpers
 
   protected FixRun inserted(Issue issue) {

@@ -115,6 +115,78 @@ class FixNextRunTest {
   }
 
   @Test
+  void execute_defersBeforeTheSpendCeiling_countingEachRunningAgentAtItsBudget() {
+    policy =
+        policy.withSpendCeiling(new SpendCeiling(new java.math.BigDecimal("1.00"), ZoneOffset.UTC));
+    agent.withBudgetPerRun("0.50");
+    var roomy = new InMemoryRateLimiter(10, clock, ZoneOffset.UTC);
+    for (int i = 0; i < 3; i++) {
+      queue(Issues.anIssue().build());
+      agent.thenEdits(workspaces, "a" + i + ".py", "fixed"); // each reports $0.42
+    }
+
+    assertThat(fix(roomy)).as("$0 + 1 x $0.50").isInstanceOf(FixNextRun.PrOpened.class);
+    assertThat(fix(roomy)).as("$0.42 + 1 x $0.50").isInstanceOf(FixNextRun.PrOpened.class);
+    FixNextRun.Result third = fix(roomy);
+
+    Instant midnight = Instant.parse("2026-11-25T00:00:00Z");
+    assertThat(third).as("$0.84 + 1 x $0.50 > $1.00").isInstanceOf(FixNextRun.Deferred.class);
+    FixRun waiting = ((FixNextRun.Deferred) third).run();
+    assertThat(waiting.status()).isEqualTo(RunStatus.DEFERRED);
+    assertThat(waiting.notBefore()).isEqualTo(midnight);
+    assertThat(waiting.reason())
+        .contains(
+            "daily spend ceiling of $1.00 reached ($0.84 spent today, 1 running at up to $0.50");
+    assertThat(agent.tasks()).hasSize(2);
+    assertThat(roomy.usage().used())
+        .as("the count is not taken when the spend denies")
+        .isEqualTo(2);
+
+    clock.set(midnight);
+
+    assertThat(fix(roomy)).as("a new day, a new ceiling").isInstanceOf(FixNextRun.PrOpened.class);
+  }
+
+  @Test
+  void execute_defersAtTheSpendCeiling_whenTheAgentHasNoBudget() {
+    policy =
+        policy.withSpendCeiling(new SpendCeiling(new java.math.BigDecimal("0.80"), ZoneOffset.UTC));
+    var roomy = new InMemoryRateLimiter(10, clock, ZoneOffset.UTC);
+    for (int i = 0; i < 3; i++) {
+      queue(Issues.anIssue().build());
+      agent.thenEdits(workspaces, "a" + i + ".py", "fixed");
+    }
+
+    assertThat(fix(roomy)).isInstanceOf(FixNextRun.PrOpened.class);
+    assertThat(fix(roomy)).as("$0.42 spent < $0.80").isInstanceOf(FixNextRun.PrOpened.class);
+    assertThat(fix(roomy)).as("$0.84 spent").isInstanceOf(FixNextRun.Deferred.class);
+    assertThat(agent.tasks()).hasSize(2);
+  }
+
+  @Test
+  void execute_postponesWithoutTakingAPermit_whenTheAgentCannotStart() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.unavailableBecause("claude is not logged in: run `claude /login`");
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.Postponed.class);
+    FixRun waiting = store.find(queued.id()).orElseThrow();
+    assertThat(waiting.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(waiting.attempts()).isZero();
+    assertThat(waiting.notBefore()).isEqualTo(clock.instant().plus(Duration.ofMinutes(1)));
+    assertThat(waiting.reason()).contains("the agent cannot start: claude is not logged in");
+    assertThat(limiter.usage().used()).as("no permit taken").isZero();
+    assertThat(agent.tasks()).isEmpty();
+
+    agent.unavailableBecause(null);
+    clock.advance(Duration.ofMinutes(1));
+    agent.thenEdits(workspaces, "a.py", "fixed");
+
+    assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
+  }
+
+  @Test
   void execute_endsNoFix_whenAgentChangesNothing() {
     FixRun queued = queue(Issues.anIssue().build());
     agent.thenChangesNothing("could not reproduce: the invoice always has items");
