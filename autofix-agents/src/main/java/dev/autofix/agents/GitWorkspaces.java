@@ -83,12 +83,11 @@ final class GitWorkspaces implements Workspaces {
     this.runner = new ProcessRunner(config.logLimitBytes(), 4_000, Duration.ofSeconds(3));
     this.processes = new UntrustedProcesses(config, environment);
     // autofix's own operations in the user's repository (fetch, worktree add and remove): the
-    // user's environment minus autofix's secrets, and never a hook (see userGit).
+    // user's environment minus autofix's secrets, and never a hook (see userGit). Its output is
+    // kept in the data directory, out of the agent's sight, while git runs.
     this.git =
         new Git(
-            new ProcessRunner(0, 1 << 20, Duration.ofSeconds(3)),
-            Environments.clean(environment, config.envDenyList()),
-            GIT_TIMEOUT);
+            Environments.clean(environment, config.envDenyList()), GIT_TIMEOUT, config.dataDir());
     this.worktrees = config.dataDir().resolve("worktrees");
     this.path = environment.get("PATH");
     this.environment = Map.copyOf(environment);
@@ -116,6 +115,11 @@ final class GitWorkspaces implements Workspaces {
    */
   void prune() {
     synchronized (repoLock) {
+      try {
+        Files.createDirectories(config.dataDir()); // where git's output goes while it runs
+      } catch (IOException e) {
+        throw new WorkspaceException("cannot create " + config.dataDir(), e);
+      }
       Git.Outcome found =
           userGit(
               config.repoPath(),

@@ -1,34 +1,38 @@
 package dev.autofix.agents.internal;
 
+import dev.autofix.support.git.GitRunner;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
-/** Runs the {@code git} CLI for autofix's own operations (never for the agent). */
+/**
+ * Runs the {@code git} CLI for autofix's own operations in the user's repository (never for the
+ * agent), through the shared {@link GitRunner}: every failure is an {@link Outcome} with an exit
+ * code, which is all its callers tell apart.
+ */
 public final class Git {
-  private final ProcessRunner runner;
+  private static final int MAX_OUTPUT = 1 << 20;
+
+  private final GitRunner runner;
   private final Map<String, String> environment;
-  private final Duration timeout;
 
   /**
-   * @param runner runs the processes
-   * @param environment the environment git runs with; prompts for credentials are switched off
+   * @param environment the environment git runs with (the runner adds {@code LC_ALL=C} and switches
+   *     prompts for credentials off)
    * @param timeout one git command's timeout
+   * @param temporaryDirectory where git's output is kept while it runs: a directory of autofix's
    */
-  public Git(ProcessRunner runner, Map<String, String> environment, Duration timeout) {
-    this.runner = runner;
-    Map<String, String> env = new TreeMap<>(environment);
-    env.put("GIT_TERMINAL_PROMPT", "0");
-    env.put("GCM_INTERACTIVE", "never");
-    env.put("LC_ALL", "C");
-    this.environment = Map.copyOf(env);
-    this.timeout = timeout;
+  public Git(Map<String, String> environment, Duration timeout, Path temporaryDirectory) {
+    this.runner = GitRunner.create(timeout, temporaryDirectory, MAX_OUTPUT, MAX_OUTPUT);
+    this.environment = Map.copyOf(environment);
   }
 
-  /** One git command's result. */
+  /**
+   * One git command's result.
+   *
+   * @param exitCode git's, or -1 when it timed out or was interrupted, -2 when it did not start
+   */
   public record Outcome(int exitCode, String stdout, String stderr) {
     public boolean ok() {
       return exitCode == 0;
@@ -47,38 +51,16 @@ public final class Git {
     }
   }
 
-  /** Runs {@code git args} in {@code directory}. */
-  public Outcome run(Path directory, String stdin, Map<String, String> extraEnv, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add("git");
-    command.addAll(List.of(args));
-    Map<String, String> env = environment;
-    if (!extraEnv.isEmpty()) {
-      Map<String, String> merged = new TreeMap<>(environment);
-      merged.putAll(extraEnv);
-      env = merged;
-    }
-    ProcessRunner.Result result =
-        runner.run(
-            new ProcessRunner.Spec("git", command, directory, env, stdin, timeout, null),
-            line -> {});
-    int code =
-        switch (result.outcome()) {
-          case ProcessRunner.Exited exited -> exited.code();
-          case ProcessRunner.TimedOut timedOut -> -1;
-          case ProcessRunner.NotStarted notStarted -> -2;
-        };
-    String stderr =
-        switch (result.outcome()) {
-          case ProcessRunner.NotStarted notStarted -> notStarted.message();
-          case ProcessRunner.TimedOut timedOut -> "git timed out after " + timeout;
-          case ProcessRunner.Exited exited -> result.stderrTail();
-        };
-    return new Outcome(code, result.stdoutTail(), stderr);
-  }
-
-  /** Runs {@code git args} in {@code directory} with no stdin and no extra environment. */
+  /** Runs {@code git args} in {@code directory}, with no stdin. */
   public Outcome run(Path directory, String... args) {
-    return run(directory, null, Map.of(), args);
+    return switch (runner.run(directory, environment, null, List.of(args))) {
+      case GitRunner.Exited exited ->
+          new Outcome(exited.exitCode(), exited.stdoutText(), exited.stderr());
+      case GitRunner.TimedOut timedOut ->
+          new Outcome(-1, "", "git timed out after " + timedOut.after());
+      case GitRunner.Interrupted interrupted ->
+          new Outcome(-1, "", "interrupted while running git");
+      case GitRunner.CannotRun cannotRun -> new Outcome(-2, "", cannotRun.message());
+    };
   }
 }

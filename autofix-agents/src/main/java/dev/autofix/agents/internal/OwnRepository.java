@@ -1,7 +1,8 @@
 package dev.autofix.agents.internal;
 
+import dev.autofix.support.git.GitRunner;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * autofix's own bare git repository for one run, where the fix commit is built and from which it is
@@ -109,6 +109,7 @@ public final class OwnRepository {
   private final Path gitDir;
   private final Duration timeout;
   private final Map<String, String> environment;
+  private final GitRunner runner;
   private final UserSettings user;
   private String config;
   private String head;
@@ -120,19 +121,19 @@ public final class OwnRepository {
     this.user = user;
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin" : path);
-    env.put("LC_ALL", "C");
     // No home of anyone's: nothing under ~/.config/git is read.
     env.put("HOME", gitDir.toString());
     env.put("XDG_CONFIG_HOME", gitDir.resolve("no-config").toString());
     env.put("GIT_CONFIG_NOSYSTEM", "1");
     env.put("GIT_CONFIG_GLOBAL", "/dev/null");
     env.put("GIT_ATTR_NOSYSTEM", "1");
-    env.put("GIT_TERMINAL_PROMPT", "0");
     env.put("GIT_OPTIONAL_LOCKS", "0");
     // Named outright, so that a commondir file or another object directory is never read.
     env.put("GIT_COMMON_DIR", gitDir.toString());
     env.put("GIT_OBJECT_DIRECTORY", gitDir.resolve("objects").toString());
     this.environment = Map.copyOf(env);
+    // git's output waits next to the repository, in the run's directory the agent never sees.
+    this.runner = GitRunner.create(timeout, gitDir.getParent(), MAX_OUTPUT, MAX_ERROR);
   }
 
   /**
@@ -571,68 +572,28 @@ public final class OwnRepository {
   private Result git(Path directory, String stdin, Map<String, String> extra, List<String> args)
       throws IOException {
     List<String> command = new ArrayList<>();
-    command.add("git");
     for (String setting : user.config()) {
       command.add("-c");
       command.add(setting);
     }
     command.addAll(PINNED);
     command.addAll(args);
-    Path output = Files.createTempFile(gitDir.getParent(), "git-", ".out");
-    Path errors = Files.createTempFile(gitDir.getParent(), "git-", ".err");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(directory.toFile())
-            .redirectOutput(output.toFile())
-            .redirectError(errors.toFile());
-    builder.environment().clear();
-    builder.environment().putAll(environment);
-    builder.environment().putAll(extra);
-    Process process = null;
-    try {
-      process = builder.start();
-      try (var in = process.getOutputStream()) {
-        if (stdin != null) {
-          in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-      }
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IOException("git " + String.join(" ", args) + " timed out after " + timeout);
-      }
-      long size = Files.size(output);
-      byte[] stdout = head(output, MAX_OUTPUT);
-      return new Result(process.exitValue(), stdout, size > MAX_OUTPUT, tail(errors));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while running git", e);
-    } finally {
-      if (process != null) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-      }
-      Files.deleteIfExists(output);
-      Files.deleteIfExists(errors);
+    Map<String, String> env = environment;
+    if (!extra.isEmpty()) {
+      env = new LinkedHashMap<>(environment);
+      env.putAll(extra);
     }
-  }
-
-  private static byte[] head(Path file, int max) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return in.readNBytes(max);
-    }
-  }
-
-  private static String tail(Path errors) throws IOException {
-    long size = Files.size(errors);
-    byte[] bytes;
-    try (var channel = Files.newByteChannel(errors)) {
-      channel.position(Math.max(0, size - MAX_ERROR));
-      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(size, MAX_ERROR));
-      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-        // the end of stderr
-      }
-      bytes = java.util.Arrays.copyOf(buffer.array(), buffer.position());
-    }
-    return new String(bytes, StandardCharsets.UTF_8).strip();
+    return switch (runner.run(directory, env, stdin, command)) {
+      case GitRunner.Exited exited ->
+          new Result(
+              exited.exitCode(), exited.stdout(), exited.truncated(), exited.stderr().strip());
+      case GitRunner.TimedOut timedOut ->
+          throw new IOException("git " + String.join(" ", args) + " timed out after " + timeout);
+      case GitRunner.Interrupted interrupted ->
+          throw new InterruptedIOException("interrupted while running git");
+      case GitRunner.CannotRun cannotRun ->
+          throw new IOException(cannotRun.message(), cannotRun.cause());
+    };
   }
 
   private static String utf8(byte[] bytes, int offset, int length) {

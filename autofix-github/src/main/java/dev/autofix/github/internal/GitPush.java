@@ -2,10 +2,8 @@ package dev.autofix.github.internal;
 
 import dev.autofix.core.model.FixCommits;
 import dev.autofix.github.GitHubException;
-import java.io.IOException;
+import dev.autofix.support.git.GitRunner;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * scoped to the destination's host, and {@code credential.helper} reset), never through its
  * arguments or a config file. Without a token, or over ssh, git uses the machine's own credentials
  * through the user's global config and {@code ~/.ssh} (never a repository's config). {@code
- * GIT_TERMINAL_PROMPT=0} makes a missing or wrong credential fail at once.
+ * GIT_TERMINAL_PROMPT=0} (set by {@link GitRunner}, with {@code LC_ALL=C} for the English messages
+ * {@code classify} reads) makes a missing or wrong credential fail at once.
  *
  * <p>autofix never overwrites anyone's commits. A retry of a run starts over from the base, so its
  * commit does not fast-forward the branch an earlier attempt pushed: {@link #push} reports that as
@@ -118,6 +116,7 @@ public final class GitPush {
   private final Map<String, String> server;
   private final Redactor redactor;
   private final Sleeper sleeper;
+  private final GitRunner runner;
 
   /**
    * @param server the server's environment: git's children take only {@code PATH}, proxy and CA
@@ -128,6 +127,10 @@ public final class GitPush {
     this.server = Map.copyOf(Objects.requireNonNull(server, "server == null"));
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
     this.redactor = Redactor.forToken(settings.token());
+    // The first MiB of each stream: more than any answer autofix reads.
+    this.runner =
+        GitRunner.create(
+            settings.timeout(), Path.of(System.getProperty("java.io.tmpdir")), 1 << 20, 1 << 20);
   }
 
   /**
@@ -372,9 +375,7 @@ public final class GitPush {
       }
     }
     env.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
-    env.put("LC_ALL", "C");
-    env.put("GIT_TERMINAL_PROMPT", "0");
-    env.put("GCM_INTERACTIVE", "never");
+    // GitRunner adds LC_ALL=C (classify() reads git's English) and switches prompts off.
     // Named outright: a commondir file planted in the repository would redirect its config.
     env.put("GIT_COMMON_DIR", gitDir.toString());
     env.put("GIT_OBJECT_DIRECTORY", gitDir.resolve("objects").toString());
@@ -591,62 +592,25 @@ public final class GitPush {
 
   /** Runs {@code git <pins> --git-dir=<gitDir> args} in {@code gitDir}. */
   private Run git(Path gitDir, List<String> args) {
-    List<String> command = new ArrayList<>();
-    command.add("git");
-    command.addAll(pins());
+    List<String> command = new ArrayList<>(pins());
     command.add("--git-dir=" + gitDir);
     command.addAll(args);
-    Path out = null;
-    Path err = null;
-    Process process = null;
-    try {
-      out = Files.createTempFile("autofix-git-", ".out");
-      err = Files.createTempFile("autofix-git-", ".err");
-      ProcessBuilder builder =
-          new ProcessBuilder(command)
-              .directory(gitDir.toFile())
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile());
-      builder.environment().clear();
-      builder.environment().putAll(environment(gitDir));
-      process = builder.start();
-      process.getOutputStream().close();
-      if (!process.waitFor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        throw new GitHubException(
-            "git " + args.getFirst() + " timed out after " + settings.timeout() + " in " + gitDir);
-      }
-      return new Run(process.exitValue(), head(out), head(err));
-    } catch (IOException e) {
-      throw new GitHubException("cannot run git in " + gitDir + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      if (process != null) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-      }
-      throw new GitHubException("interrupted while running git in " + gitDir, e);
-    } finally {
-      deleteQuietly(out);
-      deleteQuietly(err);
-    }
-  }
-
-  /** The first MiB of what git wrote: more than any answer autofix reads. */
-  private static String head(Path file) throws IOException {
-    try (var in = Files.newInputStream(file)) {
-      return new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    if (file != null) {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        LOG.debug("cannot delete {}", file, e);
-      }
-    }
+    return switch (runner.run(gitDir, environment(gitDir), null, command)) {
+      case GitRunner.Exited exited ->
+          new Run(exited.exitCode(), exited.stdoutText(), exited.stderr());
+      case GitRunner.TimedOut timedOut ->
+          throw new GitHubException(
+              "git "
+                  + args.getFirst()
+                  + " timed out after "
+                  + settings.timeout()
+                  + " in "
+                  + gitDir);
+      case GitRunner.Interrupted interrupted ->
+          throw new GitHubException("interrupted while running git in " + gitDir);
+      case GitRunner.CannotRun cannotRun ->
+          throw new GitHubException(
+              "cannot run git in " + gitDir + ": " + cannotRun.message(), cannotRun.cause());
+    };
   }
 }

@@ -44,7 +44,6 @@ class GitPushTest {
         .containsEntry("GIT_CONFIG_NOSYSTEM", "1")
         .containsEntry("GIT_CONFIG_GLOBAL", "/dev/null")
         .containsEntry("HOME", OWN.toString())
-        .containsEntry("GIT_TERMINAL_PROMPT", "0")
         .containsEntry("HTTPS_PROXY", "http://proxy:3128")
         .doesNotContainKeys(
             "AUTOFIX_GITHUB_TOKEN",
