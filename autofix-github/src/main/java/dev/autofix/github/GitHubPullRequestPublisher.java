@@ -15,7 +15,7 @@ import dev.autofix.github.internal.GitHubApi.Unavailable;
 import dev.autofix.github.internal.GitPush;
 import dev.autofix.github.internal.PullRequestText;
 import dev.autofix.github.internal.Redactor;
-import dev.autofix.github.internal.Sleeper;
+import dev.autofix.support.retry.Sleeper;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

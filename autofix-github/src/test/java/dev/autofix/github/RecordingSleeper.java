@@ -1,6 +1,6 @@
 package dev.autofix.github;
 
-import dev.autofix.github.internal.Sleeper;
+import dev.autofix.support.retry.Sleeper;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

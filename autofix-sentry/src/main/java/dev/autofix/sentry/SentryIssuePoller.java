@@ -6,6 +6,7 @@ import dev.autofix.core.model.Issue;
 import dev.autofix.sentry.internal.IssueFilter;
 import dev.autofix.sentry.internal.SentryApi;
 import dev.autofix.sentry.internal.WebhookParser;
+import dev.autofix.support.retry.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,14 +68,14 @@ public final class SentryIssuePoller {
       ObjectMapper json,
       Clock clock,
       Consumer<Issue> sink) {
-    return create(config, http, json, duration -> Thread.sleep(duration), clock, sink);
+    return create(config, http, json, Sleeper.real(), clock, sink);
   }
 
   static SentryIssuePoller create(
       SentryConfig config,
       OkHttpClient http,
       ObjectMapper json,
-      SentryApi.Sleeper sleeper,
+      Sleeper sleeper,
       Clock clock,
       Consumer<Issue> sink) {
     Objects.requireNonNull(config, "config == null");

@@ -17,6 +17,7 @@ import dev.autofix.sentry.internal.SentryApi;
 import dev.autofix.sentry.internal.WebhookJson;
 import dev.autofix.sentry.internal.WebhookParser;
 import dev.autofix.sentry.internal.WebhookSignatures;
+import dev.autofix.support.retry.Sleeper;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Locale;
@@ -66,16 +67,12 @@ final class SentryIssueSource implements IssueSource {
    * @param json the JSON mapper
    */
   public static IssueSource create(SentryConfig config, OkHttpClient http, ObjectMapper json) {
-    return create(config, http, json, duration -> Thread.sleep(duration), Clock.systemUTC());
+    return create(config, http, json, Sleeper.real(), Clock.systemUTC());
   }
 
   /** With the wait between retries and the clock under the caller's control (tests). */
   static IssueSource create(
-      SentryConfig config,
-      OkHttpClient http,
-      ObjectMapper json,
-      SentryApi.Sleeper sleeper,
-      Clock clock) {
+      SentryConfig config, OkHttpClient http, ObjectMapper json, Sleeper sleeper, Clock clock) {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(http, "http == null");
     Objects.requireNonNull(json, "json == null");
@@ -83,11 +80,7 @@ final class SentryIssueSource implements IssueSource {
   }
 
   static SentryApi api(
-      SentryConfig config,
-      OkHttpClient http,
-      ObjectMapper json,
-      SentryApi.Sleeper sleeper,
-      Clock clock) {
+      SentryConfig config, OkHttpClient http, ObjectMapper json, Sleeper sleeper, Clock clock) {
     if (!config.hasToken()) {
       return null;
     }

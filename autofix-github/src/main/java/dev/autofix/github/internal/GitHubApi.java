@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autofix.github.GitHubException;
+import dev.autofix.support.retry.Retry;
+import dev.autofix.support.retry.Sleeper;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,6 +97,7 @@ public final class GitHubApi {
   private final ObjectMapper json;
   private final Sleeper sleeper;
   private final Clock clock;
+  private final Retry retry;
 
   public GitHubApi(
       Settings settings, OkHttpClient http, ObjectMapper json, Sleeper sleeper, Clock clock) {
@@ -103,6 +106,7 @@ public final class GitHubApi {
     this.json = Objects.requireNonNull(json, "json == null");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
     this.clock = Objects.requireNonNull(clock, "clock == null");
+    this.retry = Retry.create(settings.maxAttempts(), settings.maxWait(), sleeper, LOG);
   }
 
   /** A new JSON object for a request body. */
@@ -167,24 +171,26 @@ public final class GitHubApi {
     }
   }
 
+  /**
+   * {@link #once} until it is not {@link Unavailable}, within the attempts and the longest wait.
+   */
   private Reply withRetries(Request request) {
-    for (int attempt = 1; ; attempt++) {
-      Reply reply = once(request, attempt);
-      if (!(reply instanceof Unavailable unavailable)
-          || attempt >= settings.maxAttempts()
-          || unavailable.retryAfter().compareTo(settings.maxWait()) > 0) {
-        return reply;
-      }
-      LOG.warn(
-          "GitHub {} {} unavailable ({}), attempt {} of {}; retrying in {}",
-          request.method(),
-          request.url().encodedPath(),
-          unavailable.message(),
-          attempt,
-          settings.maxAttempts(),
-          unavailable.retryAfter());
-      pause(unavailable.retryAfter());
+    String what = "GitHub " + request.method() + " " + request.url().encodedPath();
+    Retry.Result<Reply> tried =
+        retry.run(
+            what,
+            attempt -> {
+              Reply reply = once(request, attempt);
+              if (reply instanceof Unavailable unavailable) {
+                return new Retry.RetryAfter<>(
+                    unavailable.retryAfter(), reply, "unavailable (" + unavailable.message() + ")");
+              }
+              return new Retry.Done<>(reply);
+            });
+    if (tried instanceof Retry.Interrupted<Reply>) {
+      throw new GitHubException("interrupted while waiting for GitHub");
     }
+    return tried.result();
   }
 
   private Reply once(Request request, int attempt) {

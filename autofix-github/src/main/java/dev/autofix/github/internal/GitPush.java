@@ -3,6 +3,8 @@ package dev.autofix.github.internal;
 import dev.autofix.core.model.FixCommits;
 import dev.autofix.github.GitHubException;
 import dev.autofix.support.git.GitRunner;
+import dev.autofix.support.retry.Retry;
+import dev.autofix.support.retry.Sleeper;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,8 +117,8 @@ public final class GitPush {
   private final Settings settings;
   private final Map<String, String> server;
   private final Redactor redactor;
-  private final Sleeper sleeper;
   private final GitRunner runner;
+  private final Retry retry;
 
   /**
    * @param server the server's environment: git's children take only {@code PATH}, proxy and CA
@@ -125,12 +127,12 @@ public final class GitPush {
   public GitPush(Settings settings, Map<String, String> server, Sleeper sleeper) {
     this.settings = Objects.requireNonNull(settings, "settings == null");
     this.server = Map.copyOf(Objects.requireNonNull(server, "server == null"));
-    this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
     this.redactor = Redactor.forToken(settings.token());
     // The first MiB of each stream: more than any answer autofix reads.
     this.runner =
         GitRunner.create(
             settings.timeout(), Path.of(System.getProperty("java.io.tmpdir")), 1 << 20, 1 << 20);
+    this.retry = Retry.create(settings.maxAttempts(), RetryDelays.MAX_BACKOFF, sleeper, LOG);
   }
 
   /**
@@ -213,40 +215,43 @@ public final class GitPush {
     command.addAll(options);
     command.add(url);
     command.add(commit + ":refs/heads/" + branch);
-    for (int attempt = 1; ; attempt++) {
-      Run run = git(gitDir, command);
-      String output = run.output();
-      if (run.exitCode() == 0) {
-        String summary = summary(run.stdout(), branch);
-        LOG.info("pushed {} at {} to {}: {}", branch, commit, redactor.apply(url), summary);
-        return new Pushed(summary, output);
-      }
-      Refused refused = classify(run, branch);
-      if (refused != null) {
-        LOG.warn("push of {} refused ({}): {}", branch, refused.status(), refused.message());
-        return refused;
-      }
-      String tail = redactor.apply(tail(run.stderr()));
-      if (!isTransportFailure(output) || attempt >= settings.maxAttempts()) {
-        throw new GitHubException(
-            "git push of " + branch + " failed (exit " + run.exitCode() + "): " + tail);
-      }
-      Duration wait = RetryDelays.forTransportFailure(attempt);
-      LOG.warn(
-          "git push of {} failed to reach {} (attempt {} of {}), retrying in {}: {}",
-          branch,
-          redactor.apply(url),
-          attempt,
-          settings.maxAttempts(),
-          wait,
-          tail);
-      try {
-        sleeper.sleep(wait);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new GitHubException("interrupted while retrying git push", e);
-      }
+    // Only a transport failure is retried: a refusal stays one, and anything else is a defect.
+    Retry.Result<Run> tried =
+        retry.run(
+            "git push of " + branch + " to " + redactor.apply(url),
+            attempt -> {
+              Run run = git(gitDir, command);
+              if (run.exitCode() != 0
+                  && classify(run, branch) == null
+                  && isTransportFailure(run.output())) {
+                return new Retry.RetryAfter<>(
+                    RetryDelays.forTransportFailure(attempt),
+                    run,
+                    "failed to reach it: " + redactor.apply(tail(run.stderr())));
+              }
+              return new Retry.Done<>(run);
+            });
+    if (tried instanceof Retry.Interrupted<Run>) {
+      throw new GitHubException("interrupted while retrying git push");
     }
+    Run run = tried.result();
+    if (run.exitCode() == 0) {
+      String summary = summary(run.stdout(), branch);
+      LOG.info("pushed {} at {} to {}: {}", branch, commit, redactor.apply(url), summary);
+      return new Pushed(summary, run.output());
+    }
+    Refused refused = classify(run, branch);
+    if (refused != null) {
+      LOG.warn("push of {} refused ({}): {}", branch, refused.status(), refused.message());
+      return refused;
+    }
+    throw new GitHubException(
+        "git push of "
+            + branch
+            + " failed (exit "
+            + run.exitCode()
+            + "): "
+            + redactor.apply(tail(run.stderr())));
   }
 
   /**

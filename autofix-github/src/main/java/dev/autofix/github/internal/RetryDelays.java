@@ -1,23 +1,25 @@
 package dev.autofix.github.internal;
 
+import dev.autofix.support.retry.Waits;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Optional;
 import okhttp3.Headers;
 
 /**
- * How long to wait before trying GitHub again, following GitHub's rate-limit guide: {@code
- * retry-after} first, then {@code x-ratelimit-reset} when {@code x-ratelimit-remaining} is 0, then
- * at least a minute (doubling) for a secondary limit; a short doubling backoff for 5xx and
+ * How long to wait before trying GitHub again, following GitHub's rate-limit guide: the answer to
+ * "is this retryable, and after how long" that GitHub's calls and the push give {@code Retry};
+ * {@code retry-after} first, then {@code x-ratelimit-reset} when {@code x-ratelimit-remaining} is
+ * 0, then at least a minute (doubling) for a secondary limit; a short doubling backoff for 5xx and
  * transport failures.
  */
 public final class RetryDelays {
   static final Duration SERVER_ERROR_BASE = Duration.ofSeconds(1);
   static final Duration SECONDARY_LIMIT_BASE = Duration.ofSeconds(60);
-  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+  /** The longest backoff, and so the longest wait of a push retried after a transport failure. */
+  static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
   private RetryDelays() {}
 
@@ -30,9 +32,9 @@ public final class RetryDelays {
   public static Duration forResponse(
       int status, Headers headers, String message, int attempt, Instant now) {
     if (status == 429 || status == 403) {
-      Duration retryAfter = retryAfter(headers.get("retry-after"), now);
-      if (retryAfter != null) {
-        return retryAfter;
+      Optional<Duration> retryAfter = Waits.retryAfter(headers.get("retry-after"), now);
+      if (retryAfter.isPresent()) {
+        return retryAfter.get();
       }
       if ("0".equals(trim(headers.get("x-ratelimit-remaining")))) {
         Duration untilReset = untilReset(headers.get("x-ratelimit-reset"), now);
@@ -59,27 +61,7 @@ public final class RetryDelays {
   }
 
   static Duration backoff(Duration base, int attempt) {
-    int shift = Math.max(0, Math.min(attempt - 1, 16));
-    Duration delay = base.multipliedBy(1L << shift);
-    return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
-  }
-
-  /** Seconds, or an HTTP date. */
-  static Duration retryAfter(String value, Instant now) {
-    String v = trim(value);
-    if (v == null) {
-      return null;
-    }
-    try {
-      return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
-      } catch (DateTimeParseException notADate) {
-        return null;
-      }
-    }
+    return Waits.backoff(base, attempt, MAX_BACKOFF);
   }
 
   /** Until the epoch second in {@code x-ratelimit-reset}, plus a second for clock skew. */

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.autofix.support.retry.Retry;
+import dev.autofix.support.retry.Sleeper;
+import dev.autofix.support.retry.Waits;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -40,14 +40,8 @@ public final class SentryApi {
   private final String token;
   private final int maxAttempts;
   private final Duration maxRetryWait;
-  private final Sleeper sleeper;
   private final Clock clock;
-
-  /** Waits between attempts; tests record instead of sleeping. */
-  @FunctionalInterface
-  public interface Sleeper {
-    void sleep(Duration duration) throws InterruptedException;
-  }
+  private final Retry retry;
 
   /**
    * @param http the caller's client; this one derives a client with {@code timeout} as call timeout
@@ -74,8 +68,8 @@ public final class SentryApi {
     this.token = Objects.requireNonNull(token, "token == null");
     this.maxAttempts = maxAttempts;
     this.maxRetryWait = Objects.requireNonNull(maxRetryWait, "maxRetryWait == null");
-    this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
     this.clock = Objects.requireNonNull(clock, "clock == null");
+    this.retry = Retry.create(maxAttempts, this.maxRetryWait, sleeper, LOG);
   }
 
   /** An answer from Sentry. */
@@ -130,53 +124,65 @@ public final class SentryApi {
 
   private Answer execute(Request request) {
     String what = request.method() + " " + request.url().encodedPath();
-    String lastProblem = "no attempt made";
-    Duration lastWait = DEFAULT_RETRY_AFTER;
-    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      Duration wait;
-      try (Response response = http.newCall(request).execute()) {
-        int status = response.code();
-        if (response.isSuccessful()) {
-          return ok(response, what);
-        }
-        if (status >= 300 && status < 400) {
-          // redirects are not followed: the bearer token stays on the configured host
-          return new Rejected(
-              status,
-              "redirected to "
-                  + response.header("Location")
-                  + "; set AUTOFIX_SENTRY_API_URL to that host");
-        }
-        if (status != 429 && status < 500) {
-          return new Rejected(status, bodyText(response));
-        }
-        Duration retryAfter = retryAfter(response.header("Retry-After"));
-        lastProblem = "Sentry answered " + status + " to " + what;
-        wait = retryAfter != null ? retryAfter : backoff(attempt);
-        if (retryAfter != null && retryAfter.compareTo(maxRetryWait) > 0) {
-          LOG.warn("{}; Retry-After {} exceeds the wait limit, giving up", lastProblem, retryAfter);
-          return new Unavailable(lastProblem, retryAfter);
-        }
-      } catch (InterruptedIOException e) {
-        lastProblem = "Sentry did not answer " + what + " in time (" + e.getMessage() + ")";
-        wait = backoff(attempt);
-      } catch (IOException e) {
-        lastProblem = "Sentry could not be reached for " + what + ": " + e.getMessage();
-        wait = backoff(attempt);
+    return switch (retry.run("Sentry " + what, attempt -> once(request, what, attempt))) {
+      case Retry.Completed<Answer> completed -> completed.result();
+      case Retry.WaitTooLong<Answer> tooLong -> tooLong.result();
+      case Retry.Exhausted<Answer> exhausted ->
+          exhausted.result() instanceof Unavailable last
+              ? new Unavailable(
+                  last.message() + " (" + maxAttempts + " attempts)", nextTry(exhausted.delay()))
+              : exhausted.result();
+      case Retry.Interrupted<Answer> interrupted ->
+          new Unavailable(
+              "interrupted while waiting to retry " + what, nextTry(interrupted.delay()));
+    };
+  }
+
+  /**
+   * One request, judged: 429, 5xx and I/O errors are worth another attempt, after {@code
+   * Retry-After} when Sentry sent one, else after a doubling backoff; anything else is done.
+   */
+  private Retry.Decision<Answer> once(Request request, String what, int attempt) {
+    String problem;
+    String reason;
+    Duration wait;
+    try (Response response = http.newCall(request).execute()) {
+      int status = response.code();
+      if (response.isSuccessful()) {
+        return new Retry.Done<>(ok(response, what));
       }
-      lastWait = wait.isZero() ? DEFAULT_RETRY_AFTER : wait;
-      if (attempt < maxAttempts) {
-        LOG.info("{} (attempt {}/{}), retrying in {}", lastProblem, attempt, maxAttempts, wait);
-        try {
-          sleeper.sleep(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return new Unavailable("interrupted while waiting to retry " + what, lastWait);
-        }
+      if (status >= 300 && status < 400) {
+        // redirects are not followed: the bearer token stays on the configured host
+        return new Retry.Done<>(
+            new Rejected(
+                status,
+                "redirected to "
+                    + response.header("Location")
+                    + "; set AUTOFIX_SENTRY_API_URL to that host"));
       }
+      if (status != 429 && status < 500) {
+        return new Retry.Done<>(new Rejected(status, bodyText(response)));
+      }
+      problem = "Sentry answered " + status + " to " + what;
+      reason = "answered " + status;
+      wait =
+          Waits.retryAfter(response.header("Retry-After"), clock.instant())
+              .orElseGet(() -> backoff(attempt));
+    } catch (InterruptedIOException e) {
+      problem = "Sentry did not answer " + what + " in time (" + e.getMessage() + ")";
+      reason = "no answer in time (" + e.getMessage() + ")";
+      wait = backoff(attempt);
+    } catch (IOException e) {
+      problem = "Sentry could not be reached for " + what + ": " + e.getMessage();
+      reason = "not reachable: " + e.getMessage();
+      wait = backoff(attempt);
     }
-    LOG.warn("{}; giving up after {} attempts", lastProblem, maxAttempts);
-    return new Unavailable(lastProblem + " (" + maxAttempts + " attempts)", lastWait);
+    return new Retry.RetryAfter<>(wait, new Unavailable(problem, wait), reason);
+  }
+
+  /** When a caller should try again after the retries here gave up: never "at once". */
+  private static Duration nextTry(Duration lastWait) {
+    return lastWait.isZero() ? DEFAULT_RETRY_AFTER : lastWait;
   }
 
   private Answer ok(Response response, String what) throws IOException {
@@ -207,26 +213,6 @@ public final class SentryApi {
 
   /** 1 s, 2 s, 4 s ... capped at the wait limit. */
   private Duration backoff(int attempt) {
-    Duration backoff = FIRST_BACKOFF.multipliedBy(1L << Math.min(attempt - 1, 10));
-    return backoff.compareTo(maxRetryWait) > 0 ? maxRetryWait : backoff;
-  }
-
-  /** Delta seconds or an HTTP date; {@code null} when absent or unreadable. */
-  private Duration retryAfter(String header) {
-    if (header == null || header.isBlank()) {
-      return null;
-    }
-    String value = header.trim();
-    try {
-      return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-    } catch (NumberFormatException e) {
-      try {
-        ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration until = Duration.between(clock.instant(), at.toInstant());
-        return until.isNegative() ? Duration.ZERO : until;
-      } catch (DateTimeParseException ignored) {
-        return null;
-      }
-    }
+    return Waits.backoff(FIRST_BACKOFF, attempt, maxRetryWait);
   }
 }
