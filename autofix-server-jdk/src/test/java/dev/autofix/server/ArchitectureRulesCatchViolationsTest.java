@@ -27,6 +27,7 @@ class ArchitectureRulesCatchViolationsTest {
     return Stream.of(
         Arguments.of(ArchitectureTest.hexagon_is_respected, "SentryUsesGitHub"),
         Arguments.of(ArchitectureTest.core_depends_only_on_the_jdk, "CoreUsesGuice"),
+        Arguments.of(ArchitectureTest.support_depends_only_on_the_jdk_and_slf4j, "SupportUsesCore"),
         Arguments.of(ArchitectureTest.ports_declare_no_checked_exceptions, "CheckedPort"),
         Arguments.of(ArchitectureTest.guice_stays_in_modules_and_assembly, "GuiceInAnAdapterClass"),
         Arguments.of(ArchitectureTest.adapter_implementations_are_hidden, "PublicSignal"),

@@ -59,6 +59,18 @@ public class ArchitectureTest {
           .because("the core is pure domain with no framework and no I/O library");
 
   @ArchTest
+  public static final ArchRule support_depends_only_on_the_jdk_and_slf4j =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.autofix.support..")
+          .should()
+          .dependOnClassesThat()
+          .resideOutsideOfPackages("dev.autofix.support..", "java..", "org.slf4j..")
+          .because(
+              "every adapter may use the shared git runner and retry helper, so they know no"
+                  + " domain and no adapter (and adapters still never depend on each other)");
+
+  @ArchTest
   public static final ArchRule ports_declare_no_checked_exceptions =
       methods()
           .that()
