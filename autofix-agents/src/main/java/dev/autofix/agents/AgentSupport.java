@@ -178,6 +178,15 @@ final class AgentSupport {
    * The text of {@code file}, capped, or {@code null} when it is missing, empty, unreadable, not a
    * regular file (a link is not followed: the agent wrote it) or over {@link #MAX_FILE_BYTES}.
    */
+  /** Whether {@code file} is a file with something in it: a login, say. */
+  static boolean hasContent(Path file) {
+    try {
+      return Files.isRegularFile(file) && Files.size(file) > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   static String readCapped(Path file) {
     try {
       BasicFileAttributes attributes =

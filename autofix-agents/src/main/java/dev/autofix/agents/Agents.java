@@ -32,12 +32,15 @@ public final class Agents {
   }
 
   /**
-   * Why agents of {@code config} cannot run on this machine, naming the fix (install bubblewrap, or
-   * choose {@code AUTOFIX_AGENT_ACCESS=trusted}), or empty when they can. Sandboxed, this starts
-   * one {@code true} in the sandbox (a few milliseconds); trusted, it is always empty.
+   * Why agents of {@code config} cannot run on this machine, naming the fix, or empty when they
+   * can: the sandbox (install bubblewrap, or choose {@code AUTOFIX_AGENT_ACCESS=trusted}) and then
+   * the agent's own login ({@link AgentRunner#unavailable()}). Sandboxed, this starts one {@code
+   * true} in the sandbox (a few milliseconds).
    */
   public static Optional<String> unavailable(AgentsConfig config, Map<String, String> environment) {
-    return new UntrustedProcesses(config, environment).unavailable();
+    return new UntrustedProcesses(config, environment)
+        .unavailable()
+        .or(() -> runner(config, environment).unavailable());
   }
 
   /** The verifier running {@code config.testCommand()}; {@code NotConfigured} without one. */

@@ -64,6 +64,49 @@ final class ClaudeCodeAgentRunner implements AgentRunner {
     return "claude";
   }
 
+  @Override
+  public java.util.Optional<java.math.BigDecimal> budgetPerRunUsd() {
+    return java.util.Optional.of(support.config().claude().maxBudgetUsd());
+  }
+
+  /** The variables that log Claude Code in without a login file. */
+  static final List<String> LOGIN_VARIABLES =
+      List.of(
+          "ANTHROPIC_API_KEY",
+          "ANTHROPIC_AUTH_TOKEN",
+          "CLAUDE_CODE_OAUTH_TOKEN",
+          "CLAUDE_CODE_USE_BEDROCK",
+          "CLAUDE_CODE_USE_VERTEX",
+          "CLAUDE_CODE_USE_FOUNDRY");
+
+  /**
+   * Not logged in: none of {@link #LOGIN_VARIABLES} is set, there is no {@code .credentials.json}
+   * in its config dir, and no {@code apiKeyHelper} or stored API key in its settings. (On macOS the
+   * login lives in the Keychain, which autofix does not read: there it is assumed.)
+   */
+  @Override
+  public java.util.Optional<String> unavailable() {
+    Map<String, String> env = support.userEnvironment();
+    if (LOGIN_VARIABLES.stream().anyMatch(k -> env.get(k) != null && !env.get(k).isBlank())
+        || System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("mac")) {
+      return java.util.Optional.empty();
+    }
+    Map<String, Path> files = login(support.userHome(), env);
+    String settings = AgentSupport.readCapped(files.get(".claude/settings.json"));
+    String state = AgentSupport.readCapped(files.get(".claude.json"));
+    if (AgentSupport.hasContent(files.get(".claude/.credentials.json"))
+        || (settings != null && settings.contains("\"apiKeyHelper\""))
+        || (state != null && state.contains("\"primaryApiKey\""))) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "claude is not logged in: no ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN,"
+            + " CLAUDE_CODE_OAUTH_TOKEN) in autofix's environment and no login in "
+            + files.get(".claude/.credentials.json")
+            + "; run `claude` once and /login as the user autofix runs as, or set"
+            + " ANTHROPIC_API_KEY");
+  }
+
   /** The variables of the user's the agent gets in the sandbox: its credentials and settings. */
   static final List<String> ALLOW = List.of("ANTHROPIC_*", "CLAUDE_CODE_*", "DISABLE_*");
 

@@ -172,6 +172,45 @@ final class CodexAgentRunner implements AgentRunner {
     return names;
   }
 
+  private static final Pattern MODEL_PROVIDER =
+      Pattern.compile("(?m)^\\s*model_provider\\s*=\\s*\"([^\"]+)\"");
+
+  /**
+   * Not logged in: no {@code OPENAI_API_KEY} or {@code CODEX_API_KEY}, no {@code auth.json} in its
+   * home, and none of the {@code env_key}s its settings name is set. A provider of its own that
+   * names no key (a local model server) needs none.
+   */
+  @Override
+  public java.util.Optional<String> unavailable() {
+    Map<String, String> env = support.userEnvironment();
+    String settings = settingsText(support.config());
+    List<String> keys = new ArrayList<>(List.of("OPENAI_API_KEY", "CODEX_API_KEY"));
+    Matcher named = ENV_KEY.matcher(settings);
+    while (named.find()) {
+      keys.add(named.group(1));
+    }
+    if (keys.stream().anyMatch(k -> env.get(k) != null && !env.get(k).isBlank())) {
+      return java.util.Optional.empty();
+    }
+    Path auth = support.config().codexHome().resolve("auth.json");
+    if (AgentSupport.hasContent(auth)) {
+      return java.util.Optional.empty();
+    }
+    Matcher provider = MODEL_PROVIDER.matcher(settings);
+    if (provider.find() && !provider.group(1).equals("openai") && keys.size() == 2) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "codex is not logged in: none of "
+            + String.join(", ", keys)
+            + " is set in autofix's environment and there is no "
+            + auth
+            + "; run `CODEX_HOME="
+            + support.config().codexHome()
+            + " codex login` as the user autofix runs as, point AUTOFIX_CODEX_HOME at a logged-in"
+            + " home such as ~/.codex, or set OPENAI_API_KEY");
+  }
+
   @Override
   public AgentResult run(AgentTask task) {
     String prompt = support.prepare(task);

@@ -290,8 +290,8 @@ final class Assembly implements Closeable {
   }
 
   /**
-   * Whether every configured repository's agents can start (the sandbox works); says loudly which
-   * ones run trusted, outside any sandbox.
+   * Whether every configured repository's agents can start (the sandbox works, the agent is logged
+   * in); says loudly which ones run trusted, outside any sandbox.
    */
   private static AgentGate agentGate(Settings s) {
     List<java.util.function.Supplier<Optional<String>>> checks = new ArrayList<>();
@@ -301,9 +301,9 @@ final class Assembly implements Closeable {
     all.forEach(
         (slug, r) -> {
           String where = slug.isEmpty() ? "" : "projects." + slug + ": ";
-          if (r.agents().access().isSandboxed()) {
-            checks.add(() -> Agents.unavailable(r.agents(), s.environment()).map(p -> where + p));
-          } else {
+          // the sandbox when there is one, and the agent's login either way
+          checks.add(() -> Agents.unavailable(r.agents(), s.environment()).map(p -> where + p));
+          if (!r.agents().access().isSandboxed()) {
             LOG.warn(
                 "{}AUTOFIX_AGENT_ACCESS=trusted: the agent runs with this account's whole reach"
                     + " (its files, keys, processes and network, autofix's data and database"

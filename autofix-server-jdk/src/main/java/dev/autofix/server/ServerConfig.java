@@ -2,6 +2,8 @@ package dev.autofix.server;
 
 import dev.autofix.core.Durations;
 import dev.autofix.core.usecase.AutofixPolicy;
+import dev.autofix.core.usecase.SpendCeiling;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -33,6 +35,8 @@ import java.util.Optional;
  * @param maxBodyBytes the largest webhook body ({@code AUTOFIX_MAX_BODY_BYTES}, 1 MiB)
  * @param recoveryInterval how often runs abandoned by a dead worker are looked for ({@code
  *     AUTOFIX_RECOVERY_INTERVAL}, the lease)
+ * @param maxSpendPerDayUsd a dollar ceiling on a day's agents beside the count ({@code
+ *     AUTOFIX_MAX_SPEND_PER_DAY_USD}, none)
  */
 record ServerConfig(
     String bind,
@@ -48,7 +52,8 @@ record ServerConfig(
     Duration pollInterval,
     Duration shutdownGrace,
     long maxBodyBytes,
-    Duration recoveryInterval) {
+    Duration recoveryInterval,
+    Optional<BigDecimal> maxSpendPerDayUsd) {
 
   ServerConfig {
     Objects.requireNonNull(bind, "bind == null");
@@ -56,11 +61,17 @@ record ServerConfig(
     Objects.requireNonNull(adminToken, "adminToken == null");
     Objects.requireNonNull(timeZone, "timeZone == null");
     Objects.requireNonNull(recoveryInterval, "recoveryInterval == null");
+    Objects.requireNonNull(maxSpendPerDayUsd, "maxSpendPerDayUsd == null");
   }
 
   /** The use cases' policy. */
   AutofixPolicy policy() {
-    return new AutofixPolicy(maxConcurrent, lease, maxAttempts, publishUnverified);
+    return new AutofixPolicy(
+        maxConcurrent,
+        lease,
+        maxAttempts,
+        publishUnverified,
+        maxSpendPerDayUsd.map(max -> new SpendCeiling(max, timeZone)));
   }
 
   /**
@@ -86,7 +97,8 @@ record ServerConfig(
             r.duration("AUTOFIX_POLL_INTERVAL", Duration.ofSeconds(5)),
             r.duration("AUTOFIX_SHUTDOWN_GRACE", Duration.ofSeconds(30)),
             r.integer("AUTOFIX_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
-            r.duration("AUTOFIX_RECOVERY_INTERVAL", lease));
+            r.duration("AUTOFIX_RECOVERY_INTERVAL", lease),
+            r.dollars("AUTOFIX_MAX_SPEND_PER_DAY_USD"));
     return config;
   }
 
@@ -154,6 +166,25 @@ record ServerConfig(
         problems.add(key + ": " + e.getMessage());
         return fallback;
       }
+    }
+
+    /** A positive amount of US dollars such as {@code 25} or {@code 7.50}, if set. */
+    Optional<BigDecimal> dollars(String key) {
+      String value = env.get(key);
+      if (value == null || value.isBlank()) {
+        return Optional.empty();
+      }
+      try {
+        BigDecimal parsed = new BigDecimal(value.trim().replaceFirst("^\\$", ""));
+        if (parsed.signum() > 0) {
+          return Optional.of(parsed);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      problems.add(
+          key + " must be a positive amount of US dollars such as 25 or 7.50, not '" + value + "'");
+      return Optional.empty();
     }
 
     ZoneId zone(String key, ZoneId fallback) {

@@ -66,6 +66,42 @@ class SandboxUnavailableIT {
     }
   }
 
+  @Test
+  void claudeNotLoggedIn_keepsRunsQueuedUnbilled_andReadyzSaysHowToLogIn() throws Exception {
+    try (E2eWorld world = new E2eWorld(root)) {
+      Path home = Files.createDirectories(root.resolve("empty-home"));
+      Map<String, String> env = new HashMap<>(world.environment(0));
+      env.keySet().removeIf(k -> k.startsWith("ANTHROPIC_") || k.startsWith("CLAUDE_CODE_"));
+      env.put("HOME", home.toString());
+      env.put("AUTOFIX_AGENT", "claude");
+      env.put("AUTOFIX_CLAUDE_BIN", which("true")); // never started: the login is missing
+      env.put("AUTOFIX_AGENT_ACCESS", "trusted");
+      try (Assembly server =
+          Assembly.start(Assembly.settings(env), MutableClock.at(Instant.now()))) {
+        int port = server.port();
+        HttpResponse<String> accepted = world.post(port, E2eWorld.issueCreated("32", "SHOP-32"));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        long runId = E2eWorld.JSON.readTree(accepted.body()).get("runId").asLong();
+
+        HttpResponse<String> ready =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(E2eWorld.JSON.readTree(ready.body()).at("/problems/agents").asText())
+            .contains("claude is not logged in")
+            .contains(home.resolve(".claude/.credentials.json").toString());
+
+        Thread.sleep(1_500);
+        JsonNode run = world.get(port, "/api/runs/" + runId);
+        assertThat(run.get("status").asText()).isEqualTo("queued");
+        assertThat(run.get("attempts").asInt()).as("never claimed: no permit taken").isZero();
+      }
+    }
+  }
+
   private static String which(String tool) {
     for (String dir : System.getenv("PATH").split(":")) {
       Path candidate = Path.of(dir, tool);

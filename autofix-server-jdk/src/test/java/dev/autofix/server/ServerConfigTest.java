@@ -53,7 +53,8 @@ class ServerConfigTest {
                 Map.entry("AUTOFIX_POLL_INTERVAL", "PT10S"),
                 Map.entry("AUTOFIX_SHUTDOWN_GRACE", "2m"),
                 Map.entry("AUTOFIX_MAX_BODY_BYTES", "2048"),
-                Map.entry("AUTOFIX_RECOVERY_INTERVAL", "30s")),
+                Map.entry("AUTOFIX_RECOVERY_INTERVAL", "30s"),
+                Map.entry("AUTOFIX_MAX_SPEND_PER_DAY_USD", "$7.50")),
             problems);
 
     assertThat(problems).isEmpty();
@@ -73,8 +74,13 @@ class ServerConfigTest {
                 Duration.ofSeconds(10),
                 Duration.ofMinutes(2),
                 2048,
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30),
+                java.util.Optional.of(new java.math.BigDecimal("7.50"))));
     assertThat(config.policy().maxConcurrent()).isEqualTo(2);
+    assertThat(config.policy().spendCeiling())
+        .contains(
+            new dev.autofix.core.usecase.SpendCeiling(
+                new java.math.BigDecimal("7.50"), ZoneId.of("Europe/Berlin")));
   }
 
   @Test
@@ -86,11 +92,13 @@ class ServerConfigTest {
             "AUTOFIX_MAX_CONCURRENT", "0",
             "AUTOFIX_TIME_ZONE", "Mars/Olympus",
             "AUTOFIX_LEASE", "soon",
-            "AUTOFIX_PUBLISH_UNVERIFIED", "maybe"),
+            "AUTOFIX_PUBLISH_UNVERIFIED", "maybe",
+            "AUTOFIX_MAX_SPEND_PER_DAY_USD", "-5"),
         problems);
 
     assertThat(problems)
-        .hasSize(5)
+        .hasSize(6)
+        .anyMatch(p -> p.startsWith("AUTOFIX_MAX_SPEND_PER_DAY_USD must be a positive amount"))
         .anyMatch(p -> p.startsWith("AUTOFIX_PORT must be a whole number"))
         .anyMatch(p -> p.startsWith("AUTOFIX_MAX_CONCURRENT must be between 1 and 64"))
         .anyMatch(p -> p.startsWith("AUTOFIX_TIME_ZONE must be a time zone"))
