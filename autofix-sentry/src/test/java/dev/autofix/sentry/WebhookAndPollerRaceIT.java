@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autofix.core.model.IssueId;
 import dev.autofix.core.port.IssueSource;
 import dev.autofix.core.port.RunStore;
-import dev.autofix.core.usecase.ReceiveDelivery;
+import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.testkit.CountingWorkSignal;
 import dev.autofix.testkit.InMemoryRunStore;
 import java.io.IOException;
@@ -87,7 +87,7 @@ class WebhookAndPollerRaceIT {
     for (int round = 0; round < ROUNDS; round++) {
       sentry.enqueue(new MockResponse.Builder().code(200).body("[" + apiIssue + "]").build());
       InMemoryRunStore store = new InMemoryRunStore();
-      ReceiveDelivery receive = new ReceiveDelivery(source, store, new CountingWorkSignal(), CLOCK);
+      RecordIssue record = new RecordIssue(store, new CountingWorkSignal(), CLOCK);
       List<RunStore.InsertResult> polled = new CopyOnWriteArrayList<>();
       SentryIssuePoller poller =
           SentryIssuePoller.create(
@@ -98,12 +98,14 @@ class WebhookAndPollerRaceIT {
               issue -> polled.add(store.insertIfAbsent(issue, CLOCK.instant())));
       CountDownLatch go = new CountDownLatch(1);
 
-      Future<ReceiveDelivery.Result> byWebhook =
+      Future<RunStore.InsertResult> byWebhook =
           threads.submit(
               () -> {
                 go.await();
-                return receive.execute(
-                    new ReceiveDelivery.Command(Fixtures.signed("issue", webhook)));
+                // the webhook chain: the source parses, RecordIssue records
+                var received =
+                    (IssueSource.Received) source.receive(Fixtures.signed("issue", webhook));
+                return record.execute(received.issue());
               });
       Future<SentryIssuePoller.PollResult> byPoll =
           threads.submit(
@@ -113,15 +115,15 @@ class WebhookAndPollerRaceIT {
               });
       go.countDown();
 
-      ReceiveDelivery.Result webhookResult = byWebhook.get();
+      RunStore.InsertResult webhookResult = byWebhook.get();
       assertThat(byPoll.get()).isInstanceOf(SentryIssuePoller.Polled.class);
       assertThat(polled).hasSize(1);
       long created =
-          (webhookResult instanceof ReceiveDelivery.Accepted ? 1 : 0)
+          (webhookResult instanceof RunStore.Inserted ? 1 : 0)
               + polled.stream().filter(RunStore.Inserted.class::isInstance).count();
       assertThat(created).as("runs created in round %d", round).isEqualTo(1);
       assertThat(webhookResult)
-          .isInstanceOfAny(ReceiveDelivery.Accepted.class, ReceiveDelivery.Duplicate.class);
+          .isInstanceOfAny(RunStore.Inserted.class, RunStore.AlreadyExists.class);
     }
   }
 }

@@ -357,8 +357,7 @@ final class Assembly implements Closeable {
       Settings s, OkHttpClient http, ObjectMapper json, Injector injector, Clock clock) {
     RecordIssue record = new RecordIssue(injector.getInstance(RunStore.class), server::wake, clock);
     SentryIssuePoller poller =
-        SentryIssuePoller.create(
-            s.sentry(), http, json, clock, issue -> record.execute(new RecordIssue.Command(issue)));
+        SentryIssuePoller.create(s.sentry(), http, json, clock, record::execute);
     Duration every = s.sentry().pollInterval();
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(

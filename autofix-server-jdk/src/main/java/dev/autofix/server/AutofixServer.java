@@ -16,7 +16,7 @@ import dev.autofix.core.usecase.AutofixPolicy;
 import dev.autofix.core.usecase.CancelRun;
 import dev.autofix.core.usecase.FixNextRun;
 import dev.autofix.core.usecase.QueueEngine;
-import dev.autofix.core.usecase.ReceiveDelivery;
+import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.core.usecase.RecoverRuns;
 import dev.autofix.core.usecase.RetryRun;
 import dev.autofix.server.http.HttpRoutes;
@@ -135,7 +135,8 @@ public final class AutofixServer implements Closeable {
         http,
         new HttpRoutes.Api(
             "/webhooks/" + b.source.name(),
-            new ReceiveDelivery(b.source, b.store, wakeUps, b.clock),
+            b.source,
+            new RecordIssue(b.store, wakeUps, b.clock),
             b.store,
             b.limiter,
             b.logs,

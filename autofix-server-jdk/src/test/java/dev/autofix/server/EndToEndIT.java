@@ -230,14 +230,13 @@ class EndToEndIT {
             new dev.autofix.core.usecase.RecordIssue(
                 otherStore, otherNotifier.signal(), java.time.Clock.systemUTC());
         var created =
-            (dev.autofix.core.usecase.RecordIssue.Created)
+            (dev.autofix.core.port.RunStore.Inserted)
                 record.execute(
-                    new dev.autofix.core.usecase.RecordIssue.Command(
-                        dev.autofix.testkit.fixtures.Issues.anIssue()
-                            .withId("5150")
-                            .withShortId("SHOP-5150")
-                            .withProject("front-end")
-                            .build()));
+                    dev.autofix.testkit.fixtures.Issues.anIssue()
+                        .withId("5150")
+                        .withShortId("SHOP-5150")
+                        .withProject("front-end")
+                        .build());
 
         // The worker polls once an hour here: only the notification can have woken it.
         awaitStatus(world, server.port(), created.run().id().value(), "pr_opened");

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autofix.core.model.Delivery;
 import dev.autofix.core.port.IssueSource;
 import dev.autofix.core.port.RunStore;
-import dev.autofix.core.usecase.ReceiveDelivery;
 import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.sentry.SentryConfig;
 import dev.autofix.sentry.SentryIssuePoller;
@@ -53,7 +52,6 @@ class PollerRaceIT {
       SentryConfig config = SentryConfig.fromEnv(env);
       IssueSource source = SentryIssueSources.create(config, http, JSON);
       RunStore store = JooqRunStores.create(database);
-      ReceiveDelivery receive = new ReceiveDelivery(source, store, new CountingWorkSignal(), CLOCK);
       RecordIssue record = new RecordIssue(store, new CountingWorkSignal(), CLOCK);
 
       for (int round = 0; round < 20; round++) {
@@ -61,8 +59,7 @@ class PollerRaceIT {
         E2eWorld.Delivery webhook = E2eWorld.issueCreated(id, "RACE-" + round);
         sentry.issues = "[" + JSON.readTree(webhook.body()).get("data").get("issue") + "]";
         SentryIssuePoller poller =
-            SentryIssuePoller.create(
-                config, http, JSON, CLOCK, issue -> record.execute(new RecordIssue.Command(issue)));
+            SentryIssuePoller.create(config, http, JSON, CLOCK, record::execute);
         byte[] body = webhook.body().getBytes(StandardCharsets.UTF_8);
         Delivery delivery =
             new Delivery(
@@ -78,12 +75,14 @@ class PollerRaceIT {
                 2,
                 i ->
                     i == 0
-                        ? () -> receive.execute(new ReceiveDelivery.Command(delivery))
+                        ? () ->
+                            record.execute(
+                                ((IssueSource.Received) source.receive(delivery)).issue())
                         : poller::pollOnce);
 
         assertThat(results.get(1)).isInstanceOf(SentryIssuePoller.Polled.class);
         assertThat(results.get(0))
-            .isInstanceOfAny(ReceiveDelivery.Accepted.class, ReceiveDelivery.Duplicate.class);
+            .isInstanceOfAny(RunStore.Inserted.class, RunStore.AlreadyExists.class);
         assertThat(store.findByIssue(new dev.autofix.core.model.IssueId("sentry", id)))
             .as("round %d", round)
             .isPresent();

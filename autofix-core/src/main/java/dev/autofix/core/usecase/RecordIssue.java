@@ -1,18 +1,20 @@
 package dev.autofix.core.usecase;
 
-import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Issue;
-import dev.autofix.core.model.RunId;
-import dev.autofix.core.model.RunStatus;
 import dev.autofix.core.port.RunStore;
 import dev.autofix.core.port.WorkSignal;
 import java.time.Clock;
 import java.util.Objects;
 
 /**
- * Records an issue that may be new: only the call that creates its run wakes the workers. The one
- * path into the queue, shared by webhook deliveries ({@link ReceiveDelivery}) and the poller that
- * backs them up, so a delivery and a poll racing on one issue still give one run.
+ * Records an issue that may be new: the one path into the queue. A webhook's parsed delivery and
+ * the poller that backs it up both come here, so a delivery and a poll racing on one issue still
+ * give one run; only the call that creates the run wakes the workers.
+ *
+ * <p>The webhook path reads as one chain: HTTP, then the issue source parses the delivery ({@link
+ * dev.autofix.core.port.IssueSource#receive}), then this, then the store. Its answer is the store's
+ * own: {@link RunStore.Inserted} (durable before it returns, so a {@code 2xx} is never lost),
+ * {@link RunStore.AlreadyExists}, or {@link RunStore.Unavailable}.
  */
 public final class RecordIssue {
   private final RunStore store;
@@ -25,34 +27,13 @@ public final class RecordIssue {
     this.clock = Objects.requireNonNull(clock, "clock == null");
   }
 
-  /** Inserts the issue's run unless it has one. */
-  public Result execute(Command command) {
-    return switch (store.insertIfAbsent(command.issue(), clock.instant())) {
-      case RunStore.Inserted inserted -> {
-        signal.wake();
-        yield new Created(inserted.run());
-      }
-      case RunStore.AlreadyExists existing -> new Known(existing.id(), existing.status());
-      case RunStore.Unavailable unavailable -> new NotRecorded(unavailable.reason());
-    };
-  }
-
-  /** An issue to record. */
-  public record Command(Issue issue) {
-    public Command {
-      Objects.requireNonNull(issue, "issue == null");
+  /** Inserts the issue's run unless it has one; throws only for a defect. */
+  public RunStore.InsertResult execute(Issue issue) {
+    Objects.requireNonNull(issue, "issue == null");
+    RunStore.InsertResult result = store.insertIfAbsent(issue, clock.instant());
+    if (result instanceof RunStore.Inserted) {
+      signal.wake();
     }
+    return result;
   }
-
-  /** The outcome. */
-  public sealed interface Result permits Created, Known, NotRecorded {}
-
-  /** The issue was new: its run is queued. */
-  public record Created(FixRun run) implements Result {}
-
-  /** The issue already has a run. */
-  public record Known(RunId runId, RunStatus status) implements Result {}
-
-  /** The run could not be recorded durably. */
-  public record NotRecorded(String reason) implements Result {}
 }

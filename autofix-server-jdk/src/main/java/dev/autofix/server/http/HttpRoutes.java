@@ -2,11 +2,12 @@ package dev.autofix.server.http;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.autofix.core.port.DefectReporter;
+import dev.autofix.core.port.IssueSource;
 import dev.autofix.core.port.RateLimiter;
 import dev.autofix.core.port.RunLogs;
 import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.CancelRun;
-import dev.autofix.core.usecase.ReceiveDelivery;
+import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.core.usecase.RetryRun;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +23,8 @@ public final class HttpRoutes {
    * What the routes need.
    *
    * @param webhookPath where deliveries arrive, for example {@code /webhooks/sentry}
-   * @param receive the delivery use case
+   * @param source parses the deliveries
+   * @param record records a delivery's issue
    * @param store the runs
    * @param limiter the daily cap, for the status page
    * @param logs the runs' logs
@@ -37,7 +39,8 @@ public final class HttpRoutes {
    */
   public record Api(
       String webhookPath,
-      ReceiveDelivery receive,
+      IssueSource source,
+      RecordIssue record,
       RunStore store,
       RateLimiter limiter,
       RunLogs logs,
@@ -51,7 +54,8 @@ public final class HttpRoutes {
       Consumer<String> deliveryOutcomes) {
     public Api {
       Objects.requireNonNull(webhookPath, "webhookPath == null");
-      Objects.requireNonNull(receive, "receive == null");
+      Objects.requireNonNull(source, "source == null");
+      Objects.requireNonNull(record, "record == null");
       Objects.requireNonNull(store, "store == null");
       Objects.requireNonNull(limiter, "limiter == null");
       Objects.requireNonNull(logs, "logs == null");
@@ -70,7 +74,11 @@ public final class HttpRoutes {
     server.createContext(
         api.webhookPath(),
         new WebhookHandler(
-            api.receive(), api.defects(), api.maxBodyBytes(), api.deliveryOutcomes()::accept));
+            api.source(),
+            api.record(),
+            api.defects(),
+            api.maxBodyBytes(),
+            api.deliveryOutcomes()::accept));
     server.createContext(
         "/api/runs",
         new RunsHandler(

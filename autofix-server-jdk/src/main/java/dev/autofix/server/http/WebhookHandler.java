@@ -4,8 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.autofix.core.model.Delivery;
 import dev.autofix.core.port.DefectReporter;
+import dev.autofix.core.port.IssueSource;
+import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.Defects;
-import dev.autofix.core.usecase.ReceiveDelivery;
+import dev.autofix.core.usecase.RecordIssue;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -41,15 +43,21 @@ final class WebhookHandler implements HttpHandler {
     void outcome(String outcome);
   }
 
-  private final ReceiveDelivery receive;
+  private final IssueSource source;
+  private final RecordIssue record;
   private final DefectReporter defects;
   private final long maxBodyBytes;
   private final Listener listener;
   private final BodyBudget budget;
 
   WebhookHandler(
-      ReceiveDelivery receive, DefectReporter defects, long maxBodyBytes, Listener listener) {
-    this.receive = Objects.requireNonNull(receive, "receive == null");
+      IssueSource source,
+      RecordIssue record,
+      DefectReporter defects,
+      long maxBodyBytes,
+      Listener listener) {
+    this.source = Objects.requireNonNull(source, "source == null");
+    this.record = Objects.requireNonNull(record, "record == null");
     this.defects = Objects.requireNonNull(defects, "defects == null");
     this.maxBodyBytes = maxBodyBytes;
     this.listener = Objects.requireNonNull(listener, "listener == null");
@@ -96,46 +104,51 @@ final class WebhookHandler implements HttpHandler {
     respond(exchange, new Delivery(headers, body.get()));
   }
 
+  /** The chain: the source parses the delivery, {@link RecordIssue} records its issue. */
   private void respond(HttpExchange exchange, Delivery delivery) throws IOException {
-    ReceiveDelivery.Result result;
     try {
-      result = receive.execute(new ReceiveDelivery.Command(delivery));
+      switch (source.receive(delivery)) {
+        case IssueSource.Received received -> recorded(exchange, record.execute(received.issue()));
+        case IssueSource.Ignored ignored -> {
+          LOG.debug("delivery ignored: {}", ignored.reason());
+          answer(exchange, 200, "ignored", "reason", ignored.reason());
+        }
+        case IssueSource.BadSignature bad -> {
+          LOG.warn("delivery refused: {}", bad.reason());
+          answer(exchange, 401, "unauthorized", "reason", bad.reason());
+        }
+        case IssueSource.Malformed malformed -> {
+          LOG.warn("malformed delivery: {}", malformed.reason());
+          answer(exchange, 400, "malformed", "reason", malformed.reason());
+        }
+        case IssueSource.TooLarge tooLarge -> {
+          LOG.warn("delivery over {} bytes refused", tooLarge.limitBytes());
+          answer(
+              exchange,
+              413,
+              "too_large",
+              "reason",
+              "body larger than " + tooLarge.limitBytes() + " bytes");
+        }
+      }
     } catch (RuntimeException defect) {
       String fingerprint = Defects.fingerprint(defect);
       LOG.error("webhook defect {}", fingerprint, defect);
       defects.report(new DefectReporter.Defect(fingerprint, "webhook", defect, Map.of()));
       answer(exchange, 500, "error", "fingerprint", fingerprint);
-      return;
     }
+  }
+
+  /** The store's answer: the run is durable before {@code 202} is sent. */
+  private void recorded(HttpExchange exchange, RunStore.InsertResult result) throws IOException {
     switch (result) {
-      case ReceiveDelivery.Accepted accepted -> {
-        LOG.info("issue {} accepted as run {}", accepted.run().issue().id(), accepted.run().id());
-        answer(exchange, 202, "accepted", "runId", accepted.run().id().value());
+      case RunStore.Inserted inserted -> {
+        LOG.info("issue {} accepted as run {}", inserted.run().issue().id(), inserted.run().id());
+        answer(exchange, 202, "accepted", "runId", inserted.run().id().value());
       }
-      case ReceiveDelivery.Duplicate duplicate ->
-          answer(exchange, 200, "duplicate", "runId", duplicate.runId().value());
-      case ReceiveDelivery.Ignored ignored -> {
-        LOG.debug("delivery ignored: {}", ignored.reason());
-        answer(exchange, 200, "ignored", "reason", ignored.reason());
-      }
-      case ReceiveDelivery.Unauthorized unauthorized -> {
-        LOG.warn("delivery refused: {}", unauthorized.reason());
-        answer(exchange, 401, "unauthorized", "reason", unauthorized.reason());
-      }
-      case ReceiveDelivery.Malformed malformed -> {
-        LOG.warn("malformed delivery: {}", malformed.reason());
-        answer(exchange, 400, "malformed", "reason", malformed.reason());
-      }
-      case ReceiveDelivery.TooLarge tooLarge -> {
-        LOG.warn("delivery over {} bytes refused", tooLarge.limitBytes());
-        answer(
-            exchange,
-            413,
-            "too_large",
-            "reason",
-            "body larger than " + tooLarge.limitBytes() + " bytes");
-      }
-      case ReceiveDelivery.Unavailable unavailable -> {
+      case RunStore.AlreadyExists known ->
+          answer(exchange, 200, "duplicate", "runId", known.id().value());
+      case RunStore.Unavailable unavailable -> {
         LOG.warn("could not record a delivery durably: {}", unavailable.reason());
         exchange.getResponseHeaders().set("Retry-After", "5");
         answer(exchange, 503, "unavailable", "reason", unavailable.reason());

@@ -27,7 +27,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-// Lives in the testkit module: see ReceiveDeliveryTest.
+// Lives in the testkit module: see RecordIssueTest.
 class FixNextRunTest {
   private static final String WORKER = "worker-1";
 

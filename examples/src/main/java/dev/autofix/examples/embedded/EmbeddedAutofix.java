@@ -12,7 +12,7 @@ import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.AutofixPolicy;
 import dev.autofix.core.usecase.FixNextRun;
 import dev.autofix.core.usecase.QueueEngine;
-import dev.autofix.core.usecase.ReceiveDelivery;
+import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.core.usecase.RecoverRuns;
 import dev.autofix.github.GitHubConfig;
 import dev.autofix.github.GitHubPullRequestPublishers;
@@ -148,12 +148,12 @@ public final class EmbeddedAutofix implements AutoCloseable {
                       + ProcessHandle.current().pid()
                       + "-"
                       + java.util.UUID.randomUUID().toString().substring(0, 8)));
-      ReceiveDelivery receive = new ReceiveDelivery(sentry, runs, engine, clock);
+      RecordIssue record = new RecordIssue(runs, engine, clock);
       return new EmbeddedAutofix(
           database,
           http,
           runs,
-          new SentryHookHandler(receive, settings.sentry().maxBodyBytes()),
+          new SentryHookHandler(sentry, record, settings.sentry().maxBodyBytes()),
           engine);
     } catch (RuntimeException e) {
       database.close();

@@ -3,8 +3,10 @@ package dev.autofix.examples.embedded;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.autofix.core.model.Delivery;
+import dev.autofix.core.port.IssueSource;
+import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.Defects;
-import dev.autofix.core.usecase.ReceiveDelivery;
+import dev.autofix.core.usecase.RecordIssue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,18 +16,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sentry's webhook on the host's own route: the raw body and headers go to {@link ReceiveDelivery},
- * and each outcome becomes a status. The run is committed before {@code 202} is sent, and nothing
- * here waits on an agent (Sentry gives up after one second).
+ * Sentry's webhook on the host's own route: the raw body and headers go to Sentry's {@link
+ * IssueSource}, a new issue to {@link RecordIssue}, and each outcome becomes a status. The run is
+ * committed before {@code 202} is sent, and nothing here waits on an agent (Sentry gives up after
+ * one second).
  */
 final class SentryHookHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SentryHookHandler.class);
 
-  private final ReceiveDelivery receive;
+  private final IssueSource source;
+  private final RecordIssue record;
   private final long maxBodyBytes;
 
-  SentryHookHandler(ReceiveDelivery receive, long maxBodyBytes) {
-    this.receive = receive;
+  SentryHookHandler(IssueSource source, RecordIssue record, long maxBodyBytes) {
+    this.source = source;
+    this.record = record;
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -47,34 +52,39 @@ final class SentryHookHandler implements HttpHandler {
     }
   }
 
+  /** The chain: Sentry's adapter parses the delivery, {@link RecordIssue} records its issue. */
   private void answer(HttpExchange exchange, Delivery delivery) throws IOException {
-    ReceiveDelivery.Result result;
     try {
-      result = receive.execute(new ReceiveDelivery.Command(delivery));
+      // No default branches: a new outcome in a later autofix version is a compile error here.
+      switch (source.receive(delivery)) {
+        case IssueSource.Received received -> recorded(exchange, record.execute(received.issue()));
+        case IssueSource.Ignored ignored -> answer(exchange, 200, "ignored");
+        case IssueSource.BadSignature bad -> {
+          LOG.warn("Sentry webhook refused: {}", bad.reason());
+          answer(exchange, 401, "unauthorized");
+        }
+        case IssueSource.Malformed malformed -> {
+          LOG.warn("malformed Sentry webhook: {}", malformed.reason());
+          answer(exchange, 400, "malformed");
+        }
+        case IssueSource.TooLarge tooLarge -> answer(exchange, 413, "too_large");
+      }
     } catch (RuntimeException defect) {
       LOG.error("Sentry webhook defect {}", Defects.fingerprint(defect), defect);
       answer(exchange, 500, "error");
-      return;
     }
-    // No default branch: a new outcome in a later autofix version is a compile error here.
+  }
+
+  private static void recorded(HttpExchange exchange, RunStore.InsertResult result)
+      throws IOException {
     switch (result) {
-      case ReceiveDelivery.Accepted accepted -> {
+      case RunStore.Inserted inserted -> {
         LOG.info(
-            "Sentry issue {} queued as run {}", accepted.run().issue().id(), accepted.run().id());
+            "Sentry issue {} queued as run {}", inserted.run().issue().id(), inserted.run().id());
         answer(exchange, 202, "accepted");
       }
-      case ReceiveDelivery.Duplicate duplicate -> answer(exchange, 200, "duplicate");
-      case ReceiveDelivery.Ignored ignored -> answer(exchange, 200, "ignored");
-      case ReceiveDelivery.Unauthorized unauthorized -> {
-        LOG.warn("Sentry webhook refused: {}", unauthorized.reason());
-        answer(exchange, 401, "unauthorized");
-      }
-      case ReceiveDelivery.Malformed malformed -> {
-        LOG.warn("malformed Sentry webhook: {}", malformed.reason());
-        answer(exchange, 400, "malformed");
-      }
-      case ReceiveDelivery.TooLarge tooLarge -> answer(exchange, 413, "too_large");
-      case ReceiveDelivery.Unavailable unavailable -> {
+      case RunStore.AlreadyExists known -> answer(exchange, 200, "duplicate");
+      case RunStore.Unavailable unavailable -> {
         // Sentry does not retry, but the poller (or the next event) brings the issue back.
         LOG.warn("could not record a Sentry issue: {}", unavailable.reason());
         answer(exchange, 503, "unavailable");

@@ -98,7 +98,7 @@ public final class DryRunModule extends AbstractModule {
               null,
               null,
               1);
-      injector.getInstance(RecordIssue.class).execute(new RecordIssue.Command(issue));
+      injector.getInstance(RecordIssue.class).execute(issue);
       FixNextRun.Result result =
           injector.getInstance(FixNextRun.class).execute(new FixNextRun.Command("dry-run"));
       System.out.println(result);

@@ -15,7 +15,6 @@ import dev.autofix.core.port.WorkSignal;
 import dev.autofix.core.port.Workspaces;
 import dev.autofix.core.usecase.AutofixPolicy;
 import dev.autofix.core.usecase.FixNextRun;
-import dev.autofix.core.usecase.ReceiveDelivery;
 import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.core.usecase.RecoverRuns;
 import dev.autofix.testkit.InMemoryRunLogs;
@@ -90,12 +89,6 @@ public final class UseCaseModule extends AbstractModule {
   @Singleton
   FixNextRun fixNextRun(FixNextRun.Ports ports) {
     return new FixNextRun(ports, policy, clock);
-  }
-
-  @Provides
-  @Singleton
-  ReceiveDelivery receiveDelivery(IssueSource source, RunStore store, WorkSignal signal) {
-    return new ReceiveDelivery(source, store, signal, clock);
   }
 
   @Provides

@@ -10,11 +10,12 @@ import dev.autofix.core.model.Delivery;
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.RunStatus;
 import dev.autofix.core.port.AgentRunner;
+import dev.autofix.core.port.IssueSource;
 import dev.autofix.core.port.PullRequestPublisher;
 import dev.autofix.core.port.RateLimiter;
 import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.FixNextRun;
-import dev.autofix.core.usecase.ReceiveDelivery;
+import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.examples.ExampleFixtures;
 import dev.autofix.testkit.InMemoryRateLimiter;
 import dev.autofix.testkit.InMemoryRunStore;
@@ -95,12 +96,14 @@ class DryRunModuleIT {
                 ExampleFixtures.sign(body, SECRET)),
             body);
 
-    ReceiveDelivery.Result received =
-        injector.getInstance(ReceiveDelivery.class).execute(new ReceiveDelivery.Command(delivery));
+    var parsed = injector.getInstance(IssueSource.class).receive(delivery);
+    assertThat(parsed).isInstanceOf(IssueSource.Received.class);
+    RunStore.InsertResult received =
+        injector.getInstance(RecordIssue.class).execute(((IssueSource.Received) parsed).issue());
     FixNextRun.Result result =
         injector.getInstance(FixNextRun.class).execute(new FixNextRun.Command("dry-run"));
 
-    assertThat(received).isInstanceOf(ReceiveDelivery.Accepted.class);
+    assertThat(received).isInstanceOf(RunStore.Inserted.class);
     assertThat(result).isInstanceOf(FixNextRun.PrOpened.class);
     FixRun run = ((FixNextRun.PrOpened) result).run();
     assertThat(run.status()).isEqualTo(RunStatus.PR_OPENED);
