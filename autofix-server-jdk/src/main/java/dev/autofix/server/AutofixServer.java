@@ -241,6 +241,19 @@ public final class AutofixServer implements Closeable {
       return this;
     }
 
+    /**
+     * The adapters a run passes through, at once: store, limiter, source, targets, logs, defects.
+     */
+    public Builder ports(FixNextRun.Ports value) {
+      Objects.requireNonNull(value, "ports == null");
+      return store(value.store())
+          .limiter(value.limiter())
+          .source(value.source())
+          .targets(value.targets())
+          .logs(value.logs())
+          .defects(value.defects());
+    }
+
     public Builder store(RunStore value) {
       store = value;
       return this;

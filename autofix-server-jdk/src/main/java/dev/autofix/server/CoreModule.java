@@ -4,15 +4,21 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.autofix.core.port.DefectReporter;
+import dev.autofix.core.port.FixTargets;
+import dev.autofix.core.port.IssueSource;
+import dev.autofix.core.port.RateLimiter;
 import dev.autofix.core.port.RunLogs;
+import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.AutofixPolicy;
+import dev.autofix.core.usecase.FixNextRun;
 import java.time.Clock;
 import java.util.Objects;
 
 /**
  * Binds what the use cases need besides the adapters: the {@link Clock}, the {@link AutofixPolicy},
- * the run logs under the data directory and the default {@link DefectReporter}. Replace any of them
- * with {@code Modules.override}.
+ * the run logs under the data directory, the default {@link DefectReporter}, and the {@link
+ * FixNextRun.Ports} made of the adapters' bindings. Replace any of them with {@code
+ * Modules.override}.
  */
 public final class CoreModule extends AbstractModule {
   private final ServerConfig config;
@@ -28,6 +34,21 @@ public final class CoreModule extends AbstractModule {
     bind(ServerConfig.class).toInstance(config);
     bind(Clock.class).toInstance(clock);
     bind(AutofixPolicy.class).toInstance(config.policy());
+    // The adapters a run passes through, straight from their bindings.
+    try {
+      bind(FixNextRun.Ports.class)
+          .toConstructor(
+              FixNextRun.Ports.class.getConstructor(
+                  RunStore.class,
+                  RateLimiter.class,
+                  IssueSource.class,
+                  FixTargets.class,
+                  RunLogs.class,
+                  DefectReporter.class))
+          .in(Singleton.class);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException("FixNextRun.Ports lost its constructor", e);
+    }
   }
 
   @Provides

@@ -3,20 +3,16 @@ package dev.autofix.server;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import dev.autofix.core.port.DefectReporter;
-import dev.autofix.core.port.FixTargets;
-import dev.autofix.core.port.IssueSource;
-import dev.autofix.core.port.RateLimiter;
-import dev.autofix.core.port.RunLogs;
-import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.AutofixPolicy;
+import dev.autofix.core.usecase.FixNextRun;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Binds {@link AutofixServer} over whatever the other modules bound for each port. Requires: every
- * port, {@link ServerConfig}, {@link AutofixPolicy} and {@link Clock} ({@link CoreModule}).
+ * port, {@link ServerConfig}, {@link AutofixPolicy}, {@link Clock} and {@link FixNextRun.Ports}
+ * ({@link CoreModule}).
  */
 public final class ServerModule extends AbstractModule {
   private final Supplier<Optional<String>> agentsReady;
@@ -37,25 +33,12 @@ public final class ServerModule extends AbstractModule {
   @Provides
   @Singleton
   AutofixServer server(
-      ServerConfig config,
-      AutofixPolicy policy,
-      Clock clock,
-      RunStore store,
-      RateLimiter limiter,
-      IssueSource source,
-      FixTargets targets,
-      RunLogs logs,
-      DefectReporter defects) {
+      ServerConfig config, AutofixPolicy policy, Clock clock, FixNextRun.Ports ports) {
     AutofixServer.Builder builder =
         AutofixServer.builder()
             .bind(config.bind())
             .port(config.port())
-            .store(store)
-            .limiter(limiter)
-            .source(source)
-            .targets(targets)
-            .logs(logs)
-            .defects(defects)
+            .ports(ports)
             .policy(policy)
             .clock(clock)
             .maxBodyBytes(config.maxBodyBytes())
