@@ -1,6 +1,8 @@
 package dev.autofix.server;
 
-import dev.autofix.core.Durations;
+import dev.autofix.core.settings.Setting;
+import dev.autofix.core.settings.SettingType;
+import dev.autofix.core.settings.Settings;
 import dev.autofix.core.usecase.AutofixPolicy;
 import dev.autofix.core.usecase.SpendCeiling;
 import java.math.BigDecimal;
@@ -8,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -74,131 +75,157 @@ record ServerConfig(
         maxSpendPerDayUsd.map(max -> new SpendCeiling(max, timeZone)));
   }
 
+  private static final String M = "server";
+
+  static final Setting<String> BIND =
+      Setting.of("AUTOFIX_BIND", SettingType.string(), "127.0.0.1", M, "the address to listen on");
+  static final Setting<Integer> PORT =
+      Setting.of("AUTOFIX_PORT", SettingType.integer(0, 65535), 8080, M, "the port to listen on");
+  static final Setting<Path> DATA_DIR =
+      Setting.of(
+              "AUTOFIX_DATA_DIR",
+              SettingType.path(),
+              null,
+              M,
+              "where the embedded database, worktrees and logs live")
+          .shownAs("~/.autofix");
+  static final Setting<String> ADMIN_TOKEN =
+      Setting.of(
+              "AUTOFIX_ADMIN_TOKEN",
+              SettingType.secret(),
+              null,
+              M,
+              "the bearer token of the admin actions (retry, cancel)")
+          .shownAs("none: the actions are refused");
+  static final Setting<Integer> MAX_CONCURRENT =
+      Setting.of(
+          "AUTOFIX_MAX_CONCURRENT", SettingType.integer(1, 64), 1, M, "agents running at once");
+  static final Setting<Integer> MAX_FIXES_PER_DAY =
+      Setting.of(
+          "AUTOFIX_MAX_FIXES_PER_DAY",
+          SettingType.integer(0, 100_000),
+          10,
+          M,
+          "the daily cap on agent starts");
+  static final Setting<ZoneId> TIME_ZONE =
+      Setting.of(
+          "AUTOFIX_TIME_ZONE",
+          SettingType.zone(),
+          ZoneId.of("UTC"),
+          M,
+          "where the day of the daily cap starts and ends");
+  static final Setting<Duration> LEASE =
+      Setting.of(
+              "AUTOFIX_LEASE",
+              SettingType.duration(),
+              Duration.ofMinutes(2),
+              M,
+              "a worker's claim on a run without renewal; a dead worker's run is recovered"
+                  + " after it")
+          .shownAs("2m");
+  static final Setting<Integer> MAX_ATTEMPTS =
+      Setting.of(
+          "AUTOFIX_MAX_ATTEMPTS",
+          SettingType.integer(1, 100),
+          3,
+          M,
+          "attempts before a run abandoned by a dead worker fails");
+  static final Setting<Boolean> PUBLISH_UNVERIFIED =
+      Setting.of(
+          "AUTOFIX_PUBLISH_UNVERIFIED",
+          SettingType.bool(),
+          false,
+          M,
+          "open a draft, marked as such, even when verification failed");
+  static final Setting<Duration> POLL_INTERVAL =
+      Setting.of(
+              "AUTOFIX_POLL_INTERVAL",
+              SettingType.duration(),
+              Duration.ofSeconds(5),
+              M,
+              "the worker's backstop poll when nothing wakes it")
+          .shownAs("5s");
+  static final Setting<Duration> SHUTDOWN_GRACE =
+      Setting.of(
+              "AUTOFIX_SHUTDOWN_GRACE",
+              SettingType.duration(),
+              Duration.ofSeconds(30),
+              M,
+              "how long a stop waits for a running agent")
+          .shownAs("30s");
+  static final Setting<Integer> MAX_BODY_BYTES =
+      Setting.of(
+              "AUTOFIX_MAX_BODY_BYTES",
+              SettingType.integer(1024, 64 * 1024 * 1024),
+              1024 * 1024,
+              M,
+              "the largest webhook body")
+          .shownAs("1048576 (1 MiB)");
+  static final Setting<Duration> RECOVERY_INTERVAL =
+      Setting.of(
+              "AUTOFIX_RECOVERY_INTERVAL",
+              SettingType.duration(),
+              null,
+              M,
+              "how often runs abandoned by a dead worker are looked for")
+          .shownAs("the lease");
+  static final Setting<BigDecimal> MAX_SPEND_PER_DAY_USD =
+      Setting.of(
+          "AUTOFIX_MAX_SPEND_PER_DAY_USD",
+          SettingType.dollars(),
+          null,
+          M,
+          "a dollar ceiling on a day's agents beside the count");
+
+  /** The server's rows of the key table. */
+  static final List<Setting<?>> TABLE =
+      List.of(
+          BIND,
+          PORT,
+          DATA_DIR,
+          ADMIN_TOKEN,
+          MAX_CONCURRENT,
+          MAX_FIXES_PER_DAY,
+          TIME_ZONE,
+          LEASE,
+          MAX_ATTEMPTS,
+          PUBLISH_UNVERIFIED,
+          POLL_INTERVAL,
+          SHUTDOWN_GRACE,
+          MAX_BODY_BYTES,
+          RECOVERY_INTERVAL,
+          MAX_SPEND_PER_DAY_USD);
+
   /**
    * Reads the server's settings, adding every problem to {@code problems} (in plain words, naming
    * the key) instead of stopping at the first.
    */
   static ServerConfig fromEnv(Map<String, String> env, List<String> problems) {
-    Reader r = new Reader(env, problems);
-    Duration lease = r.duration("AUTOFIX_LEASE", Duration.ofMinutes(2));
-    String home = env.getOrDefault("HOME", System.getProperty("user.home", "."));
-    ServerConfig config =
-        new ServerConfig(
-            r.string("AUTOFIX_BIND", "127.0.0.1"),
-            r.integer("AUTOFIX_PORT", 8080, 0, 65535),
-            Path.of(r.string("AUTOFIX_DATA_DIR", Path.of(home, ".autofix").toString())),
-            Optional.ofNullable(env.get("AUTOFIX_ADMIN_TOKEN")).filter(t -> !t.isBlank()),
-            r.integer("AUTOFIX_MAX_CONCURRENT", 1, 1, 64),
-            r.integer("AUTOFIX_MAX_FIXES_PER_DAY", 10, 0, 100_000),
-            r.zone("AUTOFIX_TIME_ZONE", ZoneId.of("UTC")),
-            lease,
-            r.integer("AUTOFIX_MAX_ATTEMPTS", 3, 1, 100),
-            r.bool("AUTOFIX_PUBLISH_UNVERIFIED", false),
-            r.duration("AUTOFIX_POLL_INTERVAL", Duration.ofSeconds(5)),
-            r.duration("AUTOFIX_SHUTDOWN_GRACE", Duration.ofSeconds(30)),
-            r.integer("AUTOFIX_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
-            r.duration("AUTOFIX_RECOVERY_INTERVAL", lease),
-            r.dollars("AUTOFIX_MAX_SPEND_PER_DAY_USD"));
+    Settings r = Settings.of(env);
+    ServerConfig config = read(r, env);
+    r.problems().forEach(p -> problems.add(p.toString()));
     return config;
   }
 
-  /** Reads typed values, collecting problems. */
-  static final class Reader {
-    private final Map<String, String> env;
-    private final List<String> problems;
-
-    Reader(Map<String, String> env, List<String> problems) {
-      this.env = env;
-      this.problems = problems;
-    }
-
-    String string(String key, String fallback) {
-      String value = env.get(key);
-      return value == null || value.isBlank() ? fallback : value.trim();
-    }
-
-    int integer(String key, int fallback, int min, int max) {
-      String value = env.get(key);
-      if (value == null || value.isBlank()) {
-        return fallback;
-      }
-      try {
-        int parsed = Integer.parseInt(value.trim());
-        if (parsed < min || parsed > max) {
-          problems.add(key + " must be between " + min + " and " + max + ", not " + parsed);
-          return fallback;
-        }
-        return parsed;
-      } catch (NumberFormatException e) {
-        problems.add(key + " must be a whole number, not '" + value + "'");
-        return fallback;
-      }
-    }
-
-    boolean bool(String key, boolean fallback) {
-      String value = env.get(key);
-      if (value == null || value.isBlank()) {
-        return fallback;
-      }
-      return switch (value.trim().toLowerCase(Locale.ROOT)) {
-        case "true", "yes", "1", "on" -> true;
-        case "false", "no", "0", "off" -> false;
-        default -> {
-          problems.add(key + " must be true or false, not '" + value + "'");
-          yield fallback;
-        }
-      };
-    }
-
-    Duration duration(String key, Duration fallback) {
-      String value = env.get(key);
-      if (value == null || value.isBlank()) {
-        return fallback;
-      }
-      try {
-        Duration parsed = Durations.parse(value);
-        if (parsed.isNegative() || parsed.isZero()) {
-          problems.add(key + " must be positive, not " + value);
-          return fallback;
-        }
-        return parsed;
-      } catch (IllegalArgumentException e) {
-        problems.add(key + ": " + e.getMessage());
-        return fallback;
-      }
-    }
-
-    /** A positive amount of US dollars such as {@code 25} or {@code 7.50}, if set. */
-    Optional<BigDecimal> dollars(String key) {
-      String value = env.get(key);
-      if (value == null || value.isBlank()) {
-        return Optional.empty();
-      }
-      try {
-        BigDecimal parsed = new BigDecimal(value.trim().replaceFirst("^\\$", ""));
-        if (parsed.signum() > 0) {
-          return Optional.of(parsed);
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      problems.add(
-          key + " must be a positive amount of US dollars such as 25 or 7.50, not '" + value + "'");
-      return Optional.empty();
-    }
-
-    ZoneId zone(String key, ZoneId fallback) {
-      String value = env.get(key);
-      if (value == null || value.isBlank()) {
-        return fallback;
-      }
-      try {
-        return ZoneId.of(value.trim());
-      } catch (RuntimeException e) {
-        problems.add(
-            key + " must be a time zone such as UTC or Europe/Berlin, not '" + value + "'");
-        return fallback;
-      }
-    }
+  /** Reads the server's settings through {@code r}, which collects the problems. */
+  static ServerConfig read(Settings r, Map<String, String> env) {
+    Duration lease = r.get(LEASE);
+    String home = env.getOrDefault("HOME", System.getProperty("user.home", "."));
+    return new ServerConfig(
+        r.get(BIND),
+        r.get(PORT),
+        r.find(DATA_DIR).orElse(Path.of(home, ".autofix")),
+        r.find(ADMIN_TOKEN),
+        r.get(MAX_CONCURRENT),
+        r.get(MAX_FIXES_PER_DAY),
+        r.get(TIME_ZONE),
+        lease,
+        r.get(MAX_ATTEMPTS),
+        r.get(PUBLISH_UNVERIFIED),
+        r.get(POLL_INTERVAL),
+        r.get(SHUTDOWN_GRACE),
+        r.get(MAX_BODY_BYTES),
+        r.find(RECOVERY_INTERVAL).orElse(lease),
+        r.find(MAX_SPEND_PER_DAY_USD));
   }
 }

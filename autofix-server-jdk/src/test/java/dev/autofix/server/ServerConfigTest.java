@@ -100,9 +100,9 @@ class ServerConfigTest {
         .hasSize(6)
         .anyMatch(p -> p.startsWith("AUTOFIX_MAX_SPEND_PER_DAY_USD must be a positive amount"))
         .anyMatch(p -> p.startsWith("AUTOFIX_PORT must be a whole number"))
-        .anyMatch(p -> p.startsWith("AUTOFIX_MAX_CONCURRENT must be between 1 and 64"))
+        .anyMatch(p -> p.startsWith("AUTOFIX_MAX_CONCURRENT must be a whole number from 1 to 64"))
         .anyMatch(p -> p.startsWith("AUTOFIX_TIME_ZONE must be a time zone"))
-        .anyMatch(p -> p.startsWith("AUTOFIX_LEASE: not a duration"))
+        .anyMatch(p -> p.startsWith("AUTOFIX_LEASE must be a positive duration"))
         .anyMatch(p -> p.startsWith("AUTOFIX_PUBLISH_UNVERIFIED must be true or false"));
   }
 }
