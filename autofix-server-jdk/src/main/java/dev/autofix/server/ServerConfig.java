@@ -1,5 +1,6 @@
 package dev.autofix.server;
 
+import dev.autofix.core.settings.Common;
 import dev.autofix.core.settings.Setting;
 import dev.autofix.core.settings.SettingType;
 import dev.autofix.core.settings.Settings;
@@ -81,14 +82,7 @@ record ServerConfig(
       Setting.of("AUTOFIX_BIND", SettingType.string(), "127.0.0.1", M, "the address to listen on");
   static final Setting<Integer> PORT =
       Setting.of("AUTOFIX_PORT", SettingType.integer(0, 65535), 8080, M, "the port to listen on");
-  static final Setting<Path> DATA_DIR =
-      Setting.of(
-              "AUTOFIX_DATA_DIR",
-              SettingType.path(),
-              null,
-              M,
-              "where the embedded database, worktrees and logs live")
-          .shownAs("~/.autofix");
+  static final Setting<Path> DATA_DIR = Common.DATA_DIR;
   static final Setting<String> ADMIN_TOKEN =
       Setting.of(
               "AUTOFIX_ADMIN_TOKEN",
@@ -107,13 +101,7 @@ record ServerConfig(
           10,
           M,
           "the daily cap on agent starts");
-  static final Setting<ZoneId> TIME_ZONE =
-      Setting.of(
-          "AUTOFIX_TIME_ZONE",
-          SettingType.zone(),
-          ZoneId.of("UTC"),
-          M,
-          "where the day of the daily cap starts and ends");
+  static final Setting<ZoneId> TIME_ZONE = Common.TIME_ZONE;
   static final Setting<Duration> LEASE =
       Setting.of(
               "AUTOFIX_LEASE",
@@ -210,11 +198,10 @@ record ServerConfig(
   /** Reads the server's settings through {@code r}, which collects the problems. */
   static ServerConfig read(Settings r, Map<String, String> env) {
     Duration lease = r.get(LEASE);
-    String home = env.getOrDefault("HOME", System.getProperty("user.home", "."));
     return new ServerConfig(
         r.get(BIND),
         r.get(PORT),
-        r.find(DATA_DIR).orElse(Path.of(home, ".autofix")),
+        r.get(DATA_DIR),
         r.find(ADMIN_TOKEN),
         r.get(MAX_CONCURRENT),
         r.get(MAX_FIXES_PER_DAY),

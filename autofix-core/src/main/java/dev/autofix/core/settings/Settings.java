@@ -1,5 +1,6 @@
 package dev.autofix.core.settings;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class Settings {
 
   /** The value of {@code setting}, or its default when it is unset, blank or invalid. */
   public <T> T get(Setting<T> setting) {
-    return find(setting).orElse(setting.defaultValue());
+    return find(setting).orElseGet(() -> home(setting.defaultValue()));
   }
 
   /**
@@ -52,7 +53,7 @@ public final class Settings {
       return Optional.empty();
     }
     try {
-      return Optional.of(setting.type().parser().apply(text));
+      return Optional.of(home(setting.type().parser().apply(text)));
     } catch (IllegalArgumentException e) {
       problem(setting, "must be " + setting.type().expected() + ", not " + shown(setting, text));
       return Optional.empty();
@@ -90,6 +91,20 @@ public final class Settings {
   /** Every problem so far, across every scoped reader, in the order found. */
   public List<Problem> problems() {
     return List.copyOf(problems);
+  }
+
+  /** A path under {@code ~} is under the home directory ({@code HOME}, else the JVM's). */
+  @SuppressWarnings("unchecked")
+  private <T> T home(T value) {
+    if (value instanceof Path path
+        && !path.isAbsolute()
+        && path.getNameCount() > 0
+        && path.getName(0).toString().equals("~")) {
+      Path home = Path.of(raw("HOME").orElse(System.getProperty("user.home", ".")));
+      return (T)
+          (path.getNameCount() == 1 ? home : home.resolve(path.subpath(1, path.getNameCount())));
+    }
+    return value;
   }
 
   /** How a value is quoted in a problem: secrets are masked. */

@@ -117,4 +117,16 @@ class SettingsTest {
     assertThat(LEASE.shownAs("2m").describeDefault()).isEqualTo("2m");
     assertThat(HOSTS.forProjects().perProject()).isTrue();
   }
+
+  @Test
+  void theDataDir_isUnderHome_byDefault_andATildeMeansHomeWhereverItIsGiven() {
+    Settings settings = Settings.of(Map.of("HOME", "/home/me"));
+    assertThat(settings.get(Common.DATA_DIR)).isEqualTo(java.nio.file.Path.of("/home/me/.autofix"));
+
+    Settings given = Settings.of(Map.of("HOME", "/home/me", "AUTOFIX_DATA_DIR", "~/data/af"));
+    assertThat(given.get(Common.DATA_DIR)).isEqualTo(java.nio.file.Path.of("/home/me/data/af"));
+    assertThat(Settings.of(Map.of("AUTOFIX_DATA_DIR", "/srv/af")).get(Common.DATA_DIR))
+        .isEqualTo(java.nio.file.Path.of("/srv/af"));
+    assertThat(Common.DATA_DIR.describeDefault()).isEqualTo("~/.autofix");
+  }
 }

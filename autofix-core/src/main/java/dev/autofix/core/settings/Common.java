@@ -1,0 +1,28 @@
+package dev.autofix.core.settings;
+
+import java.nio.file.Path;
+
+/** Settings that several modules read, declared once so each has one default everywhere. */
+public final class Common {
+  private Common() {}
+
+  /**
+   * The one data directory: the embedded database, worktrees, run logs, the agents' scratch homes.
+   */
+  public static final Setting<Path> DATA_DIR =
+      Setting.of(
+          "AUTOFIX_DATA_DIR",
+          SettingType.path(),
+          Path.of("~", ".autofix"),
+          "server",
+          "where the embedded database, worktrees, run logs and the agents' scratch homes live");
+
+  /** The zone whose midnight starts a new day of the daily cap and the spend ceiling. */
+  public static final Setting<java.time.ZoneId> TIME_ZONE =
+      Setting.of(
+          "AUTOFIX_TIME_ZONE",
+          SettingType.zone(),
+          java.time.ZoneId.of("UTC"),
+          "server",
+          "where the day of the daily cap and the spend ceiling starts and ends");
+}
