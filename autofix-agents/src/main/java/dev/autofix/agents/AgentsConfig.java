@@ -1,14 +1,19 @@
 package dev.autofix.agents;
 
 import dev.autofix.core.Durations;
+import dev.autofix.core.settings.Common;
+import dev.autofix.core.settings.Setting;
+import dev.autofix.core.settings.SettingType;
+import dev.autofix.core.settings.Settings;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -351,67 +356,475 @@ public record AgentsConfig(
         AgentAccess.sandboxed());
   }
 
+  private static final String M = "agents";
+
+  public static final Setting<Path> REPO_PATH =
+      Setting.of(
+              "AUTOFIX_REPO_PATH",
+              SettingType.path(),
+              null,
+              M,
+              "your local checkout; never touched, work happens in worktrees")
+          .shownAs("required")
+          .forProjects();
+  public static final Setting<Agent> AGENT =
+      Setting.of(
+              "AUTOFIX_AGENT",
+              SettingType.oneOf(Agent.class),
+              Agent.CLAUDE,
+              M,
+              "the agent: claude, codex or command")
+          .forProjects();
+  public static final Setting<String> AGENT_COMMAND =
+      Setting.of(
+              "AUTOFIX_AGENT_COMMAND",
+              SettingType.string(),
+              null,
+              M,
+              "the command agent's command line; it gets the prompt on stdin")
+          .forProjects();
+  public static final Setting<Duration> AGENT_TIMEOUT =
+      Setting.of(
+              "AUTOFIX_AGENT_TIMEOUT",
+              SettingType.duration(),
+              Duration.ofMinutes(30),
+              M,
+              "the agent's wall clock; its whole process tree is killed after")
+          .shownAs("30m")
+          .forProjects();
+  public static final Setting<String> TEST_COMMAND =
+      Setting.of(
+              "AUTOFIX_TEST_COMMAND",
+              SettingType.string(),
+              null,
+              M,
+              "autofix's own verification, run in the worktree after the agent")
+          .forProjects();
+  public static final Setting<Duration> TEST_TIMEOUT =
+      Setting.of(
+              "AUTOFIX_TEST_TIMEOUT",
+              SettingType.duration(),
+              Duration.ofMinutes(10),
+              M,
+              "the test command's timeout")
+          .shownAs("10m")
+          .forProjects();
+  public static final Setting<String> SETUP_COMMAND =
+      Setting.of(
+              "AUTOFIX_SETUP_COMMAND",
+              SettingType.string(),
+              null,
+              M,
+              "run in each new worktree before the agent, for example npm ci")
+          .forProjects();
+  public static final Setting<Duration> SETUP_TIMEOUT =
+      Setting.of(
+              "AUTOFIX_SETUP_TIMEOUT",
+              SettingType.duration(),
+              Duration.ofMinutes(10),
+              M,
+              "the setup command's timeout")
+          .shownAs("10m")
+          .forProjects();
+  public static final Setting<String> BASE_BRANCH =
+      Setting.of(
+              "AUTOFIX_BASE_BRANCH",
+              SettingType.string(),
+              "main",
+              M,
+              "the branch fixes start from and target")
+          .forProjects();
+  public static final Setting<String> GIT_REMOTE =
+      Setting.of(
+              "AUTOFIX_GIT_REMOTE",
+              SettingType.string(),
+              "origin",
+              M,
+              "the remote the base branch is fetched from when reachable")
+          .forProjects();
+  public static final Setting<List<String>> AGENT_ENV_DENY =
+      Setting.of(
+              "AUTOFIX_AGENT_ENV_DENY",
+              SettingType.list(),
+              List.of(),
+              M,
+              "further variables (names or * globs) kept from agents")
+          .forProjects();
+  public static final Setting<Path> PROMPT_TEMPLATE =
+      Setting.of(
+              "AUTOFIX_PROMPT_TEMPLATE",
+              SettingType.path(),
+              null,
+              M,
+              "a file overriding the prompt template")
+          .shownAs("the checkout's .autofix/prompt.md, else the built-in one")
+          .forProjects();
+  public static final Setting<String> GIT_AUTHOR_NAME =
+      Setting.of(
+          "AUTOFIX_GIT_AUTHOR_NAME",
+          SettingType.string(),
+          "autofix",
+          M,
+          "the author and committer name of autofix's commits");
+  public static final Setting<String> GIT_AUTHOR_EMAIL =
+      Setting.of(
+          "AUTOFIX_GIT_AUTHOR_EMAIL",
+          SettingType.string(),
+          "autofix@localhost",
+          M,
+          "the author and committer e-mail of autofix's commits");
+  public static final Setting<Integer> AGENT_LOG_LIMIT_BYTES =
+      Setting.of(
+          "AUTOFIX_AGENT_LOG_LIMIT_BYTES",
+          SettingType.integer(0, Integer.MAX_VALUE),
+          1 << 20,
+          M,
+          "how much of one process's output goes into the run's log");
+  public static final Setting<String> CLAUDE_BIN =
+      Setting.of("AUTOFIX_CLAUDE_BIN", SettingType.string(), "claude", M, "the claude CLI")
+          .forProjects();
+  public static final Setting<List<String>> CLAUDE_ALLOWED_TOOLS =
+      Setting.of(
+              "AUTOFIX_CLAUDE_ALLOWED_TOOLS",
+              SettingType.list(),
+              List.of(),
+              M,
+              "--allowedTools entries; none: every tool, without permission prompts")
+          .forProjects();
+  public static final Setting<Integer> CLAUDE_MAX_TURNS =
+      Setting.of(
+              "AUTOFIX_CLAUDE_MAX_TURNS",
+              SettingType.integer(1, 10_000),
+              40,
+              M,
+              "claude's --max-turns")
+          .forProjects();
+  public static final Setting<BigDecimal> CLAUDE_MAX_BUDGET_USD =
+      Setting.of(
+              "AUTOFIX_CLAUDE_MAX_BUDGET_USD",
+              SettingType.dollars(),
+              new BigDecimal("3"),
+              M,
+              "claude's --max-budget-usd for one run")
+          .forProjects();
+  public static final Setting<String> CLAUDE_MODEL =
+      Setting.of("AUTOFIX_CLAUDE_MODEL", SettingType.string(), null, M, "claude's --model")
+          .shownAs("the CLI's default")
+          .forProjects();
+  public static final Setting<String> CLAUDE_APPEND_SYSTEM_PROMPT =
+      Setting.of(
+              "AUTOFIX_CLAUDE_APPEND_SYSTEM_PROMPT",
+              SettingType.string(),
+              null,
+              M,
+              "claude's --append-system-prompt")
+          .shownAs("autofix's own")
+          .forProjects();
+  public static final Setting<Integer> CLAUDE_MAX_RETRIES =
+      Setting.of(
+          "AUTOFIX_CLAUDE_MAX_RETRIES",
+          SettingType.integer(0, 100),
+          3,
+          M,
+          "CLAUDE_CODE_MAX_RETRIES, so a bad key fails in seconds");
+  public static final Setting<Duration> CLAUDE_API_TIMEOUT =
+      Setting.of(
+              "AUTOFIX_CLAUDE_API_TIMEOUT",
+              SettingType.duration(),
+              Duration.ofMinutes(5),
+              M,
+              "API_TIMEOUT_MS: one API request's timeout")
+          .shownAs("5m");
+  public static final Setting<String> CODEX_BIN =
+      Setting.of("AUTOFIX_CODEX_BIN", SettingType.string(), "codex", M, "the codex CLI")
+          .forProjects();
+  public static final Setting<String> CODEX_MODEL =
+      Setting.of("AUTOFIX_CODEX_MODEL", SettingType.string(), null, M, "codex's -m")
+          .shownAs("the CLI's default")
+          .forProjects();
+  public static final Setting<List<String>> CODEX_CONFIG =
+      Setting.of(
+              "AUTOFIX_CODEX_CONFIG",
+              SettingType.list(),
+              List.of(),
+              M,
+              "codex -c key=value overrides, values in TOML (a comma inside {} or quotes does"
+                  + " not split)")
+          .forProjects();
+  public static final Setting<String> CODEX_SANDBOX =
+      Setting.of(
+              "AUTOFIX_CODEX_SANDBOX",
+              SettingType.string(),
+              null,
+              M,
+              "codex's --sandbox: read-only, workspace-write or danger-full-access")
+          .shownAs("the access profile's own")
+          .forProjects();
+  public static final Setting<Path> CODEX_HOME =
+      Setting.of("AUTOFIX_CODEX_HOME", SettingType.path(), null, M, "CODEX_HOME: its login")
+          .shownAs("<data dir>/codex-home")
+          .forProjects();
+  public static final Setting<AgentAccess.Mode> AGENT_ACCESS =
+      Setting.of(
+              "AUTOFIX_AGENT_ACCESS",
+              SettingType.oneOf(AgentAccess.Mode.class),
+              AgentAccess.Mode.SANDBOXED,
+              M,
+              "sandboxed (bubblewrap) or trusted (the agent has your whole account)")
+          .forProjects();
+  public static final Setting<List<String>> AGENT_WRITABLE =
+      Setting.of(
+              "AUTOFIX_AGENT_WRITABLE",
+              SettingType.list(),
+              List.of(),
+              M,
+              "further paths the sandbox may write")
+          .forProjects();
+  public static final Setting<List<String>> AGENT_READABLE =
+      Setting.of(
+              "AUTOFIX_AGENT_READABLE",
+              SettingType.list(),
+              List.of(),
+              M,
+              "further paths the sandbox may read, under a hidden place such as /tmp")
+          .forProjects();
+  public static final Setting<List<String>> AGENT_HIDDEN =
+      Setting.of(
+              "AUTOFIX_AGENT_HIDDEN",
+              SettingType.list(),
+              AgentAccess.DEFAULT_HIDDEN,
+              M,
+              "the paths the sandbox hides (replaces the list)")
+          .shownAs("keys, cloud and registry credentials, logins")
+          .forProjects();
+  public static final Setting<List<String>> AGENT_ALLOWED_HOSTS =
+      Setting.of(
+              "AUTOFIX_AGENT_ALLOWED_HOSTS",
+              SettingType.list(),
+              List.of(),
+              M,
+              "further host[:port]s the sandbox may reach, such as a package registry")
+          .shownAs("the model API")
+          .forProjects();
+  public static final Setting<List<String>> AGENT_ENV_ALLOW =
+      Setting.of(
+              "AUTOFIX_AGENT_ENV_ALLOW",
+              SettingType.list(),
+              List.of(),
+              M,
+              "further variables (names or * globs) the sandboxed agent gets")
+          .forProjects();
+
+  /** This module's rows of the key table. */
+  public static final List<Setting<?>> TABLE =
+      List.of(
+          REPO_PATH,
+          Common.DATA_DIR,
+          AGENT,
+          AGENT_COMMAND,
+          AGENT_TIMEOUT,
+          TEST_COMMAND,
+          TEST_TIMEOUT,
+          SETUP_COMMAND,
+          SETUP_TIMEOUT,
+          BASE_BRANCH,
+          GIT_REMOTE,
+          AGENT_ENV_DENY,
+          PROMPT_TEMPLATE,
+          GIT_AUTHOR_NAME,
+          GIT_AUTHOR_EMAIL,
+          AGENT_LOG_LIMIT_BYTES,
+          CLAUDE_BIN,
+          CLAUDE_ALLOWED_TOOLS,
+          CLAUDE_MAX_TURNS,
+          CLAUDE_MAX_BUDGET_USD,
+          CLAUDE_MODEL,
+          CLAUDE_APPEND_SYSTEM_PROMPT,
+          CLAUDE_MAX_RETRIES,
+          CLAUDE_API_TIMEOUT,
+          CODEX_BIN,
+          CODEX_MODEL,
+          CODEX_CONFIG,
+          CODEX_SANDBOX,
+          CODEX_HOME,
+          AGENT_ACCESS,
+          AGENT_WRITABLE,
+          AGENT_READABLE,
+          AGENT_HIDDEN,
+          AGENT_ALLOWED_HOSTS,
+          AGENT_ENV_ALLOW);
+
   /**
    * Reads the configuration from environment variables; see the module README for every key.
    *
-   * @throws IllegalArgumentException when {@code AUTOFIX_REPO_PATH} is missing or a value is bad
+   * @throws IllegalArgumentException naming every problem, each with its key
    */
   public static AgentsConfig fromEnv(Map<String, String> env) {
-    String repo = get(env, "AUTOFIX_REPO_PATH", null);
-    if (repo == null) {
-      throw new IllegalArgumentException("AUTOFIX_REPO_PATH is not set (the checkout to fix)");
+    Settings settings = Settings.of(env);
+    AgentsConfig config = read(settings);
+    if (!settings.problems().isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join("; ", settings.problems().stream().map(Settings.Problem::toString).toList()));
     }
-    String data = get(env, "AUTOFIX_DATA_DIR", null);
-    Path dataDir = data != null ? Path.of(data) : defaultDataDir(env);
-    AgentsConfig d = of(Path.of(repo), dataDir);
-    ClaudeOptions dc = d.claude();
-    CodexOptions dx = d.codex();
-    String template = get(env, "AUTOFIX_PROMPT_TEMPLATE", null);
-    String codexHome = get(env, "AUTOFIX_CODEX_HOME", null);
-    return new AgentsConfig(
-        Agent.fromWire(get(env, "AUTOFIX_AGENT", d.agent().wireName())),
-        get(env, "AUTOFIX_AGENT_COMMAND", null),
-        duration(env, "AUTOFIX_AGENT_TIMEOUT", d.agentTimeout()),
-        get(env, "AUTOFIX_TEST_COMMAND", null),
-        duration(env, "AUTOFIX_TEST_TIMEOUT", d.testTimeout()),
-        get(env, "AUTOFIX_SETUP_COMMAND", null),
-        duration(env, "AUTOFIX_SETUP_TIMEOUT", d.setupTimeout()),
-        d.repoPath(),
-        get(env, "AUTOFIX_BASE_BRANCH", d.baseBranch()),
-        get(env, "AUTOFIX_GIT_REMOTE", d.remote()),
-        d.dataDir(),
-        list(env, "AUTOFIX_AGENT_ENV_DENY", ","),
-        template == null ? null : Path.of(template),
-        get(env, "AUTOFIX_GIT_AUTHOR_NAME", d.gitAuthorName()),
-        get(env, "AUTOFIX_GIT_AUTHOR_EMAIL", d.gitAuthorEmail()),
-        number(env, "AUTOFIX_AGENT_LOG_LIMIT_BYTES", d.logLimitBytes()),
+    return config;
+  }
+
+  /**
+   * Reads the configuration through {@code settings}, which collects every problem, each naming its
+   * key; {@code null} when there is none to build (no checkout, or a combination that cannot be).
+   */
+  public static AgentsConfig read(Settings settings) {
+    // Every value is read once, first, so that every mistake is reported, whatever else is wrong.
+    Optional<Path> repo = settings.require(REPO_PATH, "(the checkout to fix)");
+    Path dataDir = settings.get(Common.DATA_DIR);
+    Agent agent = settings.get(AGENT);
+    String command = settings.find(AGENT_COMMAND).orElse(null);
+    Duration agentTimeout = settings.get(AGENT_TIMEOUT);
+    String testCommand = settings.find(TEST_COMMAND).orElse(null);
+    Duration testTimeout = settings.get(TEST_TIMEOUT);
+    String setupCommand = settings.find(SETUP_COMMAND).orElse(null);
+    Duration setupTimeout = settings.get(SETUP_TIMEOUT);
+    String baseBranch = ref(settings, BASE_BRANCH);
+    String remote = ref(settings, GIT_REMOTE);
+    List<String> envDeny = settings.get(AGENT_ENV_DENY);
+    Path promptTemplate = settings.find(PROMPT_TEMPLATE).orElse(null);
+    String authorName = settings.get(GIT_AUTHOR_NAME);
+    String email = settings.get(GIT_AUTHOR_EMAIL);
+    if (!email.contains("@")) {
+      settings.problem(GIT_AUTHOR_EMAIL, "must be an e-mail address, not '" + email + "'");
+      email = GIT_AUTHOR_EMAIL.defaultValue();
+    }
+    int logLimit = settings.get(AGENT_LOG_LIMIT_BYTES);
+    ClaudeOptions claude =
         new ClaudeOptions(
-            get(env, "AUTOFIX_CLAUDE_BIN", dc.binary()),
-            list(env, "AUTOFIX_CLAUDE_ALLOWED_TOOLS", ","),
-            (int) number(env, "AUTOFIX_CLAUDE_MAX_TURNS", dc.maxTurns()),
-            new BigDecimal(
-                get(env, "AUTOFIX_CLAUDE_MAX_BUDGET_USD", dc.maxBudgetUsd().toPlainString())),
-            get(env, "AUTOFIX_CLAUDE_MODEL", null),
-            get(env, "AUTOFIX_CLAUDE_APPEND_SYSTEM_PROMPT", null),
-            (int) number(env, "AUTOFIX_CLAUDE_MAX_RETRIES", dc.maxRetries()),
-            duration(env, "AUTOFIX_CLAUDE_API_TIMEOUT", dc.apiTimeout())),
+            binary(settings, CLAUDE_BIN),
+            settings.get(CLAUDE_ALLOWED_TOOLS),
+            settings.get(CLAUDE_MAX_TURNS),
+            settings.get(CLAUDE_MAX_BUDGET_USD),
+            settings.find(CLAUDE_MODEL).orElse(null),
+            settings.find(CLAUDE_APPEND_SYSTEM_PROMPT).orElse(null),
+            settings.get(CLAUDE_MAX_RETRIES),
+            settings.get(CLAUDE_API_TIMEOUT));
+    List<String> overrides = new ArrayList<>();
+    for (String override : settings.get(CODEX_CONFIG)) {
+      if (override.contains("=")) {
+        overrides.add(override);
+      } else {
+        settings.problem(CODEX_CONFIG, "holds '" + override + "', which is not a key=value");
+      }
+    }
+    String sandbox = settings.find(CODEX_SANDBOX).orElse(null);
+    if (sandbox != null
+        && !List.of("read-only", "workspace-write", "danger-full-access").contains(sandbox)) {
+      settings.problem(
+          CODEX_SANDBOX,
+          "must be read-only, workspace-write or danger-full-access, not '" + sandbox + "'");
+      sandbox = null;
+    }
+    CodexOptions codex =
         new CodexOptions(
-            get(env, "AUTOFIX_CODEX_BIN", dx.binary()),
-            get(env, "AUTOFIX_CODEX_MODEL", null),
-            list(env, "AUTOFIX_CODEX_CONFIG", ";"),
-            get(env, "AUTOFIX_CODEX_SANDBOX", null),
-            codexHome == null ? null : Path.of(codexHome)),
-        new AgentAccess(
-            AgentAccess.Mode.fromWire(
-                get(env, "AUTOFIX_AGENT_ACCESS", AgentAccess.Mode.SANDBOXED.wireName())),
-            list(env, "AUTOFIX_AGENT_WRITABLE", ","),
-            list(env, "AUTOFIX_AGENT_READABLE", ","),
-            env.containsKey("AUTOFIX_AGENT_HIDDEN")
-                ? list(env, "AUTOFIX_AGENT_HIDDEN", ",")
-                : AgentAccess.DEFAULT_HIDDEN,
-            list(env, "AUTOFIX_AGENT_ALLOWED_HOSTS", ","),
-            list(env, "AUTOFIX_AGENT_ENV_ALLOW", ","),
-            List.of()));
+            binary(settings, CODEX_BIN),
+            settings.find(CODEX_MODEL).orElse(null),
+            overrides,
+            sandbox,
+            settings.find(CODEX_HOME).orElse(null));
+    AgentAccess.Mode mode = settings.get(AGENT_ACCESS);
+    List<List<String>> lists =
+        List.of(
+            settings.get(AGENT_WRITABLE),
+            settings.get(AGENT_READABLE),
+            settings.get(AGENT_HIDDEN),
+            settings.get(AGENT_ALLOWED_HOSTS),
+            settings.get(AGENT_ENV_ALLOW));
+    boolean usable = true;
+    if (agent == Agent.COMMAND && command == null) {
+      settings.problem(AGENT_COMMAND, "is required when AUTOFIX_AGENT is command");
+      usable = false;
+    }
+    if (agent == Agent.CODEX
+        && mode == AgentAccess.Mode.SANDBOXED
+        && sandbox != null
+        && !sandbox.equals("danger-full-access")) {
+      // Measured: its bubblewrap cannot map uid 0 into a user namespace without capabilities, so
+      // every command the model runs fails ("setting up uid map: Operation not permitted").
+      settings.problem(
+          CODEX_SANDBOX,
+          "="
+              + sandbox
+              + " cannot run inside autofix's sandbox: leave it unset (Codex then runs"
+              + " danger-full-access inside autofix's), or set AUTOFIX_AGENT_ACCESS=trusted");
+      usable = false;
+    }
+    if (repo.isPresent()
+        && dataDir
+            .toAbsolutePath()
+            .normalize()
+            .startsWith(repo.get().toAbsolutePath().normalize())) {
+      // Worktrees inside the checkout would show up in the user's own `git status`.
+      settings.problem(Common.DATA_DIR, dataDir + " must lie outside the checkout " + repo.get());
+      usable = false;
+    }
+    AgentAccess access;
+    try {
+      access =
+          new AgentAccess(
+              mode,
+              lists.get(0),
+              lists.get(1),
+              lists.get(2),
+              lists.get(3),
+              lists.get(4),
+              List.of());
+    } catch (IllegalArgumentException refused) {
+      // the access profile's own checks (a relative writable path, a URL for a host) name their key
+      settings.problem(refused, AGENT_ACCESS);
+      return null;
+    }
+    if (repo.isEmpty() || !usable) {
+      return null;
+    }
+    return new AgentsConfig(
+        agent,
+        command,
+        agentTimeout,
+        testCommand,
+        testTimeout,
+        setupCommand,
+        setupTimeout,
+        repo.get(),
+        baseBranch,
+        remote,
+        dataDir,
+        envDeny,
+        promptTemplate,
+        authorName,
+        email,
+        logLimit,
+        claude,
+        codex,
+        access);
+  }
+
+  /** A branch or remote name git takes as one, else a problem and the default. */
+  private static String ref(Settings settings, Setting<String> setting) {
+    String value = settings.get(setting);
+    if (!REF.matcher(value).matches() || value.startsWith("-") || value.contains("..")) {
+      settings.problem(
+          setting,
+          "must be a git name such as " + setting.defaultValue() + ", not '" + value + "'");
+      return setting.defaultValue();
+    }
+    return value;
+  }
+
+  /** A program to run: not an option. */
+  private static String binary(Settings settings, Setting<String> setting) {
+    String value = settings.get(setting);
+    if (value.startsWith("-")) {
+      settings.problem(setting, "must be a program, not '" + value + "'");
+      return setting.defaultValue();
+    }
+    return value;
   }
 
   /** {@code codex.codexHome()}, or {@code <dataDir>/codex-home} when that is not set. */
@@ -422,55 +835,6 @@ public record AgentsConfig(
   /** Parses a duration the way every autofix setting does: see {@link Durations#parse}. */
   public static Duration parseDuration(String text) {
     return Durations.parse(text);
-  }
-
-  private static Path defaultDataDir(Map<String, String> env) {
-    String xdg = get(env, "XDG_DATA_HOME", null);
-    if (xdg != null) {
-      return Path.of(xdg, "autofix");
-    }
-    String home = get(env, "HOME", System.getProperty("user.home"));
-    return Path.of(home, ".local", "share", "autofix");
-  }
-
-  private static String get(Map<String, String> env, String key, String fallback) {
-    String value = env.get(key);
-    return value == null || value.isBlank() ? fallback : value.strip();
-  }
-
-  private static Duration duration(Map<String, String> env, String key, Duration fallback) {
-    String value = get(env, key, null);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return parseDuration(value);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static long number(Map<String, String> env, String key, long fallback) {
-    String value = get(env, key, null);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " is not a number: " + value, e);
-    }
-  }
-
-  private static List<String> list(Map<String, String> env, String key, String separator) {
-    String value = get(env, key, null);
-    if (value == null) {
-      return List.of();
-    }
-    return Arrays.stream(value.split(Pattern.quote(separator)))
-        .map(String::strip)
-        .filter(s -> !s.isEmpty())
-        .toList();
   }
 
   private static String blankToNull(String value) {

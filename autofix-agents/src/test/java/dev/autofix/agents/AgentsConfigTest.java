@@ -30,7 +30,7 @@ class AgentsConfigTest {
                 Path.of("/srv/app"),
                 "main",
                 "origin",
-                Path.of("/home/me/.local/share/autofix"),
+                Path.of("/home/me/.autofix"),
                 List.of(),
                 null,
                 "autofix",
@@ -47,7 +47,7 @@ class AgentsConfigTest {
                     Duration.ofMinutes(5)),
                 new AgentsConfig.CodexOptions("codex", null, List.of(), null, null),
                 AgentAccess.sandboxed()));
-    assertThat(config.codexHome()).isEqualTo(Path.of("/home/me/.local/share/autofix/codex-home"));
+    assertThat(config.codexHome()).isEqualTo(Path.of("/home/me/.autofix/codex-home"));
   }
 
   @Test
@@ -80,7 +80,7 @@ class AgentsConfigTest {
             Map.entry("AUTOFIX_CLAUDE_API_TIMEOUT", "2m"),
             Map.entry("AUTOFIX_CODEX_BIN", "/opt/codex"),
             Map.entry("AUTOFIX_CODEX_MODEL", "gpt-5.5"),
-            Map.entry("AUTOFIX_CODEX_CONFIG", "model_provider=\"corp\"; features.plugins=false"),
+            Map.entry("AUTOFIX_CODEX_CONFIG", "model_provider=\"corp\", features.plugins=false"),
             Map.entry("AUTOFIX_CODEX_SANDBOX", "danger-full-access"),
             Map.entry("AUTOFIX_CODEX_HOME", "/var/lib/codex"),
             Map.entry("AUTOFIX_AGENT_ACCESS", "Sandboxed"),
@@ -145,7 +145,7 @@ class AgentsConfigTest {
             () ->
                 AgentsConfig.fromEnv(
                     Map.of("AUTOFIX_REPO_PATH", "/srv/app", "AUTOFIX_AGENT", "command")))
-        .hasMessageContaining("needs a command");
+        .hasMessageContaining("AUTOFIX_AGENT_COMMAND is required when AUTOFIX_AGENT is command");
     assertThatThrownBy(
             () ->
                 AgentsConfig.fromEnv(
@@ -160,13 +160,13 @@ class AgentsConfigTest {
             () ->
                 AgentsConfig.fromEnv(
                     Map.of("AUTOFIX_REPO_PATH", "/srv/app", "AUTOFIX_BASE_BRANCH", "--force")))
-        .hasMessageContaining("baseBranch");
+        .hasMessageContaining("AUTOFIX_BASE_BRANCH must be a git name");
     assertThatThrownBy(
             () ->
                 AgentsConfig.fromEnv(
                     Map.of("AUTOFIX_REPO_PATH", "/srv/app", "AUTOFIX_AGENT_ACCESS", "open")))
         .hasMessageContaining("AUTOFIX_AGENT_ACCESS")
-        .hasMessageContaining("sandboxed|trusted");
+        .hasMessageContaining("one of sandboxed, trusted");
     assertThatThrownBy(
             () ->
                 AgentsConfig.fromEnv(
@@ -182,6 +182,32 @@ class AgentsConfigTest {
                         "AUTOFIX_AGENT_ALLOWED_HOSTS",
                         "http://registry.npmjs.org/")))
         .hasMessageContaining("AUTOFIX_AGENT_ALLOWED_HOSTS");
+  }
+
+  @Test
+  void read_reportsEveryProblemAtOnce_eachNamingItsKey() {
+    dev.autofix.core.settings.Settings settings =
+        dev.autofix.core.settings.Settings.of(
+            Map.of(
+                "AUTOFIX_AGENT", "bogus",
+                "AUTOFIX_AGENT_TIMEOUT", "soon",
+                "AUTOFIX_CLAUDE_MAX_BUDGET_USD", "free",
+                "AUTOFIX_GIT_AUTHOR_EMAIL", "nobody",
+                "AUTOFIX_CODEX_CONFIG", "model_provider=\"x\", oops"));
+
+    assertThat(AgentsConfig.read(settings)).as("no checkout: nothing to build").isNull();
+    assertThat(settings.problems())
+        .extracting(dev.autofix.core.settings.Settings.Problem::key)
+        .containsExactlyInAnyOrder(
+            "AUTOFIX_REPO_PATH",
+            "AUTOFIX_AGENT",
+            "AUTOFIX_AGENT_TIMEOUT",
+            "AUTOFIX_CLAUDE_MAX_BUDGET_USD",
+            "AUTOFIX_GIT_AUTHOR_EMAIL",
+            "AUTOFIX_CODEX_CONFIG");
+    assertThat(settings.problems().toString())
+        .contains("AUTOFIX_AGENT must be one of claude, codex, command, not 'bogus'")
+        .contains("AUTOFIX_CODEX_CONFIG holds 'oops', which is not a key=value");
   }
 
   @Test
@@ -240,7 +266,7 @@ class AgentsConfigTest {
     assertThat(changed.testCommand()).isEqualTo("make test");
     assertThat(changed.toBuilder().testCommand(null).build()).isEqualTo(config);
     assertThatThrownBy(() -> config.toBuilder().agent(AgentsConfig.Agent.COMMAND, null).build())
-        .hasMessageContaining("needs a command");
+        .hasMessageContaining("the command agent needs a command");
   }
 
   @Test

@@ -88,6 +88,20 @@ public final class Settings {
     problems.add(new Problem(where + setting.key(), message));
   }
 
+  /**
+   * Adds the refusal of a value object built from the settings: its message when it already starts
+   * with the key it is about, else {@code setting}'s key before it.
+   */
+  public void problem(IllegalArgumentException refused, Setting<?> setting) {
+    String message = String.valueOf(refused.getMessage());
+    int space = message.indexOf(' ');
+    if (message.startsWith("AUTOFIX_") && space > 0) {
+      problems.add(new Problem(where + message.substring(0, space), message.substring(space + 1)));
+    } else {
+      problem(setting, message);
+    }
+  }
+
   /** Every problem so far, across every scoped reader, in the order found. */
   public List<Problem> problems() {
     return List.copyOf(problems);
