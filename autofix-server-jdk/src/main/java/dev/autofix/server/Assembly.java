@@ -253,12 +253,62 @@ final class Assembly implements Closeable {
     server.alsoWake(notifications.signal());
     startPoller(s, http, json, injector, clock);
     server.start();
+    summary(s, database.location(), server.getPort()).forEach(line -> LOG.info("{}", line));
     featuresOff(s).forEach(off -> LOG.warn("{}", off));
-    LOG.info(
-        "database: {}; daily cap: {} in {}",
-        database.location(),
-        s.redis().isPresent() ? "Redis " + s.redis().get().redactedUrl() : "PostgreSQL",
-        s.server().timeZone());
+  }
+
+  /**
+   * The start-up summary, a few lines at INFO: where it listens, the engine and the cap, and per
+   * repository its checkout, agent, access profile, test command and GitHub repository.
+   */
+  static List<String> summary(Settings s, String database, int port) {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "autofix listens on http://"
+            + s.server().bind()
+            + ":"
+            + port
+            + " (webhook /webhooks/sentry); database: "
+            + database);
+    lines.add(
+        "engine: the PostgreSQL queue, "
+            + s.server().maxConcurrent()
+            + " agent(s) at once; daily cap: "
+            + s.server().maxFixesPerDay()
+            + " agent starts, kept in "
+            + (s.redis().isPresent() ? "Redis " + s.redis().get().redactedUrl() : "PostgreSQL")
+            + ", days in "
+            + s.server().timeZone()
+            + s.server()
+                .maxSpendPerDayUsd()
+                .map(max -> "; spend ceiling $" + max.toPlainString() + " a day")
+                .orElse(""));
+    Map<String, Repository> all = new java.util.LinkedHashMap<>();
+    s.repository().ifPresent(r -> all.put("", r));
+    all.putAll(s.projects());
+    all.forEach(
+        (slug, r) -> {
+          AgentsConfig a = r.agents();
+          lines.add(
+              (slug.isEmpty() ? "repository" : "project " + slug + ":")
+                  + " "
+                  + a.repoPath()
+                  + " (base "
+                  + a.baseBranch()
+                  + ") to github "
+                  + r.github().owner()
+                  + "/"
+                  + r.github().repo()
+                  + "; agent "
+                  + a.agent().wireName()
+                  + ", "
+                  + (a.access().isSandboxed() ? "sandboxed" : "trusted (no sandbox)")
+                  + "; test command "
+                  + (a.testCommand() == null
+                      ? "none (autofix verifies nothing itself)"
+                      : "`" + a.testCommand() + "`"));
+        });
+    return lines;
   }
 
   /**

@@ -40,4 +40,31 @@ class FeaturesOffTest {
       assertThat(Assembly.featuresOff(Assembly.settings(world.environment(0)))).isEmpty();
     }
   }
+
+  @Test
+  void summary_saysWhereItListens_theEngineAndCap_andEachRepositorysAgent() throws Exception {
+    try (E2eWorld world = new E2eWorld(root)) {
+      Map<String, String> env = new HashMap<>(world.environment(0));
+      env.put("AUTOFIX_MAX_SPEND_PER_DAY_USD", "12.50");
+      Assembly.Settings settings = Assembly.settings(env);
+
+      assertThat(Assembly.summary(settings, "embedded PostgreSQL in /data", 8123))
+          .satisfiesExactly(
+              listens ->
+                  assertThat(listens)
+                      .startsWith("autofix listens on http://127.0.0.1:8123")
+                      .contains("embedded PostgreSQL in /data"),
+              engine ->
+                  assertThat(engine)
+                      .contains("the PostgreSQL queue, 1 agent(s) at once")
+                      .contains("kept in PostgreSQL")
+                      .contains("spend ceiling $12.50 a day"),
+              repository ->
+                  assertThat(repository)
+                      .startsWith(
+                          "repository " + settings.repository().orElseThrow().agents().repoPath())
+                      .contains("agent command")
+                      .contains("test command"));
+    }
+  }
 }
