@@ -426,14 +426,7 @@ public record AgentsConfig(
               "the setup command's timeout")
           .shownAs("10m")
           .forProjects();
-  public static final Setting<String> BASE_BRANCH =
-      Setting.of(
-              "AUTOFIX_BASE_BRANCH",
-              SettingType.string(),
-              "main",
-              M,
-              "the branch fixes start from and target")
-          .forProjects();
+  public static final Setting<String> BASE_BRANCH = Common.BASE_BRANCH;
   public static final Setting<String> GIT_REMOTE =
       Setting.of(
               "AUTOFIX_GIT_REMOTE",

@@ -1,13 +1,16 @@
 package dev.autofix.github;
 
-import dev.autofix.core.Durations;
+import dev.autofix.core.settings.Common;
+import dev.autofix.core.settings.Setting;
+import dev.autofix.core.settings.SettingType;
+import dev.autofix.core.settings.Settings;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -131,121 +134,284 @@ public record GitHubConfig(
         "2022-11-28");
   }
 
+  private static final String M = "github";
+
+  public static final Setting<String> REPO =
+      Setting.of(
+              "AUTOFIX_GITHUB_REPO", SettingType.string(), null, M, "owner/name of the repository")
+          .shownAs("required")
+          .forProjects();
+  public static final Setting<String> TOKEN =
+      Setting.of(
+              "AUTOFIX_GITHUB_TOKEN",
+              SettingType.secret(),
+              null,
+              M,
+              "API and push token; never in arguments, config files or the agent's reach")
+          .shownAs("none: git's own credentials, and no pull request")
+          .forProjects();
+  public static final Setting<String> API_URL =
+      Setting.of(
+              "AUTOFIX_GITHUB_API_URL",
+              SettingType.string(),
+              DEFAULT_API_URL.toString(),
+              M,
+              "the REST API; GitHub Enterprise: https://HOST/api/v3")
+          .forProjects();
+  public static final Setting<String> PUSH_URL =
+      Setting.of(
+              "AUTOFIX_GIT_PUSH_URL",
+              SettingType.string(),
+              null,
+              M,
+              "where the fix branch is pushed: https, ssh or a local path")
+          .shownAs("the repository on the API's host")
+          .forProjects();
+  public static final Setting<List<String>> LABELS =
+      Setting.of(
+              "AUTOFIX_GITHUB_LABELS",
+              SettingType.list(),
+              List.of("autofix"),
+              M,
+              "labels put on the pull request")
+          .forProjects();
+  public static final Setting<List<String>> REVIEWERS =
+      Setting.of(
+              "AUTOFIX_GITHUB_REVIEWERS",
+              SettingType.list(),
+              List.of(),
+              M,
+              "logins asked to review the pull request")
+          .forProjects();
+  public static final Setting<Boolean> ALLOW_NON_DRAFT =
+      Setting.of(
+              "AUTOFIX_GITHUB_ALLOW_NON_DRAFT",
+              SettingType.bool(),
+              false,
+              M,
+              "where drafts are unavailable, open a ready PR titled [DRAFT] and labelled instead")
+          .forProjects();
+  public static final Setting<Duration> CONNECT_TIMEOUT =
+      Setting.of(
+              "AUTOFIX_GITHUB_CONNECT_TIMEOUT",
+              SettingType.duration(),
+              Duration.ofSeconds(10),
+              M,
+              "the API's connect timeout")
+          .shownAs("10s");
+  public static final Setting<Duration> READ_TIMEOUT =
+      Setting.of(
+              "AUTOFIX_GITHUB_READ_TIMEOUT",
+              SettingType.duration(),
+              Duration.ofSeconds(30),
+              M,
+              "the API's read timeout")
+          .shownAs("30s");
+  public static final Setting<Duration> CALL_TIMEOUT =
+      Setting.of(
+              "AUTOFIX_GITHUB_CALL_TIMEOUT",
+              SettingType.duration(),
+              Duration.ofSeconds(60),
+              M,
+              "the API's timeout for one whole call")
+          .shownAs("60s");
+  public static final Setting<Duration> PUSH_TIMEOUT =
+      Setting.of(
+              "AUTOFIX_GITHUB_PUSH_TIMEOUT",
+              SettingType.duration(),
+              Duration.ofMinutes(5),
+              M,
+              "how long one git push may take")
+          .shownAs("5m");
+  public static final Setting<Integer> MAX_ATTEMPTS =
+      Setting.of(
+          "AUTOFIX_GITHUB_MAX_ATTEMPTS",
+          SettingType.integer(1, 100),
+          4,
+          M,
+          "tries of one API call or push while GitHub is unavailable");
+  public static final Setting<Duration> MAX_RATE_LIMIT_WAIT =
+      Setting.of(
+              "AUTOFIX_GITHUB_MAX_RATE_LIMIT_WAIT",
+              SettingType.duration(),
+              Duration.ofMinutes(15),
+              M,
+              "the longest wait for a rate limit to reset before giving up")
+          .shownAs("15m");
+  public static final Setting<String> USER_AGENT =
+      Setting.of(
+          "AUTOFIX_GITHUB_USER_AGENT",
+          SettingType.string(),
+          "autofix/0.1",
+          M,
+          "the User-Agent GitHub requires");
+  public static final Setting<String> API_VERSION =
+      Setting.of(
+          "AUTOFIX_GITHUB_API_VERSION",
+          SettingType.string(),
+          "2022-11-28",
+          M,
+          "the X-GitHub-Api-Version sent");
+
+  /** This module's rows of the key table. */
+  public static final List<Setting<?>> TABLE =
+      List.of(
+          REPO,
+          TOKEN,
+          API_URL,
+          Common.BASE_BRANCH,
+          PUSH_URL,
+          LABELS,
+          REVIEWERS,
+          ALLOW_NON_DRAFT,
+          CONNECT_TIMEOUT,
+          READ_TIMEOUT,
+          CALL_TIMEOUT,
+          PUSH_TIMEOUT,
+          MAX_ATTEMPTS,
+          MAX_RATE_LIMIT_WAIT,
+          USER_AGENT,
+          API_VERSION);
+
+  /** Keys autofix no longer reads: a remote's name would be looked up in a git config. */
+  private static final List<String> GONE =
+      List.of("AUTOFIX_GITHUB_REMOTE", "AUTOFIX_GITHUB_REMOTE_URL");
+
   /**
    * Reads the configuration from environment variables; see the module README for every key.
    *
-   * @throws IllegalArgumentException when {@code AUTOFIX_GITHUB_REPO} is missing or a value is bad
+   * @throws IllegalArgumentException naming every problem, each with its key
    */
   public static GitHubConfig fromEnv(Map<String, String> env) {
-    String slug = get(env, "AUTOFIX_GITHUB_REPO", null);
-    if (slug == null) {
-      throw new IllegalArgumentException("AUTOFIX_GITHUB_REPO is not set (owner/name)");
+    Settings settings = Settings.of(env);
+    GitHubConfig config = read(settings);
+    if (!settings.problems().isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join("; ", settings.problems().stream().map(Settings.Problem::toString).toList()));
     }
-    int slash = slug.indexOf('/');
-    if (slash < 0 || slug.indexOf('/', slash + 1) >= 0) {
-      throw new IllegalArgumentException("AUTOFIX_GITHUB_REPO must be owner/name: " + slug);
-    }
-    for (String gone : List.of("AUTOFIX_GITHUB_REMOTE", "AUTOFIX_GITHUB_REMOTE_URL")) {
-      if (get(env, gone, null) != null) {
-        // A remote's name would be looked up in git config, which the agent can write.
-        throw new IllegalArgumentException(
-            gone
-                + " is no longer read: autofix pushes to AUTOFIX_GIT_PUSH_URL, or to the"
-                + " repository on the API's host when that is unset, never to a remote of a git"
-                + " config");
+    return config;
+  }
+
+  /**
+   * Reads the configuration through {@code settings}, which collects every problem with its key;
+   * {@code null} when there is none to build.
+   */
+  public static GitHubConfig read(Settings settings) {
+    Optional<String> slug = settings.require(REPO, "(owner/name)");
+    for (String gone : GONE) {
+      if (settings.raw(gone).isPresent()) {
+        settings.problem(
+            REPO,
+            "is pushed to through AUTOFIX_GIT_PUSH_URL, or the repository on the API's host: "
+                + gone
+                + " is no longer read, since a remote is looked up in a git config the agent can"
+                + " write");
       }
     }
-    GitHubConfig d = of(slug.substring(0, slash), slug.substring(slash + 1));
-    String token = get(env, "AUTOFIX_GITHUB_TOKEN", null);
-    return new GitHubConfig(
-        URI.create(get(env, "AUTOFIX_GITHUB_API_URL", d.apiUrl().toString())),
-        token == null ? null : new Secret(token),
-        d.owner(),
-        d.repo(),
-        get(env, "AUTOFIX_BASE_BRANCH", null),
-        get(env, "AUTOFIX_GIT_PUSH_URL", null),
-        list(env, "AUTOFIX_GITHUB_LABELS", d.labels()),
-        list(env, "AUTOFIX_GITHUB_REVIEWERS", d.reviewers()),
-        bool(env, "AUTOFIX_GITHUB_ALLOW_NON_DRAFT", d.allowNonDraftFallback()),
-        duration(env, "AUTOFIX_GITHUB_CONNECT_TIMEOUT", d.connectTimeout()),
-        duration(env, "AUTOFIX_GITHUB_READ_TIMEOUT", d.readTimeout()),
-        duration(env, "AUTOFIX_GITHUB_CALL_TIMEOUT", d.callTimeout()),
-        duration(env, "AUTOFIX_GITHUB_PUSH_TIMEOUT", d.pushTimeout()),
-        integer(env, "AUTOFIX_GITHUB_MAX_ATTEMPTS", d.maxAttempts()),
-        duration(env, "AUTOFIX_GITHUB_MAX_RATE_LIMIT_WAIT", d.maxRateLimitWait()),
-        get(env, "AUTOFIX_GITHUB_USER_AGENT", d.userAgent()),
-        get(env, "AUTOFIX_GITHUB_API_VERSION", d.apiVersion()));
+    String owner = null;
+    String name = null;
+    if (slug.isPresent()) {
+      String[] parts = slug.get().split("/", -1);
+      if (parts.length != 2
+          || !NAME.matcher(parts[0]).matches()
+          || !NAME.matcher(parts[1]).matches()) {
+        settings.problem(REPO, "must be owner/name, not '" + slug.get() + "'");
+      } else {
+        owner = parts[0];
+        name = parts[1];
+      }
+    }
+    String apiText = settings.get(API_URL);
+    URI api = null;
+    try {
+      api = URI.create(apiText);
+    } catch (IllegalArgumentException e) {
+      settings.problem(API_URL, "must be an http(s) URL, not '" + apiText + "'");
+    }
+    String token = settings.find(TOKEN).orElse(null);
+    // unset: the workspace's base; a bad one is the agents' problem to report, once
+    String baseBranch =
+        settings
+            .raw(Common.BASE_BRANCH.key())
+            .map(String::strip)
+            .filter(b -> BRANCH.matcher(b).matches())
+            .orElse(null);
+    String pushUrl = settings.find(PUSH_URL).orElse(null);
+    List<String> labels = settings.get(LABELS);
+    List<String> reviewers = settings.get(REVIEWERS);
+    boolean allowNonDraft = settings.get(ALLOW_NON_DRAFT);
+    Duration connect = settings.get(CONNECT_TIMEOUT);
+    Duration read = settings.get(READ_TIMEOUT);
+    Duration call = settings.get(CALL_TIMEOUT);
+    Duration push = settings.get(PUSH_TIMEOUT);
+    int attempts = settings.get(MAX_ATTEMPTS);
+    Duration rateLimitWait = settings.get(MAX_RATE_LIMIT_WAIT);
+    String userAgent = settings.get(USER_AGENT);
+    String apiVersion = settings.get(API_VERSION);
+    if (owner == null || api == null) {
+      return null;
+    }
+    try {
+      return new GitHubConfig(
+          api,
+          token == null ? null : new Secret(token),
+          owner,
+          name,
+          baseBranch,
+          pushUrl,
+          labels,
+          reviewers,
+          allowNonDraft,
+          connect,
+          read,
+          call,
+          push,
+          attempts,
+          rateLimitWait,
+          userAgent,
+          apiVersion);
+    } catch (IllegalArgumentException refused) {
+      // the record's own checks (the push URL, plain http with a token) name their key
+      settings.problem(refused, API_URL);
+      return null;
+    }
   }
 
   /** This configuration with another API base. */
   public GitHubConfig withApiUrl(URI apiUrl) {
-    return new GitHubConfig(
-        apiUrl,
-        token,
-        owner,
-        repo,
-        baseBranch,
-        pushUrl,
-        labels,
-        reviewers,
-        allowNonDraftFallback,
-        connectTimeout,
-        readTimeout,
-        callTimeout,
-        pushTimeout,
-        maxAttempts,
-        maxRateLimitWait,
-        userAgent,
-        apiVersion);
+    return copy(apiUrl, token, pushUrl, labels, reviewers, allowNonDraftFallback);
   }
 
   /** This configuration with a token, or none for {@code null}. */
   public GitHubConfig withToken(String token) {
-    return new GitHubConfig(
+    return copy(
         apiUrl,
         token == null ? null : new Secret(token),
-        owner,
-        repo,
-        baseBranch,
         pushUrl,
         labels,
         reviewers,
-        allowNonDraftFallback,
-        connectTimeout,
-        readTimeout,
-        callTimeout,
-        pushTimeout,
-        maxAttempts,
-        maxRateLimitWait,
-        userAgent,
-        apiVersion);
+        allowNonDraftFallback);
   }
 
   /** This configuration pushing to {@code pushUrl}. */
   public GitHubConfig withPushUrl(String pushUrl) {
-    return new GitHubConfig(
-        apiUrl,
-        token,
-        owner,
-        repo,
-        baseBranch,
-        pushUrl,
-        labels,
-        reviewers,
-        allowNonDraftFallback,
-        connectTimeout,
-        readTimeout,
-        callTimeout,
-        pushTimeout,
-        maxAttempts,
-        maxRateLimitWait,
-        userAgent,
-        apiVersion);
+    return copy(apiUrl, token, pushUrl, labels, reviewers, allowNonDraftFallback);
   }
 
   /** This configuration with other labels, reviewers and draft fallback. */
   public GitHubConfig withPullRequestOptions(
       List<String> labels, List<String> reviewers, boolean allowNonDraftFallback) {
+    return copy(apiUrl, token, pushUrl, labels, reviewers, allowNonDraftFallback);
+  }
+
+  /** The one copy the withers share: everything else stays. */
+  private GitHubConfig copy(
+      URI apiUrl,
+      Secret token,
+      String pushUrl,
+      List<String> labels,
+      List<String> reviewers,
+      boolean allowNonDraftFallback) {
     return new GitHubConfig(
         apiUrl,
         token,
@@ -383,56 +549,5 @@ public record GitHubConfig(
       }
     }
     return copy;
-  }
-
-  private static String get(Map<String, String> env, String key, String fallback) {
-    String value = env.get(key);
-    return value == null || value.isBlank() ? fallback : value.trim();
-  }
-
-  private static List<String> list(Map<String, String> env, String key, List<String> fallback) {
-    String value = env.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private static boolean bool(Map<String, String> env, String key, boolean fallback) {
-    String value = get(env, key, null);
-    if (value == null) {
-      return fallback;
-    }
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "1" -> true;
-      case "false", "no", "0" -> false;
-      default -> throw new IllegalArgumentException(key + " must be true or false: " + value);
-    };
-  }
-
-  private static int integer(Map<String, String> env, String key, int fallback) {
-    String value = get(env, key, null);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a number: " + value, e);
-    }
-  }
-
-  /** Whole seconds ({@code 30}) or ISO-8601 ({@code PT30S}). */
-  private static Duration duration(Map<String, String> env, String key, Duration fallback) {
-    String value = get(env, key, null);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Durations.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          key + " must be seconds or an ISO-8601 duration: " + value, e);
-    }
   }
 }

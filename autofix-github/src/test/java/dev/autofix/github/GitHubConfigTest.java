@@ -188,4 +188,44 @@ class GitHubConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("AUTOFIX_GITHUB_READ_TIMEOUT");
   }
+
+  @Test
+  void read_reportsEveryProblemAtOnce_eachWithItsKey_andMasksTheToken() {
+    dev.autofix.core.settings.Settings settings =
+        dev.autofix.core.settings.Settings.of(
+            java.util.Map.of(
+                "AUTOFIX_GITHUB_REPO", "acme",
+                "AUTOFIX_GITHUB_ALLOW_NON_DRAFT", "perhaps",
+                "AUTOFIX_GITHUB_MAX_ATTEMPTS", "0",
+                "AUTOFIX_GITHUB_READ_TIMEOUT", "forever",
+                "AUTOFIX_GITHUB_REMOTE", "origin"));
+
+    assertThat(GitHubConfig.read(settings)).isNull();
+    assertThat(settings.problems())
+        .extracting(dev.autofix.core.settings.Settings.Problem::key)
+        .containsExactlyInAnyOrder(
+            "AUTOFIX_GITHUB_REPO",
+            "AUTOFIX_GITHUB_REPO",
+            "AUTOFIX_GITHUB_ALLOW_NON_DRAFT",
+            "AUTOFIX_GITHUB_MAX_ATTEMPTS",
+            "AUTOFIX_GITHUB_READ_TIMEOUT");
+    assertThat(settings.problems().toString())
+        .contains("AUTOFIX_GITHUB_REPO must be owner/name, not 'acme'")
+        .contains("AUTOFIX_GITHUB_REMOTE is no longer read");
+  }
+
+  @Test
+  void aBadToken_isNeverShown() {
+    dev.autofix.core.settings.Settings settings =
+        dev.autofix.core.settings.Settings.of(
+            java.util.Map.of(
+                "AUTOFIX_GITHUB_REPO", "acme/app",
+                "AUTOFIX_GITHUB_TOKEN", "ghp_secret",
+                "AUTOFIX_GITHUB_API_URL", "http://github.example.com"));
+
+    assertThat(GitHubConfig.read(settings)).isNull();
+    assertThat(settings.problems().toString())
+        .contains("AUTOFIX_GITHUB_API_URL")
+        .doesNotContain("ghp_secret");
+  }
 }

@@ -25,4 +25,14 @@ public final class Common {
           java.time.ZoneId.of("UTC"),
           "server",
           "where the day of the daily cap and the spend ceiling starts and ends");
+
+  /** The branch fixes start from (the agents' worktrees) and target (the pull request). */
+  public static final Setting<String> BASE_BRANCH =
+      Setting.of(
+              "AUTOFIX_BASE_BRANCH",
+              SettingType.string(),
+              "main",
+              "agents",
+              "the branch fixes start from and their pull requests target")
+          .forProjects();
 }

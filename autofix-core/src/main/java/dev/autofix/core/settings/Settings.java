@@ -49,6 +49,10 @@ public final class Settings {
    */
   public <T> Optional<T> find(Setting<T> setting) {
     String text = values.get(setting.key());
+    if (text != null && text.isBlank() && setting.type().name().equals("list")) {
+      // a list given as empty means none (no labels, nothing hidden), not the default
+      return Optional.of(setting.type().parser().apply(text));
+    }
     if (text == null || text.isBlank()) {
       return Optional.empty();
     }

@@ -129,4 +129,13 @@ class SettingsTest {
         .isEqualTo(java.nio.file.Path.of("/srv/af"));
     assertThat(Common.DATA_DIR.describeDefault()).isEqualTo("~/.autofix");
   }
+
+  @Test
+  void aListGivenAsEmpty_isNone_notItsDefault() {
+    Setting<List<String>> labels =
+        Setting.of("AUTOFIX_GITHUB_LABELS", SettingType.list(), List.of("autofix"), "github", "l");
+
+    assertThat(Settings.of(Map.of()).get(labels)).containsExactly("autofix");
+    assertThat(Settings.of(Map.of("AUTOFIX_GITHUB_LABELS", "")).get(labels)).isEmpty();
+  }
 }
