@@ -93,8 +93,10 @@ final class Assembly implements Closeable {
    * can be checked before starting: reports all problems at once.
    */
   static Settings settings(Map<String, String> env) throws ConfigurationException {
+    // One reader for every module: each problem names its key (and its project).
+    dev.autofix.core.settings.Settings all = dev.autofix.core.settings.Settings.of(env);
     List<String> problems = new ArrayList<>();
-    ServerConfig server = ServerConfig.fromEnv(env, problems);
+    ServerConfig server = ServerConfig.read(all, env);
     Map<String, String> withDefaults = new HashMap<>(env);
     withDefaults.put("AUTOFIX_DATA_DIR", server.dataDir().toString());
     withDefaults.putIfAbsent(
@@ -112,15 +114,16 @@ final class Assembly implements Closeable {
             ? Optional.ofNullable(read(problems, "Redis", () -> RedisConfig.fromEnv(withDefaults)))
             : Optional.empty();
     Optional<Repository> repository =
-        hasDefault ? repository("", withDefaults, env, problems) : Optional.empty();
+        hasDefault ? repository("", withDefaults, env, all) : Optional.empty();
     Map<String, Repository> projects = new java.util.LinkedHashMap<>();
     projectSettings.forEach(
         (slug, overrides) -> {
           Map<String, String> merged = new HashMap<>(withDefaults);
           merged.putAll(overrides);
-          repository("projects." + slug + ": ", merged, env, problems)
+          repository("projects." + slug + ": ", merged, env, all)
               .ifPresent(r -> projects.put(slug, r));
         });
+    all.problems().forEach(p -> problems.add(p.toString()));
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
     }
@@ -128,22 +131,27 @@ final class Assembly implements Closeable {
   }
 
   private static Optional<Repository> repository(
-      String where, Map<String, String> settings, Map<String, String> env, List<String> problems) {
-    List<String> found = new ArrayList<>();
-    AgentsConfig read = read(found, "agent", () -> AgentsConfig.fromEnv(settings));
-    String configFile = settings.get(ConfigSource.CONFIG_FILE);
+      String where,
+      Map<String, String> values,
+      Map<String, String> env,
+      dev.autofix.core.settings.Settings all) {
+    dev.autofix.core.settings.Settings settings = all.scoped(values, where);
+    int before = all.problems().size();
+    AgentsConfig read = AgentsConfig.read(settings);
+    String configFile = values.get(ConfigSource.CONFIG_FILE);
     // The agent must not read autofix's configuration file either.
     AgentsConfig agents =
         read == null || configFile == null
             ? read
             : read.withAccess(read.access().alsoHiding(List.of(Path.of(configFile))));
-    GitHubConfig github = read(found, "GitHub", () -> GitHubConfig.fromEnv(settings));
+    GitHubConfig github = GitHubConfig.read(settings);
     if (agents != null) {
-      checkCheckout(agents.repoPath(), found);
-      checkAgentCommand(agents, env, found);
+      checkCheckout(agents.repoPath(), settings);
+      checkAgentCommand(agents, env, settings);
     }
-    found.forEach(problem -> problems.add(where + problem));
-    return found.isEmpty() ? Optional.of(new Repository(agents, github)) : Optional.empty();
+    return all.problems().size() == before && agents != null && github != null
+        ? Optional.of(new Repository(agents, github))
+        : Optional.empty();
   }
 
   private static boolean present(Map<String, String> env, String key) {
@@ -163,35 +171,37 @@ final class Assembly implements Closeable {
     }
   }
 
-  private static void checkCheckout(Path repo, List<String> problems) {
+  private static void checkCheckout(Path repo, dev.autofix.core.settings.Settings settings) {
     if (!Files.isDirectory(repo)) {
-      problems.add("AUTOFIX_REPO_PATH " + repo + " is not a directory");
+      settings.problem(AgentsConfig.REPO_PATH, repo + " is not a directory");
     } else if (!Files.exists(repo.resolve(".git"))) {
-      problems.add("AUTOFIX_REPO_PATH " + repo + " is not a git checkout (no .git in it)");
+      settings.problem(AgentsConfig.REPO_PATH, repo + " is not a git checkout (no .git in it)");
     }
   }
 
+  /** The agent's program must be there before any run is accepted for it. */
   private static void checkAgentCommand(
-      AgentsConfig agents, Map<String, String> env, List<String> problems) {
+      AgentsConfig agents, Map<String, String> env, dev.autofix.core.settings.Settings settings) {
+    var key =
+        switch (agents.agent()) {
+          case CLAUDE -> AgentsConfig.CLAUDE_BIN;
+          case CODEX -> AgentsConfig.CODEX_BIN;
+          case COMMAND -> AgentsConfig.AGENT_COMMAND;
+        };
     String binary =
         switch (agents.agent()) {
           case CLAUDE -> agents.claude().binary();
           case CODEX -> agents.codex().binary();
-          case COMMAND -> {
-            if (agents.command() == null || agents.command().isBlank()) {
-              problems.add("AUTOFIX_AGENT_COMMAND is required when AUTOFIX_AGENT is command");
-              yield null;
-            }
-            yield agents.command().strip().split("\\s+")[0];
-          }
+          case COMMAND -> agents.command().strip().split("\\s+")[0];
         };
-    if (binary != null && !onPath(binary, env.getOrDefault("PATH", ""))) {
-      problems.add(
-          "the agent CLI '"
+    if (!onPath(binary, env.getOrDefault("PATH", ""))) {
+      settings.problem(
+          key,
+          "names '"
               + binary
-              + "' (AUTOFIX_AGENT="
+              + "', the agent CLI of AUTOFIX_AGENT="
               + agents.agent().wireName()
-              + ") is not on PATH; install it or set its full path");
+              + ", which is not on PATH; install it or set its full path");
     }
   }
 

@@ -62,6 +62,32 @@ class MainTest {
   }
 
   @Test
+  void run_reportsMistakesAcrossModulesTogether_eachWithItsKeyAndValue() {
+    int code =
+        run(
+            Map.of(
+                "PATH", "/nonexistent",
+                "AUTOFIX_DATA_DIR", dir.resolve("data").toString(),
+                "AUTOFIX_AGENT", "bogus",
+                "AUTOFIX_REPO_PATH", "/nonexistent",
+                "AUTOFIX_AGENT_TIMEOUT", "soon",
+                "AUTOFIX_MAX_FIXES_PER_DAY", "-3",
+                "AUTOFIX_GITHUB_REPO", "acme/app",
+                "AUTOFIX_GITHUB_ALLOW_NON_DRAFT", "perhaps",
+                "AUTOFIX_SENTRY_CLIENT_SECRET", "s"));
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err())
+        .contains("AUTOFIX_AGENT must be one of claude, codex, command, not 'bogus'")
+        .contains("AUTOFIX_AGENT_TIMEOUT must be a positive duration")
+        .contains("'soon'")
+        .contains("AUTOFIX_MAX_FIXES_PER_DAY must be a whole number from 0 to 100000, not '-3'")
+        .contains("AUTOFIX_GITHUB_ALLOW_NON_DRAFT must be true or false")
+        .contains("AUTOFIX_REPO_PATH /nonexistent is not a directory")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void run_namesTheProjectOfEachRepositoryProblem() throws IOException {
     Path yaml = dir.resolve("autofix.yaml");
     Files.writeString(
