@@ -30,6 +30,9 @@ final class ConfigSource {
   /** Where the merged configuration says its file was, so that agents are kept from reading it. */
   static final String CONFIG_FILE = "AUTOFIX_CONFIG_FILE";
 
+  /** The names the file gave, so that a typo in it is an error ({@link SettingsTable#unknown}). */
+  static final String FILE_KEYS = "AUTOFIX_CONFIG_FILE_KEYS";
+
   /**
    * The merged configuration; {@code yaml} may be null. The YAML {@code projects:} mapping (Sentry
    * project slug to its repository's settings) becomes entries named {@code
@@ -38,8 +41,10 @@ final class ConfigSource {
   static Map<String, String> load(Path yaml, Map<String, String> environment) throws IOException {
     Map<String, String> merged = new LinkedHashMap<>();
     if (yaml != null) {
-      merged.putAll(readYaml(yaml));
+      Map<String, String> file = readYaml(yaml);
+      merged.putAll(file);
       merged.put(CONFIG_FILE, yaml.toAbsolutePath().normalize().toString());
+      merged.put(FILE_KEYS, String.join(",", file.keySet()));
     }
     environment.forEach(
         (name, value) -> {

@@ -161,7 +161,11 @@ public record SettingType<T>(
         false);
   }
 
-  /** The list syntax: split on commas that are not inside quotes, braces or brackets. */
+  /**
+   * The list syntax: split on commas that are not inside quotes, braces or brackets; a backslash in
+   * a quoted part escapes the next character. When the quotes or brackets do not balance (an
+   * apostrophe in a path, say), every comma splits.
+   */
   static List<String> split(String text) {
     List<String> items = new ArrayList<>();
     StringBuilder item = new StringBuilder();
@@ -170,6 +174,10 @@ public record SettingType<T>(
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (quote != 0) {
+        if (c == '\\' && i + 1 < text.length()) {
+          item.append(c).append(text.charAt(++i));
+          continue;
+        }
         if (c == quote) {
           quote = 0;
         }
@@ -177,7 +185,7 @@ public record SettingType<T>(
         quote = c;
       } else if (c == '{' || c == '[') {
         depth++;
-      } else if ((c == '}' || c == ']') && depth > 0) {
+      } else if (c == '}' || c == ']') {
         depth--;
       } else if (c == ',' && depth == 0) {
         add(items, item);
@@ -187,6 +195,13 @@ public record SettingType<T>(
       item.append(c);
     }
     add(items, item);
+    if (quote != 0 || depth != 0) {
+      List<String> plain = new ArrayList<>();
+      for (String part : text.split(",", -1)) {
+        add(plain, new StringBuilder(part));
+      }
+      return List.copyOf(plain);
+    }
     return List.copyOf(items);
   }
 

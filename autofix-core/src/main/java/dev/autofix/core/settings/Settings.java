@@ -93,6 +93,14 @@ public final class Settings {
   }
 
   /**
+   * Adds a problem about a key that is not a setting of the table (a typo in a file), written as
+   * the user wrote it.
+   */
+  public void problem(String key, String message) {
+    problems.add(new Problem(where + key, message));
+  }
+
+  /**
    * Adds the refusal of a value object built from the settings: its message when it already starts
    * with the key it is about, else {@code setting}'s key before it.
    */
@@ -100,7 +108,11 @@ public final class Settings {
     String message = String.valueOf(refused.getMessage());
     int space = message.indexOf(' ');
     if (message.startsWith("AUTOFIX_") && space > 0) {
-      problems.add(new Problem(where + message.substring(0, space), message.substring(space + 1)));
+      String key = message.substring(0, space);
+      problems.add(
+          new Problem(
+              where + (key.endsWith(":") ? key.substring(0, key.length() - 1) : key),
+              message.substring(space + 1)));
     } else {
       problem(setting, message);
     }

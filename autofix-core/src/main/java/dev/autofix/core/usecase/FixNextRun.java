@@ -45,6 +45,7 @@ public final class FixNextRun {
   private static final int REASON_TAIL = 2_000;
   private static final Duration LIMITER_RETRY = Duration.ofMinutes(1);
   private static final Duration AGENT_RETRY = Duration.ofMinutes(1);
+  private static final Duration SPEND_RETRY = Duration.ofMinutes(5);
 
   private final Ports ports;
   private final AutofixPolicy policy;
@@ -172,7 +173,7 @@ public final class FixNextRun {
         lease = held;
         return steps();
       } finally {
-        if (lease.interruptedTheAttempt() && !stopped) {
+        if (lease != null && lease.interruptedTheAttempt() && !stopped) {
           Thread.interrupted(); // the lease's own interrupt, not a stop request: not passed on
         }
         if (stopped) {
@@ -187,7 +188,12 @@ public final class FixNextRun {
         log.append("attempt " + run.attempts() + " by " + workerId + " for " + run.issue().id());
         target = ports.targets().forRun(run);
         // Before the permit: an agent that cannot start is not billed against the cap.
-        Optional<String> cannotStart = target.agent().unavailable();
+        Optional<String> cannotStart;
+        try {
+          cannotStart = target.agent().unavailable();
+        } catch (RuntimeException checkFailed) {
+          return capUnavailable("whether the agent can start", checkFailed);
+        }
         if (cannotStart.isPresent()) {
           return postpone("the agent cannot start: " + cannotStart.get(), AGENT_RETRY);
         }
@@ -314,20 +320,32 @@ public final class FixNextRun {
       if (policy.spendCeiling().isPresent()) {
         SpendCeiling ceiling = policy.spendCeiling().get();
         Instant now = clock.instant();
-        Optional<String> reached =
-            ceiling.reached(
-                ports.store().spentSince(ceiling.startOfDay(now)),
-                ports.store().countByStatus().getOrDefault(RunStatus.RUNNING, 1L),
-                target.agent().budgetPerRunUsd());
-        if (reached.isPresent()) {
-          return Optional.of(defer(reached.get(), ceiling.nextDay(now)));
+        SpendCeiling.Check check;
+        try {
+          check =
+              ceiling.check(
+                  ports.store().spentSince(ceiling.startOfDay(now)),
+                  ports.store().countByStatus().getOrDefault(RunStatus.RUNNING, 1L),
+                  target.agent().budgetPerRunUsd());
+        } catch (RuntimeException storeDown) {
+          // like the limiter: nothing about the run went wrong, so it waits in the queue
+          return Optional.of(capUnavailable("the spend ceiling", storeDown));
+        }
+        switch (check) {
+          case SpendCeiling.Fits fits -> {}
+          case SpendCeiling.Busy busy -> {
+            return Optional.of(postpone(busy.reason(), SPEND_RETRY));
+          }
+          case SpendCeiling.Reached reached -> {
+            return Optional.of(defer(reached.reason(), ceiling.nextDay(now)));
+          }
         }
       }
       RateLimiter.Permit asked;
       try {
         asked = ports.limiter().tryAcquire();
       } catch (RuntimeException limiterDown) {
-        return Optional.of(limiterUnavailable(limiterDown));
+        return Optional.of(capUnavailable("the daily cap", limiterDown));
       }
       switch (asked) {
         case RateLimiter.Denied denied -> {
@@ -366,15 +384,15 @@ public final class FixNextRun {
     }
 
     /**
-     * The limiter failed before it granted anything (Redis down, say): a defect, reported, but the
-     * run waits in the queue rather than failing, since nothing about it went wrong.
+     * The cap could not be checked (Redis down, the store's sum failed): a defect, reported, but
+     * the run waits in the queue rather than failing, since nothing about it went wrong.
      */
-    private Result limiterUnavailable(RuntimeException error) {
+    private Result capUnavailable(String what, RuntimeException error) {
       String fingerprint = Defects.fingerprint(error);
-      LOG.log(Level.ERROR, "run " + run.id() + ": the daily cap could not be checked", error);
+      LOG.log(Level.ERROR, "run " + run.id() + ": " + what + " could not be checked", error);
       report(error, fingerprint);
       return postpone(
-          "the daily cap could not be checked (" + Defects.describe(error, fingerprint) + ")",
+          what + " could not be checked (" + Defects.describe(error, fingerprint) + ")",
           LIMITER_RETRY);
     }
 

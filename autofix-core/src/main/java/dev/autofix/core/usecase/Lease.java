@@ -77,6 +77,11 @@ final class Lease implements AutoCloseable {
   <T> T interruptibly(Supplier<T> step) {
     synchronized (this) {
       interruptible = true;
+      if (lost) {
+        // lost while a short step ran, after its last check: the long step is stopped at once
+        interruptedByUs = true;
+        attempt.interrupt();
+      }
     }
     try {
       return step.get();

@@ -14,19 +14,30 @@ class SpendCeilingTest {
   private final SpendCeiling five = new SpendCeiling(new BigDecimal("5"), ZoneOffset.UTC);
 
   @Test
-  void reached_countsEveryRunningAgentAtItsBudget() {
+  void check_countsEveryRunningAgentAtItsBudget_butOnlyTodaysSpendDefersToTomorrow() {
     Optional<BigDecimal> two = Optional.of(new BigDecimal("2"));
 
-    assertThat(five.reached(new BigDecimal("1"), 2, two)).as("1 + 2 x 2 = 5").isEmpty();
-    assertThat(five.reached(new BigDecimal("1.01"), 2, two)).as("5.01").isPresent();
-    assertThat(five.reached(BigDecimal.ZERO, 3, two)).as("6").isPresent();
+    assertThat(five.check(new BigDecimal("1"), 2, two))
+        .as("1 + 2 x 2 = 5")
+        .isEqualTo(new SpendCeiling.Fits());
+    assertThat(five.check(new BigDecimal("1.01"), 2, two))
+        .as("5.01, but 1.01 + 2 fits alone")
+        .isInstanceOf(SpendCeiling.Busy.class);
+    assertThat(five.check(BigDecimal.ZERO, 3, two)).as("6").isInstanceOf(SpendCeiling.Busy.class);
+    assertThat(five.check(new BigDecimal("3.5"), 1, two))
+        .as("3.5 + 2 > 5 even alone")
+        .isEqualTo(
+            new SpendCeiling.Reached(
+                "daily spend ceiling of $5 reached ($3.5 spent today, and this run may cost up to"
+                    + " $2)"));
   }
 
   @Test
-  void reached_withoutABudget_onlyOnceTodaysSpendGotThere() {
-    assertThat(five.reached(new BigDecimal("4.99"), 9, Optional.empty())).isEmpty();
-    assertThat(five.reached(new BigDecimal("5"), 0, Optional.empty()))
-        .hasValue("daily spend ceiling of $5 reached ($5 spent today)");
+  void check_withoutABudget_onlyOnceTodaysSpendGotThere() {
+    assertThat(five.check(new BigDecimal("4.99"), 9, Optional.empty()))
+        .isEqualTo(new SpendCeiling.Fits());
+    assertThat(five.check(new BigDecimal("5"), 0, Optional.empty()))
+        .isEqualTo(new SpendCeiling.Reached("daily spend ceiling of $5 reached ($5 spent today)"));
   }
 
   @Test

@@ -136,7 +136,7 @@ class FixNextRunTest {
     assertThat(waiting.notBefore()).isEqualTo(midnight);
     assertThat(waiting.reason())
         .contains(
-            "daily spend ceiling of $1.00 reached ($0.84 spent today, 1 running at up to $0.50");
+            "daily spend ceiling of $1.00 reached ($0.84 spent today, and this run may cost up to $0.50)");
     assertThat(agent.tasks()).hasSize(2);
     assertThat(roomy.usage().used())
         .as("the count is not taken when the spend denies")
