@@ -175,10 +175,9 @@ final class AgentSupport {
   }
 
   /**
-   * The text of {@code file}, capped, or {@code null} when it is missing, empty, unreadable, not a
-   * regular file (a link is not followed: the agent wrote it) or over {@link #MAX_FILE_BYTES}.
+   * Whether {@code file} is a file with something in it: a login, say. Links are followed: these
+   * are the user's own files (dotfile managers link them), read before any agent runs.
    */
-  /** Whether {@code file} is a file with something in it: a login, say. */
   static boolean hasContent(Path file) {
     try {
       return Files.isRegularFile(file) && Files.size(file) > 0;
@@ -187,6 +186,22 @@ final class AgentSupport {
     }
   }
 
+  /**
+   * The user's own settings file's text (following links), up to a MiB, or {@code null} when it is
+   * missing or unreadable: read to tell whether an agent is logged in, never shown.
+   */
+  static String readUserFile(Path file) {
+    try (var in = Files.newInputStream(file)) {
+      return new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The text of {@code file}, capped, or {@code null} when it is missing, empty, unreadable, not a
+   * regular file (a link is not followed: the agent wrote it) or over {@link #MAX_FILE_BYTES}.
+   */
   static String readCapped(Path file) {
     try {
       BasicFileAttributes attributes =

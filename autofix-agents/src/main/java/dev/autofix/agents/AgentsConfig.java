@@ -70,6 +70,9 @@ public record AgentsConfig(
 
   private static final Pattern REF = Pattern.compile("[A-Za-z0-9._/-]+");
 
+  /** An override list in the old ';'-separated form: {@code a="x";b="y"}. */
+  private static final Pattern OLD_SEPARATOR = Pattern.compile(";\\s*[A-Za-z0-9_.-]+\\s*=");
+
   public AgentsConfig {
     Objects.requireNonNull(agent, "agent == null");
     command = blankToNull(command);
@@ -700,7 +703,14 @@ public record AgentsConfig(
             settings.get(CLAUDE_API_TIMEOUT));
     List<String> overrides = new ArrayList<>();
     for (String override : settings.get(CODEX_CONFIG)) {
-      if (override.contains("=")) {
+      if (OLD_SEPARATOR.matcher(override).find()) {
+        settings.problem(
+            CODEX_CONFIG,
+            "holds '"
+                + override
+                + "': overrides are separated by commas now, not ';' (a comma inside {} or quotes"
+                + " does not split)");
+      } else if (override.contains("=")) {
         overrides.add(override);
       } else {
         settings.problem(CODEX_CONFIG, "holds '" + override + "', which is not a key=value");

@@ -80,9 +80,10 @@ final class ClaudeCodeAgentRunner implements AgentRunner {
           "CLAUDE_CODE_USE_FOUNDRY");
 
   /**
-   * Not logged in: none of {@link #LOGIN_VARIABLES} is set, there is no {@code .credentials.json}
-   * in its config dir, and no {@code apiKeyHelper} or stored API key in its settings. (On macOS the
-   * login lives in the Keychain, which autofix does not read: there it is assumed.)
+   * Not logged in: none of {@link #LOGIN_VARIABLES} is set (in the environment or its settings'
+   * {@code env} block), there is no {@code .credentials.json} in its config dir, and no {@code
+   * apiKeyHelper} or stored API key in its settings. Links are followed. (On macOS the login lives
+   * in the Keychain, which autofix does not read: there it is assumed.)
    */
   @Override
   public java.util.Optional<String> unavailable() {
@@ -92,11 +93,22 @@ final class ClaudeCodeAgentRunner implements AgentRunner {
       return java.util.Optional.empty();
     }
     Map<String, Path> files = login(support.userHome(), env);
-    String settings = AgentSupport.readCapped(files.get(".claude/settings.json"));
-    String state = AgentSupport.readCapped(files.get(".claude.json"));
+    String settings = AgentSupport.readUserFile(files.get(".claude/settings.json"));
+    String configDir = env.get("CLAUDE_CONFIG_DIR");
+    List<Path> states = new ArrayList<>(List.of(files.get(".claude.json")));
+    if (configDir != null && !configDir.isBlank()) {
+      states.add(Path.of(configDir, ".claude.json"));
+    }
+    boolean storedKey =
+        states.stream()
+            .map(AgentSupport::readUserFile)
+            .anyMatch(state -> state != null && state.contains("\"primaryApiKey\""));
     if (AgentSupport.hasContent(files.get(".claude/.credentials.json"))
-        || (settings != null && settings.contains("\"apiKeyHelper\""))
-        || (state != null && state.contains("\"primaryApiKey\""))) {
+        || storedKey
+        || (settings != null
+            && (settings.contains("\"apiKeyHelper\"")
+                // its "env" block can log it in too (a key, Bedrock, Vertex)
+                || LOGIN_VARIABLES.stream().anyMatch(k -> settings.contains("\"" + k + "\""))))) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of(

@@ -173,42 +173,73 @@ final class CodexAgentRunner implements AgentRunner {
   }
 
   private static final Pattern MODEL_PROVIDER =
-      Pattern.compile("(?m)^\\s*model_provider\\s*=\\s*\"([^\"]+)\"");
+      Pattern.compile("(?m)^\\s*model_provider\\s*=\\s*\"?([A-Za-z0-9_.-]+)\"?");
 
   /**
-   * Not logged in: no {@code OPENAI_API_KEY} or {@code CODEX_API_KEY}, no {@code auth.json} in its
-   * home, and none of the {@code env_key}s its settings name is set. A provider of its own that
-   * names no key (a local model server) needs none.
+   * Not logged in. Its active provider ({@code model_provider}, else OpenAI's) decides: OpenAI's
+   * needs {@code OPENAI_API_KEY}, {@code CODEX_API_KEY} or an {@code auth.json} in its home; a
+   * provider of its own needs its {@code env_key} when it names one, and nothing when it does not
+   * (a local model server). Links are followed.
    */
   @Override
   public java.util.Optional<String> unavailable() {
     Map<String, String> env = support.userEnvironment();
-    String settings = settingsText(support.config());
-    List<String> keys = new ArrayList<>(List.of("OPENAI_API_KEY", "CODEX_API_KEY"));
-    Matcher named = ENV_KEY.matcher(settings);
-    while (named.find()) {
-      keys.add(named.group(1));
+    AgentsConfig config = support.config();
+    String toml = AgentSupport.readUserFile(config.codexHome().resolve("config.toml"));
+    String settings =
+        String.join("\n", config.codex().configOverrides()) + "\n" + (toml == null ? "" : toml);
+    Matcher active = MODEL_PROVIDER.matcher(settings);
+    String provider = active.find() ? active.group(1) : "openai";
+    if (!provider.equals("openai")) {
+      java.util.Optional<String> key = providerKey(settings, provider);
+      if (key.isEmpty() || isSet(env, key.get())) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(
+          "codex is not logged in: its provider "
+              + provider
+              + " takes its key from "
+              + key.get()
+              + ", which is not set in autofix's environment");
     }
-    if (keys.stream().anyMatch(k -> env.get(k) != null && !env.get(k).isBlank())) {
-      return java.util.Optional.empty();
-    }
-    Path auth = support.config().codexHome().resolve("auth.json");
-    if (AgentSupport.hasContent(auth)) {
-      return java.util.Optional.empty();
-    }
-    Matcher provider = MODEL_PROVIDER.matcher(settings);
-    if (provider.find() && !provider.group(1).equals("openai") && keys.size() == 2) {
+    Path auth = config.codexHome().resolve("auth.json");
+    if (isSet(env, "OPENAI_API_KEY")
+        || isSet(env, "CODEX_API_KEY")
+        || AgentSupport.hasContent(auth)) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of(
-        "codex is not logged in: none of "
-            + String.join(", ", keys)
-            + " is set in autofix's environment and there is no "
+        "codex is not logged in: neither OPENAI_API_KEY nor CODEX_API_KEY is set in autofix's"
+            + " environment and there is no "
             + auth
             + "; run `CODEX_HOME="
-            + support.config().codexHome()
+            + config.codexHome()
             + " codex login` as the user autofix runs as, point AUTOFIX_CODEX_HOME at a logged-in"
             + " home such as ~/.codex, or set OPENAI_API_KEY");
+  }
+
+  /** The {@code env_key} the settings give {@code provider}: inline, dotted, or in its table. */
+  static java.util.Optional<String> providerKey(String settings, String provider) {
+    String name = Pattern.quote(provider);
+    List<Pattern> definitions =
+        List.of(
+            Pattern.compile("model_providers\\." + name + "\\s*=\\s*\\{([^}]*)\\}"),
+            Pattern.compile("(?m)^\\s*\\[model_providers\\." + name + "\\]([^\\[]*)"),
+            Pattern.compile("model_providers\\." + name + "\\.(env_key\\s*=\\s*\"[^\"]+\")"));
+    for (Pattern definition : definitions) {
+      Matcher found = definition.matcher(settings);
+      while (found.find()) {
+        Matcher key = ENV_KEY.matcher(found.group(1));
+        if (key.find()) {
+          return java.util.Optional.of(key.group(1));
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static boolean isSet(Map<String, String> env, String name) {
+    return env.get(name) != null && !env.get(name).isBlank();
   }
 
   @Override

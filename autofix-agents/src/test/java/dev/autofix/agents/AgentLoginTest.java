@@ -86,8 +86,8 @@ class AgentLoginTest {
     assertThat(unavailable(env("codex", "AUTOFIX_CODEX_HOME", codexHome.toString()))).isEmpty();
 
     String provider =
-        "model_providers.fake={name=\"fake\",base_url=\"http://127.0.0.1:1/v1\","
-            + "env_key=\"FAKE_KEY\"}";
+        "model_provider=\"fake\",model_providers.fake={name=\"fake\","
+            + "base_url=\"http://127.0.0.1:1/v1\",env_key=\"FAKE_KEY\"}";
     assertThat(unavailable(env("codex", "AUTOFIX_CODEX_CONFIG", provider))).isPresent();
     assertThat(unavailable(env("codex", "AUTOFIX_CODEX_CONFIG", provider, "FAKE_KEY", "k")))
         .isEmpty();
@@ -100,7 +100,7 @@ class AgentLoginTest {
                 env(
                     "codex",
                     "AUTOFIX_CODEX_CONFIG",
-                    "model_provider=\"local\";model_providers.local={name=\"local\","
+                    "model_provider=\"local\",model_providers.local={name=\"local\","
                         + "base_url=\"http://127.0.0.1:11434/v1\"}")))
         .isEmpty();
   }

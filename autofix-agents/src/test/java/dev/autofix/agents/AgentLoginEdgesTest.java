@@ -9,8 +9,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Attacks on the login checks and the settings of the agents module (review). */
-class AgentsAttackTest {
+/**
+ * Logins kept the ways users keep them (links, settings env blocks, config dirs, providers of their
+ * own), and the settings edges of the agents module.
+ */
+class AgentLoginEdgesTest {
   @TempDir Path home;
 
   private Map<String, String> env(String agent, String... more) {
@@ -34,7 +37,8 @@ class AgentsAttackTest {
     Path dotfiles = Files.createDirectories(home.resolve("dotfiles"));
     Files.writeString(dotfiles.resolve("settings.json"), "{\"apiKeyHelper\": \"pass anthropic\"}");
     Files.createDirectories(home.resolve(".claude"));
-    Files.createSymbolicLink(home.resolve(".claude/settings.json"), dotfiles.resolve("settings.json"));
+    Files.createSymbolicLink(
+        home.resolve(".claude/settings.json"), dotfiles.resolve("settings.json"));
     assertThat(unavailable(env("claude"))).isEmpty();
   }
 
@@ -78,18 +82,13 @@ class AgentsAttackTest {
   @Test
   void codex_anUnquotedProviderOverride_isSeen() {
     // codex -c takes a value that does not parse as TOML as a literal string
-    assertThat(
-            unavailable(
-                env(
-                    "codex",
-                    "AUTOFIX_CODEX_CONFIG",
-                    "model_provider=oss")))
-        .isEmpty();
+    assertThat(unavailable(env("codex", "AUTOFIX_CODEX_CONFIG", "model_provider=oss"))).isEmpty();
   }
 
   @Test
   void codexConfig_theOldSemicolonSeparatedForm_isNotSilentlyOneOverride() {
-    Map<String, String> e = env("codex", "AUTOFIX_CODEX_CONFIG", "model=\"o3\";model_reasoning_effort=\"high\"");
+    Map<String, String> e =
+        env("codex", "AUTOFIX_CODEX_CONFIG", "model=\"o3\";model_reasoning_effort=\"high\"");
     dev.autofix.core.settings.Settings s = dev.autofix.core.settings.Settings.of(e);
     AgentsConfig config = AgentsConfig.read(s);
     assertThat(config.codex().configOverrides().size() == 2 || !s.problems().isEmpty())
@@ -108,7 +107,8 @@ class AgentsAttackTest {
     Map<String, String> e = env("claude", "AUTOFIX_AGENT_WRITABLE", "relative/dir");
     dev.autofix.core.settings.Settings s = dev.autofix.core.settings.Settings.of(e);
     AgentsConfig.read(s);
-    assertThat(s.problems()).extracting(dev.autofix.core.settings.Settings.Problem::key)
+    assertThat(s.problems())
+        .extracting(dev.autofix.core.settings.Settings.Problem::key)
         .containsExactly("AUTOFIX_AGENT_WRITABLE");
   }
 }
