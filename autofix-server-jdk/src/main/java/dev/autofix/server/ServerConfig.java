@@ -94,13 +94,7 @@ record ServerConfig(
   static final Setting<Integer> MAX_CONCURRENT =
       Setting.of(
           "AUTOFIX_MAX_CONCURRENT", SettingType.integer(1, 64), 1, M, "agents running at once");
-  static final Setting<Integer> MAX_FIXES_PER_DAY =
-      Setting.of(
-          "AUTOFIX_MAX_FIXES_PER_DAY",
-          SettingType.integer(0, 100_000),
-          10,
-          M,
-          "the daily cap on agent starts");
+  static final Setting<Integer> MAX_FIXES_PER_DAY = Common.MAX_FIXES_PER_DAY;
   static final Setting<ZoneId> TIME_ZONE = Common.TIME_ZONE;
   static final Setting<Duration> LEASE =
       Setting.of(

@@ -35,4 +35,16 @@ public final class Common {
               "agents",
               "the branch fixes start from and their pull requests target")
           .forProjects();
+
+  /**
+   * The daily cap on agent starts, which the server and whichever rate limiter counts it (the
+   * store's, Redis') all read.
+   */
+  public static final Setting<Integer> MAX_FIXES_PER_DAY =
+      Setting.of(
+          "AUTOFIX_MAX_FIXES_PER_DAY",
+          SettingType.integer(0, 100_000),
+          10,
+          "server",
+          "the daily cap on agent starts");
 }
