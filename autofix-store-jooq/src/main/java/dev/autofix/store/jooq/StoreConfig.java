@@ -1,9 +1,13 @@
 package dev.autofix.store.jooq;
 
+import dev.autofix.core.settings.Common;
+import dev.autofix.core.settings.Setting;
+import dev.autofix.core.settings.SettingType;
+import dev.autofix.core.settings.Settings;
+import dev.autofix.store.jooq.internal.DatabaseFailures;
 import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -30,11 +34,65 @@ public record StoreConfig(
     int poolSize,
     ZoneId timeZone,
     int dailyLimit) {
-  /** The data directory when none is configured. */
-  public static final Path DEFAULT_DATA_DIR = Path.of("autofix-data");
-
+  /** The pool size when {@code AUTOFIX_DATABASE_POOL_SIZE} is not set. */
   public static final int DEFAULT_POOL_SIZE = 10;
-  public static final int DEFAULT_DAILY_LIMIT = 10;
+
+  /** The daily cap when {@code AUTOFIX_MAX_FIXES_PER_DAY} is not set: the one in the key table. */
+  public static final int DEFAULT_DAILY_LIMIT = Common.MAX_FIXES_PER_DAY.defaultValue();
+
+  private static final String M = "store";
+
+  public static final Setting<String> DATABASE_URL =
+      Setting.of(
+              "AUTOFIX_DATABASE_URL",
+              SettingType.string(),
+              null,
+              M,
+              "a jdbc:postgresql: URL of an external server")
+          .shownAs("none: the embedded server");
+  public static final Setting<String> DATABASE_USER =
+      Setting.of(
+              "AUTOFIX_DATABASE_USER",
+              SettingType.string(),
+              null,
+              M,
+              "the database user (external server only)")
+          .shownAs("from the URL");
+  public static final Setting<String> DATABASE_PASSWORD =
+      Setting.of(
+              "AUTOFIX_DATABASE_PASSWORD",
+              SettingType.secret(),
+              null,
+              M,
+              "the database user's password (external server only; never logged)")
+          .shownAs("from the URL");
+  public static final Setting<Integer> EMBEDDED_DATABASE_PORT =
+      Setting.of(
+              "AUTOFIX_EMBEDDED_DATABASE_PORT",
+              SettingType.integer(0, 65535),
+              0,
+              M,
+              "the embedded server's port on 127.0.0.1")
+          .shownAs("0 (a free port)");
+  public static final Setting<Integer> DATABASE_POOL_SIZE =
+      Setting.of(
+          "AUTOFIX_DATABASE_POOL_SIZE",
+          SettingType.integer(1, 200),
+          DEFAULT_POOL_SIZE,
+          M,
+          "the most connections the pool opens");
+
+  /** This module's rows of the key table, with the common ones it reads. */
+  public static final List<Setting<?>> TABLE =
+      List.of(
+          DATABASE_URL,
+          DATABASE_USER,
+          DATABASE_PASSWORD,
+          Common.DATA_DIR,
+          EMBEDDED_DATABASE_PORT,
+          DATABASE_POOL_SIZE,
+          Common.TIME_ZONE,
+          Common.MAX_FIXES_PER_DAY);
 
   public StoreConfig {
     Objects.requireNonNull(dataDir, "dataDir == null");
@@ -42,7 +100,7 @@ public record StoreConfig(
     if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException(
           "AUTOFIX_DATABASE_URL must be a jdbc:postgresql: URL: "
-              + dev.autofix.store.jooq.internal.DatabaseFailures.redact(jdbcUrl));
+              + DatabaseFailures.redact(jdbcUrl));
     }
     if (jdbcUrl == null && (user != null || password != null)) {
       throw new IllegalArgumentException(
@@ -62,26 +120,72 @@ public record StoreConfig(
   /** The embedded server with its data under {@code dataDir}, and every other default. */
   public static StoreConfig embedded(Path dataDir) {
     return new StoreConfig(
-        null, null, null, dataDir, 0, DEFAULT_POOL_SIZE, ZoneOffset.UTC, DEFAULT_DAILY_LIMIT);
+        null,
+        null,
+        null,
+        dataDir,
+        EMBEDDED_DATABASE_PORT.defaultValue(),
+        DEFAULT_POOL_SIZE,
+        Common.TIME_ZONE.defaultValue(),
+        DEFAULT_DAILY_LIMIT);
   }
 
   /**
-   * Reads {@code AUTOFIX_DATABASE_URL}, {@code AUTOFIX_DATABASE_USER}, {@code
-   * AUTOFIX_DATABASE_PASSWORD}, {@code AUTOFIX_DATA_DIR}, {@code AUTOFIX_EMBEDDED_DATABASE_PORT},
-   * {@code AUTOFIX_DATABASE_POOL_SIZE}, {@code AUTOFIX_TIME_ZONE} and {@code
-   * AUTOFIX_MAX_FIXES_PER_DAY}.
+   * Reads the configuration from environment variables; see {@link #TABLE} and the module README
+   * for every key.
+   *
+   * @throws IllegalArgumentException naming every problem, each with its key
    */
   public static StoreConfig fromEnv(Map<String, String> env) {
-    String password = blankToNull(env.get("AUTOFIX_DATABASE_PASSWORD"));
-    return new StoreConfig(
-        blankToNull(env.get("AUTOFIX_DATABASE_URL")),
-        blankToNull(env.get("AUTOFIX_DATABASE_USER")),
-        password == null ? null : new Secret(password),
-        Path.of(env.getOrDefault("AUTOFIX_DATA_DIR", DEFAULT_DATA_DIR.toString())),
-        integer(env, "AUTOFIX_EMBEDDED_DATABASE_PORT", 0),
-        integer(env, "AUTOFIX_DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE),
-        zone(env.get("AUTOFIX_TIME_ZONE")),
-        integer(env, "AUTOFIX_MAX_FIXES_PER_DAY", DEFAULT_DAILY_LIMIT));
+    Settings settings = Settings.of(env);
+    StoreConfig config = read(settings);
+    if (!settings.problems().isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join("; ", settings.problems().stream().map(Settings.Problem::toString).toList()));
+    }
+    return config;
+  }
+
+  /**
+   * Reads the configuration through {@code settings}, which collects every problem, each naming its
+   * key; {@code null} when there is none to build (a URL that is not PostgreSQL's, a user or
+   * password without a URL).
+   */
+  public static StoreConfig read(Settings settings) {
+    // Every value is read once, first, so that every mistake is reported, whatever else is wrong.
+    String url = settings.find(DATABASE_URL).orElse(null);
+    String user = settings.find(DATABASE_USER).orElse(null);
+    Secret password = settings.find(DATABASE_PASSWORD).map(Secret::new).orElse(null);
+    Path dataDir = settings.get(Common.DATA_DIR);
+    int embeddedPort = settings.get(EMBEDDED_DATABASE_PORT);
+    int poolSize = settings.get(DATABASE_POOL_SIZE);
+    ZoneId timeZone = settings.get(Common.TIME_ZONE);
+    int dailyLimit = settings.get(Common.MAX_FIXES_PER_DAY);
+    boolean usable = true;
+    if (url != null && !url.startsWith("jdbc:postgresql:")) {
+      settings.problem(
+          DATABASE_URL,
+          "must be a jdbc:postgresql: URL, not '" + DatabaseFailures.redact(url) + "'");
+      usable = false;
+    }
+    if (url == null && (user != null || password != null)) {
+      settings.problem(
+          DATABASE_URL,
+          "is required when "
+              + (user != null ? DATABASE_USER.key() : DATABASE_PASSWORD.key())
+              + " is set (the embedded server has no users)");
+      usable = false;
+    }
+    if (!usable) {
+      return null;
+    }
+    try {
+      return new StoreConfig(
+          url, user, password, dataDir, embeddedPort, poolSize, timeZone, dailyLimit);
+    } catch (IllegalArgumentException refused) {
+      settings.problem(refused, DATABASE_URL);
+      return null;
+    }
   }
 
   /** Whether this configuration runs the embedded server. */
@@ -103,33 +207,6 @@ public record StoreConfig(
     @Override
     public String toString() {
       return "****";
-    }
-  }
-
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value.strip();
-  }
-
-  private static int integer(Map<String, String> env, String key, int fallback) {
-    String value = blankToNull(env.get(key));
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a whole number: " + value, e);
-    }
-  }
-
-  private static ZoneId zone(String value) {
-    if (value == null || value.isBlank()) {
-      return ZoneOffset.UTC;
-    }
-    try {
-      return ZoneId.of(value.strip());
-    } catch (DateTimeException e) {
-      throw new IllegalArgumentException("AUTOFIX_TIME_ZONE is not a time zone: " + value, e);
     }
   }
 }
