@@ -1,12 +1,14 @@
 package dev.autofix.redis;
 
-import dev.autofix.core.Durations;
+import dev.autofix.core.settings.Common;
+import dev.autofix.core.settings.Setting;
+import dev.autofix.core.settings.SettingType;
+import dev.autofix.core.settings.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -44,8 +46,8 @@ public record RedisConfig(
   /** The key prefix used when {@code AUTOFIX_REDIS_KEY_PREFIX} is not set. */
   public static final String DEFAULT_KEY_PREFIX = "autofix:fixes";
 
-  /** The daily limit used when {@code AUTOFIX_MAX_FIXES_PER_DAY} is not set. */
-  public static final int DEFAULT_DAILY_LIMIT = 10;
+  /** The daily limit used when {@code AUTOFIX_MAX_FIXES_PER_DAY} is not set: the key table's. */
+  public static final int DEFAULT_DAILY_LIMIT = Common.MAX_FIXES_PER_DAY.defaultValue();
 
   /** The pool size used when {@code AUTOFIX_REDIS_POOL_SIZE} is not set. */
   public static final int DEFAULT_POOL_SIZE = 8;
@@ -54,6 +56,59 @@ public record RedisConfig(
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
   private static final int DEFAULT_PORT = 6379;
+
+  private static final String M = "redis";
+
+  // a secret: redis://:password@host is the usual way to give the password, so it is never shown
+  public static final Setting<String> REDIS_URL =
+      Setting.of(
+              "AUTOFIX_REDIS_URL",
+              SettingType.secret(),
+              DEFAULT_URL,
+              M,
+              "where the daily cap lives: redis[s]://[[user]:password@]host[:port][/database]")
+          .shownAs(DEFAULT_URL);
+  public static final Setting<String> REDIS_PASSWORD =
+      Setting.of(
+              "AUTOFIX_REDIS_PASSWORD",
+              SettingType.secret(),
+              null,
+              M,
+              "the Redis password, overriding one in the URL")
+          .shownAs("the URL's");
+  public static final Setting<Integer> REDIS_POOL_SIZE =
+      Setting.of(
+          "AUTOFIX_REDIS_POOL_SIZE",
+          SettingType.integer(1, 1024),
+          DEFAULT_POOL_SIZE,
+          M,
+          "the most connections kept open to Redis");
+  public static final Setting<Duration> REDIS_TIMEOUT =
+      Setting.of(
+              "AUTOFIX_REDIS_TIMEOUT",
+              SettingType.duration(),
+              DEFAULT_TIMEOUT,
+              M,
+              "the connect, read and pool-wait timeout of one Redis call")
+          .shownAs("2s");
+  public static final Setting<String> REDIS_KEY_PREFIX =
+      Setting.of(
+          "AUTOFIX_REDIS_KEY_PREFIX",
+          SettingType.string(),
+          DEFAULT_KEY_PREFIX,
+          M,
+          "counter keys are <prefix>:<yyyy-mm-dd>; give each cap its own prefix");
+
+  /** This module's rows of the key table, with the common ones it reads. */
+  public static final List<Setting<?>> TABLE =
+      List.of(
+          REDIS_URL,
+          REDIS_PASSWORD,
+          REDIS_POOL_SIZE,
+          REDIS_TIMEOUT,
+          REDIS_KEY_PREFIX,
+          Common.MAX_FIXES_PER_DAY,
+          Common.TIME_ZONE);
 
   public RedisConfig {
     Objects.requireNonNull(host, "host == null");
@@ -93,41 +148,74 @@ public record RedisConfig(
   }
 
   /**
-   * Reads the configuration from environment variables.
+   * Reads the configuration from environment variables; see {@link #TABLE} and the module README
+   * for every key.
    *
-   * <ul>
-   *   <li>{@code AUTOFIX_REDIS_URL} ({@value #DEFAULT_URL}): {@code
-   *       redis[s]://[[user]:password@]host[:port][/database]}
-   *   <li>{@code AUTOFIX_REDIS_PASSWORD} (none): the password, overriding one in the URL
-   *   <li>{@code AUTOFIX_REDIS_POOL_SIZE} ({@value #DEFAULT_POOL_SIZE})
-   *   <li>{@code AUTOFIX_REDIS_TIMEOUT} ({@code PT2S}): ISO-8601 or whole seconds
-   *   <li>{@code AUTOFIX_REDIS_KEY_PREFIX} ({@value #DEFAULT_KEY_PREFIX})
-   *   <li>{@code AUTOFIX_MAX_FIXES_PER_DAY} ({@value #DEFAULT_DAILY_LIMIT})
-   *   <li>{@code AUTOFIX_TIME_ZONE} ({@code UTC}): the zone whose midnight starts a new day
-   * </ul>
-   *
-   * @throws IllegalArgumentException naming the variable that holds a bad value
+   * @throws IllegalArgumentException naming every problem, each with its key
    */
   public static RedisConfig fromEnv(Map<String, String> env) {
     Objects.requireNonNull(env, "env == null");
-    String url = value(env, "AUTOFIX_REDIS_URL", DEFAULT_URL);
-    ParsedUrl parsed = ParsedUrl.parse(url);
-    String password = env.get("AUTOFIX_REDIS_PASSWORD");
-    if (password == null || password.isEmpty()) {
+    Settings settings = Settings.of(env);
+    RedisConfig config = read(settings);
+    if (!settings.problems().isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join("; ", settings.problems().stream().map(Settings.Problem::toString).toList()));
+    }
+    return config;
+  }
+
+  /**
+   * Reads the configuration through {@code settings}, which collects every problem, each naming its
+   * key; {@code null} when there is none to build (a URL that cannot be read).
+   */
+  public static RedisConfig read(Settings settings) {
+    // Every value is read once, first, so that every mistake is reported, whatever else is wrong.
+    String url = settings.get(REDIS_URL);
+    String password = settings.find(REDIS_PASSWORD).orElse(null);
+    int poolSize = settings.get(REDIS_POOL_SIZE);
+    Duration timeout = settings.get(REDIS_TIMEOUT);
+    if (timeout.toMillis() > Integer.MAX_VALUE) {
+      // Jedis takes its timeouts as int milliseconds
+      settings.problem(
+          REDIS_TIMEOUT, "must be at most " + Integer.MAX_VALUE + "ms, not " + timeout);
+      timeout = DEFAULT_TIMEOUT;
+    }
+    String keyPrefix = settings.get(REDIS_KEY_PREFIX);
+    if (keyPrefix.chars().anyMatch(Character::isWhitespace)) {
+      settings.problem(
+          REDIS_KEY_PREFIX, "must be a Redis key without whitespace, not '" + keyPrefix + "'");
+      keyPrefix = DEFAULT_KEY_PREFIX;
+    }
+    int dailyLimit = settings.get(Common.MAX_FIXES_PER_DAY);
+    ZoneId zone = settings.get(Common.TIME_ZONE);
+    ParsedUrl parsed;
+    try {
+      parsed = ParsedUrl.parse(url);
+    } catch (IllegalArgumentException refused) {
+      // its messages start with AUTOFIX_REDIS_URL and never quote the URL
+      settings.problem(refused, REDIS_URL);
+      return null;
+    }
+    if (password == null) {
       password = parsed.password();
     }
-    return new RedisConfig(
-        parsed.host(),
-        parsed.port(),
-        parsed.tls(),
-        parsed.user(),
-        password == null || password.isEmpty() ? null : new Secret(password),
-        parsed.database(),
-        integer(env, "AUTOFIX_REDIS_POOL_SIZE", DEFAULT_POOL_SIZE),
-        duration(env, "AUTOFIX_REDIS_TIMEOUT", DEFAULT_TIMEOUT),
-        value(env, "AUTOFIX_REDIS_KEY_PREFIX", DEFAULT_KEY_PREFIX),
-        integer(env, "AUTOFIX_MAX_FIXES_PER_DAY", DEFAULT_DAILY_LIMIT),
-        zone(env, "AUTOFIX_TIME_ZONE"));
+    try {
+      return new RedisConfig(
+          parsed.host(),
+          parsed.port(),
+          parsed.tls(),
+          parsed.user(),
+          password == null ? null : new Secret(password),
+          parsed.database(),
+          poolSize,
+          timeout,
+          keyPrefix,
+          dailyLimit,
+          zone);
+    } catch (IllegalArgumentException refused) {
+      settings.problem(refused, REDIS_URL);
+      return null;
+    }
   }
 
   /** {@code host:port}, for messages; never carries credentials. */
@@ -190,6 +278,10 @@ public record RedisConfig(
         throw new IllegalArgumentException(
             "AUTOFIX_REDIS_URL must not have a query or fragment; use AUTOFIX_REDIS_* variables");
       }
+      if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+        throw new IllegalArgumentException(
+            "AUTOFIX_REDIS_URL port must be in 1..65535, not " + uri.getPort());
+      }
       String host = uri.getHost();
       if (host.startsWith("[") && host.endsWith("]")) {
         host = host.substring(1, host.length() - 1);
@@ -225,51 +317,6 @@ public record RedisConfig(
         throw new IllegalArgumentException(
             "AUTOFIX_REDIS_URL path must be a database number like /0, not " + path, e);
       }
-    }
-  }
-
-  private static String value(Map<String, String> env, String name, String fallback) {
-    String value = env.get(name);
-    return value == null || value.isBlank() ? fallback : value.strip();
-  }
-
-  private static int integer(Map<String, String> env, String name, int fallback) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'", e);
-    }
-  }
-
-  private static Duration duration(Map<String, String> env, String name, Duration fallback) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    String text = value.strip();
-    try {
-      return Durations.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          name + " must be an ISO-8601 duration like PT2S or whole seconds, not '" + value + "'",
-          e);
-    }
-  }
-
-  private static ZoneId zone(Map<String, String> env, String name) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return ZoneOffset.UTC;
-    }
-    try {
-      return ZoneId.of(value.strip());
-    } catch (DateTimeException e) {
-      throw new IllegalArgumentException(
-          name + " must be a time zone like UTC or Europe/Berlin, not '" + value + "'", e);
     }
   }
 }

@@ -3,9 +3,9 @@ package dev.autofix.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autofix.core.settings.Settings;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +28,7 @@ class RedisConfigTest {
                 Duration.ofSeconds(2),
                 "autofix:fixes",
                 10,
-                ZoneOffset.UTC));
+                ZoneId.of("UTC")));
   }
 
   @Test
@@ -126,16 +126,63 @@ class RedisConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("AUTOFIX_MAX_FIXES_PER_DAY");
     assertThatThrownBy(() -> RedisConfig.fromEnv(Map.of("AUTOFIX_MAX_FIXES_PER_DAY", "-1")))
-        .hasMessageContaining("daily limit must be 0 or more");
+        .hasMessage("AUTOFIX_MAX_FIXES_PER_DAY must be a whole number from 0 to 100000, not '-1'");
     assertThatThrownBy(() -> RedisConfig.fromEnv(Map.of("AUTOFIX_REDIS_POOL_SIZE", "0")))
-        .hasMessageContaining("pool size must be 1 or more");
+        .hasMessage("AUTOFIX_REDIS_POOL_SIZE must be a whole number from 1 to 1024, not '0'");
     assertThatThrownBy(() -> RedisConfig.fromEnv(Map.of("AUTOFIX_REDIS_TIMEOUT", "soon")))
-        .hasMessageContaining("AUTOFIX_REDIS_TIMEOUT");
+        .hasMessageContaining("AUTOFIX_REDIS_TIMEOUT must be a positive duration");
     assertThatThrownBy(() -> RedisConfig.fromEnv(Map.of("AUTOFIX_REDIS_TIMEOUT", "PT0S")))
-        .hasMessageContaining("timeout must be positive");
+        .hasMessageContaining("AUTOFIX_REDIS_TIMEOUT must be a positive duration");
     assertThatThrownBy(() -> RedisConfig.fromEnv(Map.of("AUTOFIX_REDIS_KEY_PREFIX", "a b")))
-        .hasMessageContaining("key prefix");
+        .hasMessage("AUTOFIX_REDIS_KEY_PREFIX must be a Redis key without whitespace, not 'a b'");
     assertThatThrownBy(() -> RedisConfig.fromEnv(Map.of("AUTOFIX_TIME_ZONE", "Mars/Olympus")))
         .hasMessageContaining("AUTOFIX_TIME_ZONE");
+  }
+
+  @Test
+  void read_reportsEveryProblemAtOnce_eachNamingItsKey_withTheSecretsMasked() {
+    Settings settings =
+        Settings.of(
+            Map.of(
+                "AUTOFIX_REDIS_URL", "http://user:hunter2@localhost:6379",
+                "AUTOFIX_REDIS_PASSWORD", "hunter2",
+                "AUTOFIX_REDIS_POOL_SIZE", "many",
+                "AUTOFIX_REDIS_TIMEOUT", "soon",
+                "AUTOFIX_REDIS_KEY_PREFIX", "a b",
+                "AUTOFIX_MAX_FIXES_PER_DAY", "ten",
+                "AUTOFIX_TIME_ZONE", "Mars/Olympus"));
+
+    assertThat(RedisConfig.read(settings)).as("not a Redis URL: nothing to build").isNull();
+    assertThat(settings.problems())
+        .extracting(Settings.Problem::key)
+        .containsExactlyInAnyOrder(
+            "AUTOFIX_REDIS_URL",
+            "AUTOFIX_REDIS_POOL_SIZE",
+            "AUTOFIX_REDIS_TIMEOUT",
+            "AUTOFIX_REDIS_KEY_PREFIX",
+            "AUTOFIX_MAX_FIXES_PER_DAY",
+            "AUTOFIX_TIME_ZONE");
+    assertThat(settings.problems())
+        .contains(
+            new Settings.Problem(
+                "AUTOFIX_REDIS_URL", "must start with redis:// or rediss://, not http://"));
+    assertThat(settings.problems().toString()).doesNotContain("hunter2");
+    assertThat(RedisConfig.REDIS_URL.type().masked()).isTrue();
+    assertThat(RedisConfig.REDIS_PASSWORD.type().masked()).isTrue();
+    assertThat(RedisConfig.REDIS_URL.describeDefault()).isEqualTo("redis://localhost:6379");
+  }
+
+  @Test
+  void table_holdsEveryKeyFromEnvReads() {
+    assertThat(RedisConfig.TABLE)
+        .extracting(dev.autofix.core.settings.Setting::key)
+        .containsExactly(
+            "AUTOFIX_REDIS_URL",
+            "AUTOFIX_REDIS_PASSWORD",
+            "AUTOFIX_REDIS_POOL_SIZE",
+            "AUTOFIX_REDIS_TIMEOUT",
+            "AUTOFIX_REDIS_KEY_PREFIX",
+            "AUTOFIX_MAX_FIXES_PER_DAY",
+            "AUTOFIX_TIME_ZONE");
   }
 }
