@@ -1,13 +1,17 @@
 package dev.autofix.sentry;
 
-import dev.autofix.core.Durations;
 import dev.autofix.core.model.Level;
+import dev.autofix.core.settings.Setting;
+import dev.autofix.core.settings.SettingType;
+import dev.autofix.core.settings.Settings;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -82,15 +86,15 @@ public record SentryConfig(
       throw new IllegalArgumentException("legacySecret is required when legacy webhooks are on");
     }
     projects = projects == null ? Set.of() : Set.copyOf(projects);
-    minimumLevel = minimumLevel == null ? Level.DEBUG : minimumLevel;
+    minimumLevel = minimumLevel == null ? MIN_LEVEL.defaultValue() : minimumLevel;
     environments = environments == null ? Set.of() : Set.copyOf(environments);
-    pollInterval = positive(pollInterval, Duration.ofMinutes(5), "pollInterval");
-    pollLookback = positive(pollLookback, Duration.ofHours(1), "pollLookback");
-    timeout = positive(timeout, Duration.ofSeconds(10), "timeout");
+    pollInterval = positive(pollInterval, POLL_INTERVAL.defaultValue(), "pollInterval");
+    pollLookback = positive(pollLookback, POLL_LOOKBACK.defaultValue(), "pollLookback");
+    timeout = positive(timeout, TIMEOUT.defaultValue(), "timeout");
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts < 1: " + maxAttempts);
     }
-    maxRetryWait = maxRetryWait == null ? Duration.ofSeconds(30) : maxRetryWait;
+    maxRetryWait = maxRetryWait == null ? MAX_RETRY_WAIT.defaultValue() : maxRetryWait;
     if (maxRetryWait.isNegative()) {
       throw new IllegalArgumentException("maxRetryWait < 0: " + maxRetryWait);
     }
@@ -115,42 +119,251 @@ public record SentryConfig(
         null,
         null,
         null,
-        3,
+        MAX_ATTEMPTS.defaultValue(),
         null,
         null);
   }
 
+  private static final String M = "sentry";
+
+  public static final Setting<String> CLIENT_SECRET =
+      Setting.of(
+              "AUTOFIX_SENTRY_CLIENT_SECRET",
+              SettingType.secret(),
+              null,
+              M,
+              "the integration's client secret, the HMAC key of Sentry-Hook-Signature")
+          .shownAs("required");
+  public static final Setting<String> API_URL =
+      Setting.of(
+          "AUTOFIX_SENTRY_API_URL",
+          SettingType.string(),
+          DEFAULT_API_URL.toString(),
+          M,
+          "the Sentry base URL: a region host (https://de.sentry.io) or self-hosted Sentry");
+  public static final Setting<String> TOKEN =
+      Setting.of(
+              "AUTOFIX_SENTRY_TOKEN",
+              SettingType.secret(),
+              null,
+              M,
+              "the API token (event:read, event:write); without it nothing is fetched, no"
+                  + " feedback is posted and the poller is off")
+          .shownAs("none");
+  public static final Setting<String> ORG =
+      Setting.of(
+              "AUTOFIX_SENTRY_ORG",
+              SettingType.string(),
+              null,
+              M,
+              "the organization slug; required with a token")
+          .shownAs("none");
+  public static final Setting<Integer> MAX_BODY_BYTES =
+      Setting.of(
+              "AUTOFIX_SENTRY_MAX_BODY_BYTES",
+              SettingType.integer(1024, 64 * 1024 * 1024),
+              (int) DEFAULT_MAX_BODY_BYTES,
+              M,
+              "larger deliveries are refused before any parsing")
+          .shownAs("1048576 (1 MiB)");
+  public static final Setting<Boolean> LEGACY_ENABLED =
+      Setting.of(
+          "AUTOFIX_SENTRY_LEGACY_ENABLED",
+          SettingType.bool(),
+          false,
+          M,
+          "accept the unsigned legacy WebHooks plugin payload");
+  public static final Setting<String> LEGACY_SECRET =
+      Setting.of(
+              "AUTOFIX_SENTRY_LEGACY_SECRET",
+              SettingType.secret(),
+              null,
+              M,
+              "the shared secret a legacy delivery must carry; required when legacy is on")
+          .shownAs("none");
+  public static final Setting<List<String>> PROJECTS =
+      Setting.of(
+              "AUTOFIX_SENTRY_PROJECTS",
+              SettingType.list(),
+              List.of(),
+              M,
+              "the project slugs to accept")
+          .shownAs("all");
+  public static final Setting<Level> MIN_LEVEL =
+      Setting.of(
+          "AUTOFIX_SENTRY_MIN_LEVEL",
+          new SettingType<>(
+              "level",
+              "one of debug, info, warning, error, fatal (also warn, critical)",
+              Level::fromWire,
+              false),
+          Level.DEBUG,
+          M,
+          "issues below this level are ignored");
+  public static final Setting<List<String>> ENVIRONMENTS =
+      Setting.of(
+              "AUTOFIX_SENTRY_ENVIRONMENTS",
+              SettingType.list(),
+              List.of(),
+              M,
+              "the environments to accept")
+          .shownAs("all");
+  public static final Setting<Duration> POLL_INTERVAL =
+      Setting.of(
+              "AUTOFIX_SENTRY_POLL_INTERVAL",
+              SettingType.duration(),
+              Duration.ofMinutes(5),
+              M,
+              "how often the server calls the poller")
+          .shownAs("5m");
+  public static final Setting<Duration> POLL_LOOKBACK =
+      Setting.of(
+              "AUTOFIX_SENTRY_POLL_LOOKBACK",
+              SettingType.duration(),
+              Duration.ofHours(1),
+              M,
+              "how far back the first poll looks")
+          .shownAs("1h");
+  public static final Setting<Duration> TIMEOUT =
+      Setting.of(
+              "AUTOFIX_SENTRY_TIMEOUT",
+              SettingType.duration(),
+              Duration.ofSeconds(10),
+              M,
+              "the whole-call timeout of one API request")
+          .shownAs("10s");
+  public static final Setting<Integer> MAX_ATTEMPTS =
+      Setting.of(
+          "AUTOFIX_SENTRY_MAX_ATTEMPTS",
+          SettingType.integer(1, 100),
+          3,
+          M,
+          "tries per API request (429, 5xx, timeouts and I/O errors are retried)");
+  public static final Setting<Duration> MAX_RETRY_WAIT =
+      Setting.of(
+              "AUTOFIX_SENTRY_MAX_RETRY_WAIT",
+              SettingType.duration(),
+              Duration.ofSeconds(30),
+              M,
+              "the longest Retry-After honoured; a longer one ends the attempts at once")
+          .shownAs("30s");
+  public static final Setting<String> INSTALLATION_UUID =
+      Setting.of(
+              "AUTOFIX_SENTRY_INSTALLATION_UUID",
+              SettingType.string(),
+              null,
+              M,
+              "the installation uuid; when set, the pull request is also linked as an external"
+                  + " issue")
+          .shownAs("none");
+
+  /** This module's rows of the key table. */
+  public static final List<Setting<?>> TABLE =
+      List.of(
+          CLIENT_SECRET,
+          API_URL,
+          TOKEN,
+          ORG,
+          MAX_BODY_BYTES,
+          LEGACY_ENABLED,
+          LEGACY_SECRET,
+          PROJECTS,
+          MIN_LEVEL,
+          ENVIRONMENTS,
+          POLL_INTERVAL,
+          POLL_LOOKBACK,
+          TIMEOUT,
+          MAX_ATTEMPTS,
+          MAX_RETRY_WAIT,
+          INSTALLATION_UUID);
+
   /**
-   * Reads the {@code AUTOFIX_SENTRY_*} variables (see the module README).
+   * Reads the configuration from environment variables; see {@link #TABLE} and the module README
+   * for every key.
    *
-   * @throws IllegalArgumentException when a variable is missing or malformed
+   * @throws IllegalArgumentException naming every problem, each with its key
    */
   public static SentryConfig fromEnv(Map<String, String> env) {
-    String secret = get(env, "AUTOFIX_SENTRY_CLIENT_SECRET");
-    if (secret == null) {
-      throw new IllegalArgumentException("AUTOFIX_SENTRY_CLIENT_SECRET is required");
+    Settings settings = Settings.of(env);
+    SentryConfig config = read(settings);
+    if (!settings.problems().isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join("; ", settings.problems().stream().map(Settings.Problem::toString).toList()));
     }
-    String apiUrl = get(env, "AUTOFIX_SENTRY_API_URL");
-    String token = get(env, "AUTOFIX_SENTRY_TOKEN");
-    String legacySecret = get(env, "AUTOFIX_SENTRY_LEGACY_SECRET");
-    String level = get(env, "AUTOFIX_SENTRY_MIN_LEVEL");
+    return config;
+  }
+
+  /**
+   * Reads the configuration through {@code settings}, which collects every problem, each naming its
+   * key; {@code null} when there is none to build (no client secret, a token without an org, legacy
+   * webhooks without their secret).
+   */
+  public static SentryConfig read(Settings settings) {
+    // Every value is read once, first, so that every mistake is reported, whatever else is wrong.
+    Optional<String> clientSecret =
+        settings.require(CLIENT_SECRET, "(the HMAC key of Sentry-Hook-Signature)");
+    URI apiUrl = apiUrl(settings);
+    Secret token = settings.find(TOKEN).map(Secret::new).orElse(null);
+    String org = settings.find(ORG).orElse(null);
+    int maxBodyBytes = settings.get(MAX_BODY_BYTES);
+    boolean legacyEnabled = settings.get(LEGACY_ENABLED);
+    Secret legacySecret = settings.find(LEGACY_SECRET).map(Secret::new).orElse(null);
+    Set<String> projects = new LinkedHashSet<>(settings.get(PROJECTS));
+    Level minimumLevel = settings.get(MIN_LEVEL);
+    Set<String> environments = new LinkedHashSet<>(settings.get(ENVIRONMENTS));
+    Duration pollInterval = settings.get(POLL_INTERVAL);
+    Duration pollLookback = settings.get(POLL_LOOKBACK);
+    Duration timeout = settings.get(TIMEOUT);
+    int maxAttempts = settings.get(MAX_ATTEMPTS);
+    Duration maxRetryWait = settings.get(MAX_RETRY_WAIT);
+    String installationUuid = settings.find(INSTALLATION_UUID).orElse(null);
+    boolean usable = clientSecret.isPresent();
+    if (token != null && org == null) {
+      settings.problem(ORG, "is required when AUTOFIX_SENTRY_TOKEN is set");
+      usable = false;
+    }
+    if (legacyEnabled && legacySecret == null) {
+      settings.problem(LEGACY_SECRET, "is required when AUTOFIX_SENTRY_LEGACY_ENABLED is true");
+      usable = false;
+    }
+    if (!usable) {
+      return null;
+    }
     return new SentryConfig(
-        new Secret(secret),
-        apiUrl == null ? null : URI.create(stripTrailingSlash(apiUrl)),
-        token == null ? null : new Secret(token),
-        get(env, "AUTOFIX_SENTRY_ORG"),
-        longValue(env, "AUTOFIX_SENTRY_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
-        bool(env, "AUTOFIX_SENTRY_LEGACY_ENABLED"),
-        legacySecret == null ? null : new Secret(legacySecret),
-        list(env, "AUTOFIX_SENTRY_PROJECTS"),
-        level == null ? null : Level.fromWire(level),
-        list(env, "AUTOFIX_SENTRY_ENVIRONMENTS"),
-        duration(env, "AUTOFIX_SENTRY_POLL_INTERVAL"),
-        duration(env, "AUTOFIX_SENTRY_POLL_LOOKBACK"),
-        duration(env, "AUTOFIX_SENTRY_TIMEOUT"),
-        (int) longValue(env, "AUTOFIX_SENTRY_MAX_ATTEMPTS", 3),
-        duration(env, "AUTOFIX_SENTRY_MAX_RETRY_WAIT"),
-        get(env, "AUTOFIX_SENTRY_INSTALLATION_UUID"));
+        new Secret(clientSecret.get()),
+        apiUrl,
+        token,
+        org,
+        maxBodyBytes,
+        legacyEnabled,
+        legacySecret,
+        projects,
+        minimumLevel,
+        environments,
+        pollInterval,
+        pollLookback,
+        timeout,
+        maxAttempts,
+        maxRetryWait,
+        installationUuid);
+  }
+
+  /** The base URL without a trailing slash, else a problem and the default. */
+  private static URI apiUrl(Settings settings) {
+    String text = settings.get(API_URL);
+    String url = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    try {
+      URI uri = new URI(url);
+      if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+          && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    settings.problem(
+        API_URL, "must be an http(s) URL such as " + DEFAULT_API_URL + ", not '" + text + "'");
+    return DEFAULT_API_URL;
   }
 
   /** Whether an API token is configured (fetching, feedback and polling need one). */
@@ -164,62 +377,6 @@ public record SentryConfig(
       throw new IllegalArgumentException(name + " must be positive: " + d);
     }
     return d;
-  }
-
-  private static String get(Map<String, String> env, String name) {
-    String value = env.get(name);
-    return value == null || value.isBlank() ? null : value.trim();
-  }
-
-  private static String stripTrailingSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-  }
-
-  private static long longValue(Map<String, String> env, String name, long fallback) {
-    String value = get(env, name);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " is not a number: " + value, e);
-    }
-  }
-
-  /** {@code true} or {@code false}; a typo must not silently leave a switch off. */
-  private static boolean bool(Map<String, String> env, String name) {
-    String value = get(env, name);
-    if (value == null || value.equalsIgnoreCase("false")) {
-      return false;
-    }
-    if (value.equalsIgnoreCase("true")) {
-      return true;
-    }
-    throw new IllegalArgumentException(name + " must be true or false: " + value);
-  }
-
-  private static Set<String> list(Map<String, String> env, String name) {
-    String value = get(env, name);
-    if (value == null) {
-      return Set.of();
-    }
-    Set<String> items = new LinkedHashSet<>();
-    Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(items::add);
-    return items;
-  }
-
-  /** An ISO-8601 duration ({@code PT5M}) or a number of seconds ({@code 300}). */
-  private static Duration duration(Map<String, String> env, String name) {
-    String value = get(env, name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return Durations.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(name + " is not a duration: " + value, e);
-    }
   }
 
   /** A secret value; its {@code toString()} never shows it. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autofix.core.model.Level;
+import dev.autofix.core.settings.Settings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -90,12 +91,13 @@ class SentryConfigTest {
   void fromEnv_rejectsMissingOrInvalidValues() {
     assertThatThrownBy(() -> SentryConfig.fromEnv(Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("AUTOFIX_SENTRY_CLIENT_SECRET");
+        .hasMessage(
+            "AUTOFIX_SENTRY_CLIENT_SECRET is required (the HMAC key of Sentry-Hook-Signature)");
     assertThatThrownBy(
             () ->
                 SentryConfig.fromEnv(
                     Map.of("AUTOFIX_SENTRY_CLIENT_SECRET", "s", "AUTOFIX_SENTRY_TOKEN", "t")))
-        .hasMessageContaining("org");
+        .hasMessage("AUTOFIX_SENTRY_ORG is required when AUTOFIX_SENTRY_TOKEN is set");
     assertThatThrownBy(
             () ->
                 SentryConfig.fromEnv(
@@ -104,12 +106,13 @@ class SentryConfigTest {
                         "s",
                         "AUTOFIX_SENTRY_LEGACY_ENABLED",
                         "true")))
-        .hasMessageContaining("legacySecret");
+        .hasMessage(
+            "AUTOFIX_SENTRY_LEGACY_SECRET is required when AUTOFIX_SENTRY_LEGACY_ENABLED is true");
     assertThatThrownBy(
             () ->
                 SentryConfig.fromEnv(
                     Map.of("AUTOFIX_SENTRY_CLIENT_SECRET", "s", "AUTOFIX_SENTRY_TIMEOUT", "soon")))
-        .hasMessageContaining("AUTOFIX_SENTRY_TIMEOUT");
+        .hasMessageContaining("AUTOFIX_SENTRY_TIMEOUT must be a positive duration");
     assertThatThrownBy(
             () ->
                 SentryConfig.fromEnv(
@@ -117,7 +120,66 @@ class SentryConfigTest {
                         "AUTOFIX_SENTRY_CLIENT_SECRET",
                         "s",
                         "AUTOFIX_SENTRY_LEGACY_ENABLED",
-                        "yes")))
-        .hasMessageContaining("AUTOFIX_SENTRY_LEGACY_ENABLED");
+                        "ture")))
+        .hasMessageContaining("AUTOFIX_SENTRY_LEGACY_ENABLED must be true or false");
+    assertThatThrownBy(
+            () ->
+                SentryConfig.fromEnv(
+                    Map.of(
+                        "AUTOFIX_SENTRY_CLIENT_SECRET",
+                        "s",
+                        "AUTOFIX_SENTRY_API_URL",
+                        "sentry.example.com")))
+        .hasMessage(
+            "AUTOFIX_SENTRY_API_URL must be an http(s) URL such as https://sentry.io, not"
+                + " 'sentry.example.com'");
+  }
+
+  @Test
+  void fromEnv_readsTheOneBooleanDialect() {
+    SentryConfig config =
+        SentryConfig.fromEnv(
+            Map.of(
+                "AUTOFIX_SENTRY_CLIENT_SECRET", "s",
+                "AUTOFIX_SENTRY_LEGACY_ENABLED", "yes",
+                "AUTOFIX_SENTRY_LEGACY_SECRET", "shared"));
+
+    assertThat(config.legacyEnabled()).isTrue();
+  }
+
+  @Test
+  void read_reportsEveryProblemAtOnce_eachNamingItsKey_withTheSecretsMasked() {
+    Settings settings =
+        Settings.of(
+            Map.of(
+                "AUTOFIX_SENTRY_TOKEN", "tok3n",
+                "AUTOFIX_SENTRY_LEGACY_ENABLED", "maybe",
+                "AUTOFIX_SENTRY_MIN_LEVEL", "loud",
+                "AUTOFIX_SENTRY_MAX_ATTEMPTS", "0",
+                "AUTOFIX_SENTRY_POLL_INTERVAL", "often",
+                "AUTOFIX_SENTRY_MAX_BODY_BYTES", "huge"));
+
+    assertThat(SentryConfig.read(settings)).as("no client secret: nothing to build").isNull();
+    assertThat(settings.problems())
+        .extracting(Settings.Problem::key)
+        .containsExactlyInAnyOrder(
+            "AUTOFIX_SENTRY_CLIENT_SECRET",
+            "AUTOFIX_SENTRY_ORG",
+            "AUTOFIX_SENTRY_LEGACY_ENABLED",
+            "AUTOFIX_SENTRY_MIN_LEVEL",
+            "AUTOFIX_SENTRY_MAX_ATTEMPTS",
+            "AUTOFIX_SENTRY_POLL_INTERVAL",
+            "AUTOFIX_SENTRY_MAX_BODY_BYTES");
+    assertThat(settings.problems().toString())
+        .contains(
+            "AUTOFIX_SENTRY_MIN_LEVEL must be one of debug, info, warning, error, fatal (also warn,"
+                + " critical), not 'loud'")
+        .contains("AUTOFIX_SENTRY_MAX_ATTEMPTS must be a whole number from 1 to 100, not '0'")
+        .doesNotContain("tok3n");
+    assertThat(SentryConfig.TABLE)
+        .filteredOn(s -> s.type().masked())
+        .extracting(dev.autofix.core.settings.Setting::key)
+        .containsExactly(
+            "AUTOFIX_SENTRY_CLIENT_SECRET", "AUTOFIX_SENTRY_TOKEN", "AUTOFIX_SENTRY_LEGACY_SECRET");
   }
 }
