@@ -155,13 +155,7 @@ public record RedisConfig(
    */
   public static RedisConfig fromEnv(Map<String, String> env) {
     Objects.requireNonNull(env, "env == null");
-    Settings settings = Settings.of(env);
-    RedisConfig config = read(settings);
-    if (!settings.problems().isEmpty()) {
-      throw new IllegalArgumentException(
-          String.join("; ", settings.problems().stream().map(Settings.Problem::toString).toList()));
-    }
-    return config;
+    return Settings.readOrThrow(env, RedisConfig::read);
   }
 
   /**

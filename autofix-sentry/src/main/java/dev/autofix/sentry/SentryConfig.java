@@ -284,13 +284,7 @@ public record SentryConfig(
    * @throws IllegalArgumentException naming every problem, each with its key
    */
   public static SentryConfig fromEnv(Map<String, String> env) {
-    Settings settings = Settings.of(env);
-    SentryConfig config = read(settings);
-    if (!settings.problems().isEmpty()) {
-      throw new IllegalArgumentException(
-          String.join("; ", settings.problems().stream().map(Settings.Problem::toString).toList()));
-    }
-    return config;
+    return Settings.readOrThrow(env, SentryConfig::read);
   }
 
   /**

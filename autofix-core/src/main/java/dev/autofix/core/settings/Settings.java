@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads settings from one map of {@code AUTOFIX_*} names (the environment, with a YAML file merged
@@ -28,6 +29,23 @@ public final class Settings {
   /** A reader over {@code values} with its own list of problems. */
   public static Settings of(Map<String, String> values) {
     return new Settings(Objects.requireNonNull(values, "values == null"), "", new ArrayList<>());
+  }
+
+  /**
+   * What a config's {@code fromEnv} does for embedders: reads {@code values} with {@code read} (a
+   * config's {@code read(Settings)}) and returns what it built.
+   *
+   * @throws IllegalArgumentException naming every problem, each with its key, joined with {@code ";
+   *     "}
+   */
+  public static <T> T readOrThrow(Map<String, String> values, Function<Settings, T> read) {
+    Settings settings = of(values);
+    T config = read.apply(settings);
+    if (!settings.problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join("; ", settings.problems.stream().map(Problem::toString).toList()));
+    }
+    return config;
   }
 
   /**

@@ -138,4 +138,21 @@ class SettingsTest {
     assertThat(Settings.of(Map.of()).get(labels)).containsExactly("autofix");
     assertThat(Settings.of(Map.of("AUTOFIX_GITHUB_LABELS", "")).get(labels)).isEmpty();
   }
+
+  @Test
+  void readOrThrow_throwsEveryProblemJoined_orGivesWhatWasRead() {
+    java.util.function.Function<Settings, Integer> read =
+        settings -> {
+          settings.get(LEASE);
+          return settings.get(PORT);
+        };
+
+    assertThat(Settings.readOrThrow(Map.of("AUTOFIX_PORT", "9090"), read)).isEqualTo(9090);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                Settings.readOrThrow(Map.of("AUTOFIX_PORT", "high", "AUTOFIX_LEASE", "soon"), read))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("AUTOFIX_LEASE must be a positive duration")
+        .hasMessageContaining("; AUTOFIX_PORT must be a whole number from 0 to 65535, not 'high'");
+  }
 }

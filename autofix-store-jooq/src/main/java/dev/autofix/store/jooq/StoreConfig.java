@@ -137,13 +137,7 @@ public record StoreConfig(
    * @throws IllegalArgumentException naming every problem, each with its key
    */
   public static StoreConfig fromEnv(Map<String, String> env) {
-    Settings settings = Settings.of(env);
-    StoreConfig config = read(settings);
-    if (!settings.problems().isEmpty()) {
-      throw new IllegalArgumentException(
-          String.join("; ", settings.problems().stream().map(Settings.Problem::toString).toList()));
-    }
-    return config;
+    return Settings.readOrThrow(env, StoreConfig::read);
   }
 
   /**
