@@ -656,13 +656,7 @@ public record AgentsConfig(
    * @throws IllegalArgumentException naming every problem, each with its key
    */
   public static AgentsConfig fromEnv(Map<String, String> env) {
-    Settings settings = Settings.of(env);
-    AgentsConfig config = read(settings);
-    if (!settings.problems().isEmpty()) {
-      throw new IllegalArgumentException(
-          String.join("; ", settings.problems().stream().map(Settings.Problem::toString).toList()));
-    }
-    return config;
+    return Settings.readOrThrow(env, AgentsConfig::read);
   }
 
   /**

@@ -283,13 +283,7 @@ public record GitHubConfig(
    * @throws IllegalArgumentException naming every problem, each with its key
    */
   public static GitHubConfig fromEnv(Map<String, String> env) {
-    Settings settings = Settings.of(env);
-    GitHubConfig config = read(settings);
-    if (!settings.problems().isEmpty()) {
-      throw new IllegalArgumentException(
-          String.join("; ", settings.problems().stream().map(Settings.Problem::toString).toList()));
-    }
-    return config;
+    return Settings.readOrThrow(env, GitHubConfig::read);
   }
 
   /**

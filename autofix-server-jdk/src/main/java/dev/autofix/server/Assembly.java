@@ -107,11 +107,12 @@ final class Assembly implements Closeable {
       // Only the mapped projects can be fixed: ignore the others at the webhook, with a reason.
       withDefaults.put("AUTOFIX_SENTRY_PROJECTS", String.join(",", projectSettings.keySet()));
     }
-    SentryConfig sentry = read(problems, "Sentry", () -> SentryConfig.fromEnv(withDefaults));
-    StoreConfig store = read(problems, "database", () -> StoreConfig.fromEnv(withDefaults));
+    dev.autofix.core.settings.Settings shared = all.scoped(withDefaults, "");
+    SentryConfig sentry = SentryConfig.read(shared);
+    StoreConfig store = StoreConfig.read(shared);
     Optional<RedisConfig> redis =
         present(env, "AUTOFIX_REDIS_URL")
-            ? Optional.ofNullable(read(problems, "Redis", () -> RedisConfig.fromEnv(withDefaults)))
+            ? Optional.ofNullable(RedisConfig.read(shared))
             : Optional.empty();
     Optional<Repository> repository =
         hasDefault ? repository("", withDefaults, env, all) : Optional.empty();
@@ -123,7 +124,9 @@ final class Assembly implements Closeable {
           repository("projects." + slug + ": ", merged, env, all)
               .ifPresent(r -> projects.put(slug, r));
         });
-    all.problems().forEach(p -> problems.add(p.toString()));
+    SettingsTable.unknown(env, all).forEach(warning -> LOG.warn("{}", warning));
+    // a key several modules read (the daily cap, the data dir) is reported once
+    all.problems().stream().map(Object::toString).distinct().forEach(problems::add);
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
     }
@@ -156,19 +159,6 @@ final class Assembly implements Closeable {
 
   private static boolean present(Map<String, String> env, String key) {
     return env.get(key) != null && !env.get(key).isBlank();
-  }
-
-  private interface Read<T> {
-    T get();
-  }
-
-  private static <T> T read(List<String> problems, String what, Read<T> read) {
-    try {
-      return read.get();
-    } catch (RuntimeException e) {
-      problems.add(e.getMessage() == null ? what + ": " + e : e.getMessage());
-      return null;
-    }
   }
 
   private static void checkCheckout(Path repo, dev.autofix.core.settings.Settings settings) {

@@ -118,6 +118,7 @@ public final class Main {
     return messages.isEmpty() ? e.toString() : String.join(": ", messages).replace('\n', ' ');
   }
 
+  /** The usage, with every setting from the key table. */
   static String usage() {
     return """
         Usage: autofix-server [--config PATH] [--help] [--version]
@@ -129,21 +130,9 @@ public final class Main {
           --help          print this help and exit
           --version       print the version and exit
 
-        Main settings (environment variables; YAML keys are the same without AUTOFIX_, lower case):
-          AUTOFIX_PORT (8080)  AUTOFIX_BIND (127.0.0.1)  AUTOFIX_DATA_DIR (~/.autofix)
-          AUTOFIX_DATABASE_URL (none: the embedded PostgreSQL in the data directory)
-          AUTOFIX_REDIS_URL (none: the daily cap is kept in PostgreSQL)
-          AUTOFIX_SENTRY_CLIENT_SECRET (required)  AUTOFIX_SENTRY_API_URL (https://sentry.io)
-          AUTOFIX_SENTRY_TOKEN  AUTOFIX_SENTRY_ORG
-          AUTOFIX_GITHUB_REPO (required, owner/name)  AUTOFIX_GITHUB_TOKEN
-          AUTOFIX_GITHUB_API_URL (https://api.github.com)
-          AUTOFIX_GIT_PUSH_URL (the repository on the API's host; https, ssh or a path)
-          AUTOFIX_REPO_PATH (required, the local checkout)  AUTOFIX_BASE_BRANCH (main)
-          AUTOFIX_AGENT (claude, codex or command)  AUTOFIX_AGENT_COMMAND  AUTOFIX_AGENT_TIMEOUT (30m)
-          AUTOFIX_AGENT_ACCESS (sandboxed: bubblewrap; or trusted)  AUTOFIX_AGENT_ALLOWED_HOSTS
-          AUTOFIX_TEST_COMMAND  AUTOFIX_MAX_CONCURRENT (1)  AUTOFIX_MAX_FIXES_PER_DAY (10)
-          AUTOFIX_ADMIN_TOKEN (none: retry and cancel are refused)
-        The README lists every setting.
-        """;
+        Settings (environment variables; YAML keys are the same without AUTOFIX_, in lower
+        case; [per project] ones may also be set under projects.<slug> in the YAML file):
+        """
+        + SettingsTable.help();
   }
 }

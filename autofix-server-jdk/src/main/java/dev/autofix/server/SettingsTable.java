@@ -76,6 +76,7 @@ final class SettingsTable {
         where = "projects." + rest.substring(0, dot) + ".";
         key = rest.substring(dot + 1);
       }
+      String project = where;
       String written = where + yaml(key);
       Optional<Setting<?>> known = find(table, key);
       if (known.isEmpty()) {
@@ -83,7 +84,7 @@ final class SettingsTable {
             written,
             "in the configuration file is not a setting"
                 + Settings.closest(key, table)
-                    .map(s -> "; did you mean " + where + s.yamlKey() + "?")
+                    .map(s -> "; did you mean " + project + s.yamlKey() + "?")
                     .orElse(" (see --help)"));
       } else if (!where.isEmpty() && !known.get().perProject()) {
         settings.problem(
@@ -100,7 +101,9 @@ final class SettingsTable {
             "the environment variable "
                 + name
                 + " is not an autofix setting and is ignored"
-                + Settings.closest(name, table).map(s -> "; did you mean " + s.key() + "?").orElse(""));
+                + Settings.closest(name, table)
+                    .map(s -> "; did you mean " + s.key() + "?")
+                    .orElse(""));
       }
     }
     return warnings;
@@ -130,7 +133,8 @@ final class SettingsTable {
 
   /** The README's settings table, as Markdown. */
   static String markdown() {
-    StringBuilder text = new StringBuilder("| variable | default | module | meaning |\n|---|---|---|---|\n");
+    StringBuilder text =
+        new StringBuilder("| variable | default | module | meaning |\n|---|---|---|---|\n");
     for (Setting<?> row : all()) {
       text.append("| `")
           .append(row.key())
