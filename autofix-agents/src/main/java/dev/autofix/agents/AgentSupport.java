@@ -187,12 +187,13 @@ final class AgentSupport {
   }
 
   /**
-   * The user's own settings file's text (following links), up to a MiB, or {@code null} when it is
-   * missing or unreadable: read to tell whether an agent is logged in, never shown.
+   * The user's own settings file's text (following links), up to 16 MiB (what the sandbox copies),
+   * or {@code null} when it is missing or unreadable: read to tell whether an agent is logged in,
+   * never shown.
    */
   static String readUserFile(Path file) {
     try (var in = Files.newInputStream(file)) {
-      return new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+      return new String(in.readNBytes(16 << 20), StandardCharsets.UTF_8);
     } catch (IOException e) {
       return null;
     }

@@ -43,6 +43,15 @@ public final class Agents {
         .or(() -> runner(config, environment).unavailable());
   }
 
+  /**
+   * Why the sandbox of {@code config} cannot start on this machine, naming the fix, or empty when
+   * it can (or when the access is trusted): a problem for every repository alike.
+   */
+  public static Optional<String> sandboxUnavailable(
+      AgentsConfig config, Map<String, String> environment) {
+    return new UntrustedProcesses(config, environment).unavailable();
+  }
+
   /** The verifier running {@code config.testCommand()}; {@code NotConfigured} without one. */
   public static FixVerifier verifier(AgentsConfig config, Map<String, String> environment) {
     return ShellFixVerifier.create(config, environment);

@@ -88,7 +88,7 @@ final class ClaudeCodeAgentRunner implements AgentRunner {
   @Override
   public java.util.Optional<String> unavailable() {
     Map<String, String> env = support.userEnvironment();
-    if (LOGIN_VARIABLES.stream().anyMatch(k -> env.get(k) != null && !env.get(k).isBlank())
+    if (LOGIN_VARIABLES.stream().anyMatch(k -> loginValue(env.get(k)))
         || System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("mac")) {
       return java.util.Optional.empty();
     }
@@ -117,6 +117,14 @@ final class ClaudeCodeAgentRunner implements AgentRunner {
             + files.get(".claude/.credentials.json")
             + "; run `claude` once and /login as the user autofix runs as, or set"
             + " ANTHROPIC_API_KEY");
+  }
+
+  /** A key, or a CLAUDE_CODE_USE_* switch that is on ({@code 0} and {@code false} are off). */
+  private static boolean loginValue(String value) {
+    return value != null
+        && !value.isBlank()
+        && !value.strip().equals("0")
+        && !value.strip().equalsIgnoreCase("false");
   }
 
   /** The variables of the user's the agent gets in the sandbox: its credentials and settings. */

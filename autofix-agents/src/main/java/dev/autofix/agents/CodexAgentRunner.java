@@ -187,7 +187,8 @@ final class CodexAgentRunner implements AgentRunner {
     AgentsConfig config = support.config();
     String toml = AgentSupport.readUserFile(config.codexHome().resolve("config.toml"));
     String settings =
-        String.join("\n", config.codex().configOverrides()) + "\n" + (toml == null ? "" : toml);
+        (String.join("\n", config.codex().configOverrides()) + "\n" + (toml == null ? "" : toml))
+            .replaceAll("(?m)^\\s*#.*$", ""); // a commented-out line says nothing
     Matcher active = MODEL_PROVIDER.matcher(settings);
     String provider = active.find() ? active.group(1) : "openai";
     if (!provider.equals("openai")) {

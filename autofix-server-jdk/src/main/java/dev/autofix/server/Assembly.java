@@ -151,6 +151,7 @@ final class Assembly implements Closeable {
     if (agents != null) {
       checkCheckout(agents.repoPath(), settings);
       checkAgentCommand(agents, env, settings);
+      checkBudget(agents, values, settings);
     }
     return all.problems().size() == before && agents != null && github != null
         ? Optional.of(new Repository(agents, github))
@@ -166,6 +167,31 @@ final class Assembly implements Closeable {
       settings.problem(AgentsConfig.REPO_PATH, repo + " is not a directory");
     } else if (!Files.exists(repo.resolve(".git"))) {
       settings.problem(AgentsConfig.REPO_PATH, repo + " is not a git checkout (no .git in it)");
+    }
+  }
+
+  /**
+   * The spend ceiling counts a run's own budget before its agent starts: a ceiling below Claude's
+   * per-run budget would let none ever start.
+   */
+  private static void checkBudget(
+      AgentsConfig agents,
+      Map<String, String> values,
+      dev.autofix.core.settings.Settings settings) {
+    java.util.Optional<java.math.BigDecimal> ceiling =
+        dev.autofix.core.settings.Settings.of(values).find(ServerConfig.MAX_SPEND_PER_DAY_USD);
+    java.math.BigDecimal budget = agents.claude().maxBudgetUsd();
+    if (agents.agent() == AgentsConfig.Agent.CLAUDE
+        && ceiling.isPresent()
+        && budget.compareTo(ceiling.get()) > 0) {
+      settings.problem(
+          ServerConfig.MAX_SPEND_PER_DAY_USD,
+          "$"
+              + ceiling.get().toPlainString()
+              + " is below AUTOFIX_CLAUDE_MAX_BUDGET_USD $"
+              + budget.toPlainString()
+              + ", the most one run may cost: no agent could ever start; raise the ceiling or"
+              + " lower the budget");
     }
   }
 
@@ -351,8 +377,8 @@ final class Assembly implements Closeable {
     all.forEach(
         (slug, r) -> {
           String where = slug.isEmpty() ? "" : "projects." + slug + ": ";
-          // the sandbox when there is one, and the agent's login either way
-          checks.add(() -> Agents.unavailable(r.agents(), s.environment()).map(p -> where + p));
+          checks.add(
+              () -> Agents.sandboxUnavailable(r.agents(), s.environment()).map(p -> where + p));
           if (!r.agents().access().isSandboxed()) {
             LOG.warn(
                 "{}AUTOFIX_AGENT_ACCESS=trusted: the agent runs with this account's whole reach"
@@ -369,6 +395,23 @@ final class Assembly implements Closeable {
                         + " this agent can write"
                     : "");
           }
+        });
+    // A login is one project's: a project whose agent is logged out has its runs postponed (by the
+    // attempt), and the gate closes only when no project's agent can start.
+    checks.add(
+        () -> {
+          List<String> loggedOut = new ArrayList<>();
+          all.forEach(
+              (slug, r) ->
+                  Agents.runner(r.agents(), s.environment())
+                      .unavailable()
+                      .ifPresent(
+                          p ->
+                              loggedOut.add(
+                                  (slug.isEmpty() ? "" : "projects." + slug + ": ") + p)));
+          return loggedOut.size() == all.size() && !loggedOut.isEmpty()
+              ? Optional.of(String.join("; ", loggedOut))
+              : Optional.empty();
         });
     return new AgentGate(checks, Duration.ofMinutes(1), s.server().pollInterval());
   }

@@ -88,6 +88,28 @@ class MainTest {
   }
 
   @Test
+  void run_refusesASpendCeilingBelowTheClaudeBudget_underWhichNoAgentCouldStart()
+      throws IOException {
+    Path repo = Files.createDirectories(dir.resolve("repo/.git")).getParent();
+    int code =
+        run(
+            Map.of(
+                "PATH", "/nonexistent",
+                "AUTOFIX_DATA_DIR", dir.resolve("data").toString(),
+                "AUTOFIX_REPO_PATH", repo.toString(),
+                "AUTOFIX_GITHUB_REPO", "acme/app",
+                "AUTOFIX_SENTRY_CLIENT_SECRET", "s",
+                "AUTOFIX_MAX_SPEND_PER_DAY_USD", "2",
+                "AUTOFIX_CLAUDE_MAX_BUDGET_USD", "3"));
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err())
+        .contains(
+            "AUTOFIX_MAX_SPEND_PER_DAY_USD $2 is below AUTOFIX_CLAUDE_MAX_BUDGET_USD $3, the most"
+                + " one run may cost");
+  }
+
+  @Test
   void run_namesTheProjectOfEachRepositoryProblem() throws IOException {
     Path yaml = dir.resolve("autofix.yaml");
     Files.writeString(

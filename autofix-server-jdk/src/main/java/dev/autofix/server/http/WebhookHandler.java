@@ -104,38 +104,49 @@ final class WebhookHandler implements HttpHandler {
     respond(exchange, new Delivery(headers, body.get()));
   }
 
-  /** The chain: the source parses the delivery, {@link RecordIssue} records its issue. */
+  /**
+   * The chain: the source parses the delivery, {@link RecordIssue} records its issue. Only the
+   * chain is guarded: a defect there is one 500 with its fingerprint, and the answer is written
+   * once, outside it.
+   */
   private void respond(HttpExchange exchange, Delivery delivery) throws IOException {
+    IssueSource.ReceiveResult receipt;
+    RunStore.InsertResult recorded = null;
     try {
-      switch (source.receive(delivery)) {
-        case IssueSource.Received received -> recorded(exchange, record.execute(received.issue()));
-        case IssueSource.Ignored ignored -> {
-          LOG.debug("delivery ignored: {}", ignored.reason());
-          answer(exchange, 200, "ignored", "reason", ignored.reason());
-        }
-        case IssueSource.BadSignature bad -> {
-          LOG.warn("delivery refused: {}", bad.reason());
-          answer(exchange, 401, "unauthorized", "reason", bad.reason());
-        }
-        case IssueSource.Malformed malformed -> {
-          LOG.warn("malformed delivery: {}", malformed.reason());
-          answer(exchange, 400, "malformed", "reason", malformed.reason());
-        }
-        case IssueSource.TooLarge tooLarge -> {
-          LOG.warn("delivery over {} bytes refused", tooLarge.limitBytes());
-          answer(
-              exchange,
-              413,
-              "too_large",
-              "reason",
-              "body larger than " + tooLarge.limitBytes() + " bytes");
-        }
+      receipt = source.receive(delivery);
+      if (receipt instanceof IssueSource.Received received) {
+        recorded = record.execute(received.issue());
       }
     } catch (RuntimeException defect) {
       String fingerprint = Defects.fingerprint(defect);
       LOG.error("webhook defect {}", fingerprint, defect);
       defects.report(new DefectReporter.Defect(fingerprint, "webhook", defect, Map.of()));
       answer(exchange, 500, "error", "fingerprint", fingerprint);
+      return;
+    }
+    switch (receipt) {
+      case IssueSource.Received received -> recorded(exchange, recorded);
+      case IssueSource.Ignored ignored -> {
+        LOG.debug("delivery ignored: {}", ignored.reason());
+        answer(exchange, 200, "ignored", "reason", ignored.reason());
+      }
+      case IssueSource.BadSignature bad -> {
+        LOG.warn("delivery refused: {}", bad.reason());
+        answer(exchange, 401, "unauthorized", "reason", bad.reason());
+      }
+      case IssueSource.Malformed malformed -> {
+        LOG.warn("malformed delivery: {}", malformed.reason());
+        answer(exchange, 400, "malformed", "reason", malformed.reason());
+      }
+      case IssueSource.TooLarge tooLarge -> {
+        LOG.warn("delivery over {} bytes refused", tooLarge.limitBytes());
+        answer(
+            exchange,
+            413,
+            "too_large",
+            "reason",
+            "body larger than " + tooLarge.limitBytes() + " bytes");
+      }
     }
   }
 
