@@ -272,9 +272,11 @@ final class ClaudeCodeAgentRunner implements AgentRunner {
                   line.turns(),
                   line.sessionId()));
         }
+        // max turns, max budget, an API error: what it spent still counts
         yield new Failed(
             exited.code() == 0 ? 1 : exited.code(),
-            AgentSupport.tail(line.describeFailure(), MESSAGE_TAIL));
+            AgentSupport.tail(line.describeFailure(), MESSAGE_TAIL),
+            line.costUsd());
       }
     };
   }

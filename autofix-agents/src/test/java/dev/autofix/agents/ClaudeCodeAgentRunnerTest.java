@@ -75,7 +75,9 @@ class ClaudeCodeAgentRunnerTest {
     assertThat(result)
         .isEqualTo(
             new AgentRunner.Failed(
-                1, "api_error (HTTP 401): Invalid API key · Fix external API key"));
+                1,
+                "api_error (HTTP 401): Invalid API key · Fix external API key",
+                new java.math.BigDecimal("0")));
   }
 
   @Test
@@ -95,7 +97,11 @@ class ClaudeCodeAgentRunnerTest {
 
     assertThat(line.permissionDenials()).isEqualTo(1);
     assertThat(result)
-        .isEqualTo(new AgentRunner.Failed(1, "max_turns: Reached maximum number of turns (2)"));
+        .isEqualTo(
+            new AgentRunner.Failed(
+                1,
+                "max_turns: Reached maximum number of turns (2)",
+                new java.math.BigDecimal("0.1")));
   }
 
   @Test

@@ -241,8 +241,14 @@ public final class FixNextRun {
                 "the agent timed out after " + timedOut.after() + tail(timedOut.outputTail()));
           }
           case AgentRunner.Failed failed -> {
-            return fail(
-                "the agent failed with exit code " + failed.exitCode() + tail(failed.message()));
+            // what it spent before failing still counts against the day's spend ceiling
+            return end(
+                RunStatus.FAILED,
+                "the agent failed with exit code " + failed.exitCode() + tail(failed.message()),
+                failed.costUsd() == null
+                    ? null
+                    : new AgentReport(null, failed.costUsd(), null, null),
+                null);
           }
         }
         // The lease is held before every side effect: a cancelled or taken-over run commits,

@@ -164,6 +164,27 @@ class FixNextRunTest {
   }
 
   @Test
+  void execute_countsWhatAFailedAgentSpent_againstTheSpendCeiling() {
+    policy =
+        policy.withSpendCeiling(new SpendCeiling(new java.math.BigDecimal("1.00"), ZoneOffset.UTC));
+    agent.withBudgetPerRun("0.50");
+    var roomy = new InMemoryRateLimiter(10, clock, ZoneOffset.UTC);
+    for (int i = 0; i < 3; i++) {
+      queue(Issues.anIssue().build());
+      agent.then(
+          task ->
+              new AgentRunner.Failed(1, "error_max_budget_usd", new java.math.BigDecimal("0.50")));
+    }
+
+    assertThat(fix(roomy)).isInstanceOf(FixNextRun.Failed.class);
+    assertThat(fix(roomy)).as("$0.50 + $0.50 fits").isInstanceOf(FixNextRun.Failed.class);
+    assertThat(fix(roomy))
+        .as("$1.00 spent by failed agents")
+        .isInstanceOf(FixNextRun.Deferred.class);
+    assertThat(agent.tasks()).hasSize(2);
+  }
+
+  @Test
   void execute_postponesWithoutTakingAPermit_whenTheAgentCannotStart() {
     FixRun queued = queue(Issues.anIssue().build());
     agent.unavailableBecause("claude is not logged in: run `claude /login`");
