@@ -37,16 +37,8 @@ class SandboxUnavailableIT {
       try (Assembly server =
           Assembly.start(Assembly.settings(env), MutableClock.at(Instant.now()))) {
         int port = server.port();
-        HttpResponse<String> accepted = world.post(port, E2eWorld.issueCreated("31", "SHOP-31"));
-        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        long runId = E2eWorld.JSON.readTree(accepted.body()).get("runId").asLong();
-
-        HttpResponse<String> ready =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
+        long runId = accepted(world, port, "31");
+        HttpResponse<String> ready = readyz(port);
         assertThat(ready.statusCode()).isEqualTo(503);
         JsonNode body = E2eWorld.JSON.readTree(ready.body());
         assertThat(body.at("/checks/agents").asText()).isEqualTo("failing");
@@ -79,16 +71,8 @@ class SandboxUnavailableIT {
       try (Assembly server =
           Assembly.start(Assembly.settings(env), MutableClock.at(Instant.now()))) {
         int port = server.port();
-        HttpResponse<String> accepted = world.post(port, E2eWorld.issueCreated("32", "SHOP-32"));
-        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        long runId = E2eWorld.JSON.readTree(accepted.body()).get("runId").asLong();
-
-        HttpResponse<String> ready =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
+        long runId = accepted(world, port, "32");
+        HttpResponse<String> ready = readyz(port);
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(E2eWorld.JSON.readTree(ready.body()).at("/problems/agents").asText())
             .contains("claude is not logged in")
@@ -100,6 +84,19 @@ class SandboxUnavailableIT {
         assertThat(run.get("attempts").asInt()).as("never claimed: no permit taken").isZero();
       }
     }
+  }
+
+  private static long accepted(E2eWorld world, int port, String id) throws Exception {
+    HttpResponse<String> accepted = world.post(port, E2eWorld.issueCreated(id, "SHOP-" + id));
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    return E2eWorld.JSON.readTree(accepted.body()).get("runId").asLong();
+  }
+
+  private static HttpResponse<String> readyz(int port) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static String which(String tool) {
