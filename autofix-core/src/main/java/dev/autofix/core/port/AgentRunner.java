@@ -81,8 +81,9 @@ public interface AgentRunner {
   }
 
   /**
-   * The agent failed: a non-zero exit, or an error it reported (an API error, say). {@code costUsd} is what it reported it spent before failing (Claude Code's
-   * max-turns and max-budget ends do), or {@code null}: the daily spend ceiling counts it.
+   * The agent failed: a non-zero exit, or an error it reported (an API error, say). {@code costUsd}
+   * is what it reported it spent before failing (Claude Code's max-turns and max-budget ends do),
+   * or {@code null}: the daily spend ceiling counts it.
    */
   record Failed(int exitCode, String message, BigDecimal costUsd) implements AgentResult {
     public Failed {
