@@ -172,6 +172,9 @@ final class CodexAgentRunner implements AgentRunner {
     return names;
   }
 
+  private static final Pattern KEYRING =
+      Pattern.compile("(?m)^\\s*cli_auth_credentials_store\\s*=\\s*\"?(keyring|auto)\"?");
+
   private static final Pattern MODEL_PROVIDER =
       Pattern.compile("(?m)^\\s*model_provider\\s*=\\s*\"?([A-Za-z0-9_.-]+)\"?");
 
@@ -206,7 +209,9 @@ final class CodexAgentRunner implements AgentRunner {
     Path auth = config.codexHome().resolve("auth.json");
     if (isSet(env, "OPENAI_API_KEY")
         || isSet(env, "CODEX_API_KEY")
-        || AgentSupport.hasContent(auth)) {
+        || AgentSupport.hasContent(auth)
+        // a login kept in the OS keyring leaves no auth.json; autofix cannot see it, so trusts it
+        || KEYRING.matcher(settings).find()) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of(

@@ -301,4 +301,13 @@ class AgentLoginTest {
     // false positive: CLAUDE_CODE_USE_BEDROCK=0 means "not Bedrock"
     assertThat(unavailable(env("claude", "CLAUDE_CODE_USE_BEDROCK", "0"))).isPresent();
   }
+
+  @Test
+  void codex_withItsLoginInTheKeyring_isTrusted_sinceNoAuthJsonIsLeft() throws Exception {
+    Path codexHome = Files.createDirectories(home.resolve(".codex"));
+    Files.writeString(
+        codexHome.resolve("config.toml"), "cli_auth_credentials_store = \"keyring\"\n");
+
+    assertThat(unavailable(env("codex", "AUTOFIX_CODEX_HOME", codexHome.toString()))).isEmpty();
+  }
 }
