@@ -123,7 +123,9 @@ class CliAgentRunnersIT {
     assertThat(result)
         .isEqualTo(
             new AgentRunner.Failed(
-                1, "api_error (HTTP 401): Invalid API key · Fix external API key"));
+                1,
+                "api_error (HTTP 401): Invalid API key · Fix external API key",
+                java.math.BigDecimal.ZERO));
   }
 
   @Test
