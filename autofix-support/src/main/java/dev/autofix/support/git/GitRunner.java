@@ -188,13 +188,14 @@ public final class GitRunner {
   }
 
   /**
-   * Waits for git to exit, sampling its descendants meanwhile: a child whose parent exits is
-   * re-parented and can no longer be found from git. Whether git exited before the timeout.
+   * Waits for git to exit, sampling its descendants after each poll window: a child whose parent
+   * exits is re-parented and can no longer be found from git. A git that ends within the first
+   * window (most do) costs no sample: listing descendants scans every process on the machine.
+   * Whether git exited before the timeout.
    */
   private boolean awaitExit(Process process, Set<ProcessHandle> seen) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      process.descendants().forEach(seen::add);
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         return false;
@@ -202,6 +203,7 @@ public final class GitRunner {
       if (process.waitFor(Math.min(left, POLL_NANOS), TimeUnit.NANOSECONDS)) {
         return true;
       }
+      process.descendants().forEach(seen::add);
     }
   }
 
@@ -235,8 +237,10 @@ public final class GitRunner {
     }
     process.descendants().forEach(seen::add);
     for (ProcessHandle handle : List.copyOf(seen)) {
-      handle.descendants().forEach(ProcessHandle::destroyForcibly);
-      handle.destroyForcibly();
+      if (handle.isAlive()) {
+        handle.descendants().forEach(ProcessHandle::destroyForcibly);
+        handle.destroyForcibly();
+      }
     }
     process.destroyForcibly();
   }
