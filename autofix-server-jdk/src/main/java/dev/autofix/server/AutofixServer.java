@@ -144,6 +144,7 @@ public final class AutofixServer implements Closeable {
             new CancelRun(b.store, b.clock),
             b.defects,
             b.adminToken,
+            b.readToken,
             b.maxBodyBytes,
             readiness,
             metrics::scrape,
@@ -217,6 +218,7 @@ public final class AutofixServer implements Closeable {
     private AutofixPolicy policy = AutofixPolicy.defaults();
     private Clock clock = Clock.systemUTC();
     private Optional<String> adminToken = Optional.empty();
+    private Optional<String> readToken = Optional.empty();
     private long maxBodyBytes = 1024 * 1024;
     private int httpThreads = 64;
     private int httpQueue = 1024;
@@ -324,6 +326,15 @@ public final class AutofixServer implements Closeable {
       return this;
     }
 
+    /**
+     * The token the pages, {@code /api/*} and {@code /metrics} need (the admin token is accepted
+     * too); without one they are open, and the server must listen on a loopback address.
+     */
+    public Builder readToken(String value) {
+      readToken = Optional.ofNullable(value).filter(t -> !t.isBlank());
+      return this;
+    }
+
     public Builder maxBodyBytes(long value) {
       maxBodyBytes = value;
       return this;
@@ -379,6 +390,13 @@ public final class AutofixServer implements Closeable {
         Objects.requireNonNull(publisher, "targets, or publisher, is required");
       }
       Objects.requireNonNull(logs, "logs is required");
+      if (readToken.isEmpty() && !ServerConfig.isLoopback(bind)) {
+        throw new IllegalStateException(
+            "listening on "
+                + bind
+                + " exposes the status page, the runs API and the metrics: set a read token"
+                + " (AUTOFIX_READ_TOKEN), or listen on a loopback address");
+      }
       return new AutofixServer(this);
     }
 

@@ -7,6 +7,8 @@ import dev.autofix.core.settings.Settings;
 import dev.autofix.core.usecase.AutofixPolicy;
 import dev.autofix.core.usecase.SpendCeiling;
 import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -24,6 +26,8 @@ import java.util.Optional;
  *     {@code ~/.autofix})
  * @param adminToken the bearer token of the admin actions ({@code AUTOFIX_ADMIN_TOKEN}, none: the
  *     actions are refused)
+ * @param readToken the token the pages, {@code /api/*} and {@code /metrics} need ({@code
+ *     AUTOFIX_READ_TOKEN}, none: they are open, which only a loopback bind allows)
  * @param maxConcurrent agents at once ({@code AUTOFIX_MAX_CONCURRENT}, 1)
  * @param maxFixesPerDay the daily cap ({@code AUTOFIX_MAX_FIXES_PER_DAY}, 10)
  * @param timeZone where the day starts and ends for the cap ({@code AUTOFIX_TIME_ZONE}, UTC)
@@ -45,6 +49,7 @@ record ServerConfig(
     int port,
     Path dataDir,
     Optional<String> adminToken,
+    Optional<String> readToken,
     int maxConcurrent,
     int maxFixesPerDay,
     ZoneId timeZone,
@@ -61,6 +66,7 @@ record ServerConfig(
     Objects.requireNonNull(bind, "bind == null");
     Objects.requireNonNull(dataDir, "dataDir == null");
     Objects.requireNonNull(adminToken, "adminToken == null");
+    Objects.requireNonNull(readToken, "readToken == null");
     Objects.requireNonNull(timeZone, "timeZone == null");
     Objects.requireNonNull(recoveryInterval, "recoveryInterval == null");
     Objects.requireNonNull(maxSpendPerDayUsd, "maxSpendPerDayUsd == null");
@@ -78,6 +84,31 @@ record ServerConfig(
 
   private static final String M = "server";
 
+  /**
+   * Whether {@code bind} is a loopback address ({@code 127.0.0.1}, {@code ::1}, {@code localhost}):
+   * only there may the read endpoints go without a token. A name that does not resolve is not.
+   */
+  static boolean isLoopback(String bind) {
+    String host = bind.trim();
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    try {
+      InetAddress[] addresses = InetAddress.getAllByName(host);
+      for (InetAddress address : addresses) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return addresses.length > 0;
+    } catch (UnknownHostException | SecurityException e) {
+      return false;
+    }
+  }
+
   static final Setting<String> BIND =
       Setting.of("AUTOFIX_BIND", SettingType.string(), "127.0.0.1", M, "the address to listen on");
   static final Setting<Integer> PORT =
@@ -91,6 +122,16 @@ record ServerConfig(
               M,
               "the bearer token of the admin actions (retry, cancel)")
           .shownAs("none: the actions are refused");
+  static final Setting<String> READ_TOKEN =
+      Setting.of(
+              "AUTOFIX_READ_TOKEN",
+              SettingType.secret(),
+              null,
+              M,
+              "the token the status page, /api/* and /metrics need (bearer or the login form's"
+                  + " cookie; the admin token works too); required unless AUTOFIX_BIND is"
+                  + " loopback")
+          .shownAs("none: open, on loopback only");
   static final Setting<Integer> MAX_CONCURRENT =
       Setting.of(
           "AUTOFIX_MAX_CONCURRENT", SettingType.integer(1, 64), 1, M, "agents running at once");
@@ -166,6 +207,7 @@ record ServerConfig(
           PORT,
           DATA_DIR,
           ADMIN_TOKEN,
+          READ_TOKEN,
           MAX_CONCURRENT,
           MAX_FIXES_PER_DAY,
           TIME_ZONE,
@@ -192,11 +234,22 @@ record ServerConfig(
   /** Reads the server's settings through {@code r}, which collects the problems. */
   static ServerConfig read(Settings r, Map<String, String> env) {
     Duration lease = r.get(LEASE);
+    String bind = r.get(BIND);
+    Optional<String> readToken = r.find(READ_TOKEN);
+    if (readToken.isEmpty() && !isLoopback(bind)) {
+      r.problem(
+          READ_TOKEN,
+          "is required when AUTOFIX_BIND is not a loopback address ('"
+              + bind
+              + "'): the status page, /api/* and /metrics show prompts, stack traces and"
+              + " transcripts; set a token, or bind 127.0.0.1 behind a tunnel or proxy");
+    }
     return new ServerConfig(
-        r.get(BIND),
+        bind,
         r.get(PORT),
         r.get(DATA_DIR),
         r.find(ADMIN_TOKEN),
+        readToken,
         r.get(MAX_CONCURRENT),
         r.get(MAX_FIXES_PER_DAY),
         r.get(TIME_ZONE),

@@ -47,6 +47,7 @@ public final class ServerModule extends AbstractModule {
             .recoveryInterval(config.recoveryInterval())
             .agentsReady(agentsReady);
     config.adminToken().ifPresent(builder::adminToken);
+    config.readToken().ifPresent(builder::readToken);
     return builder.build();
   }
 }

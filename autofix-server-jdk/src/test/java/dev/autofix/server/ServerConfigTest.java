@@ -22,6 +22,7 @@ class ServerConfigTest {
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.dataDir()).isEqualTo(Path.of("/home/ada/.autofix"));
     assertThat(config.adminToken()).isEmpty();
+    assertThat(config.readToken()).isEmpty();
     assertThat(config.maxConcurrent()).isEqualTo(1);
     assertThat(config.maxFixesPerDay()).isEqualTo(10);
     assertThat(config.timeZone()).isEqualTo(ZoneId.of("UTC"));
@@ -44,6 +45,7 @@ class ServerConfigTest {
                 Map.entry("AUTOFIX_PORT", "9090"),
                 Map.entry("AUTOFIX_DATA_DIR", "/var/lib/autofix"),
                 Map.entry("AUTOFIX_ADMIN_TOKEN", "t0ken"),
+                Map.entry("AUTOFIX_READ_TOKEN", "r3ad"),
                 Map.entry("AUTOFIX_MAX_CONCURRENT", "2"),
                 Map.entry("AUTOFIX_MAX_FIXES_PER_DAY", "25"),
                 Map.entry("AUTOFIX_TIME_ZONE", "Europe/Berlin"),
@@ -65,6 +67,7 @@ class ServerConfigTest {
                 9090,
                 Path.of("/var/lib/autofix"),
                 java.util.Optional.of("t0ken"),
+                java.util.Optional.of("r3ad"),
                 2,
                 25,
                 ZoneId.of("Europe/Berlin"),
@@ -81,6 +84,56 @@ class ServerConfigTest {
         .contains(
             new dev.autofix.core.usecase.SpendCeiling(
                 new java.math.BigDecimal("7.50"), ZoneId.of("Europe/Berlin")));
+  }
+
+  @Test
+  void aBindBeyondLoopbackWithoutAReadToken_isAProblemNamingTheSetting() {
+    for (String bind : List.of("0.0.0.0", "192.0.2.10", "::")) {
+      List<String> problems = new ArrayList<>();
+      ServerConfig.fromEnv(
+          Map.of("HOME", "/home/ada", "AUTOFIX_BIND", bind, "AUTOFIX_ADMIN_TOKEN", "t0ken"),
+          problems);
+
+      assertThat(problems)
+          .as("bind %s", bind)
+          .singleElement()
+          .asString()
+          .startsWith("AUTOFIX_READ_TOKEN is required when AUTOFIX_BIND is not a loopback address")
+          .contains(bind)
+          .doesNotContain("t0ken");
+    }
+  }
+
+  @Test
+  void aLoopbackBindNeedsNoReadToken_andAReadTokenOpensAnyBind() {
+    for (String bind : List.of("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost")) {
+      List<String> problems = new ArrayList<>();
+      ServerConfig.fromEnv(Map.of("HOME", "/home/ada", "AUTOFIX_BIND", bind), problems);
+      assertThat(problems).as("bind %s", bind).isEmpty();
+    }
+    List<String> problems = new ArrayList<>();
+    ServerConfig config =
+        ServerConfig.fromEnv(
+            Map.of("HOME", "/home/ada", "AUTOFIX_BIND", "0.0.0.0", "AUTOFIX_READ_TOKEN", "r3ad"),
+            problems);
+    assertThat(problems).isEmpty();
+    assertThat(config.readToken()).contains("r3ad");
+  }
+
+  @Test
+  void aNonLoopbackBindWithoutAReadToken_stopsMainWithStatus2() {
+    var out = new java.io.ByteArrayOutputStream();
+    var err = new java.io.ByteArrayOutputStream();
+    int code =
+        Main.run(
+            List.of(),
+            Map.of("HOME", "/home/ada", "AUTOFIX_BIND", "0.0.0.0"),
+            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+            new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("AUTOFIX_READ_TOKEN is required when AUTOFIX_BIND is not a loopback address");
   }
 
   @Test

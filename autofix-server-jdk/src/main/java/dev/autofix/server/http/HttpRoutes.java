@@ -1,5 +1,6 @@
 package dev.autofix.server.http;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.autofix.core.port.DefectReporter;
 import dev.autofix.core.port.IssueSource;
@@ -32,6 +33,8 @@ public final class HttpRoutes {
    * @param cancel the cancel use case
    * @param defects where defects go
    * @param adminToken the bearer token of the admin actions, if any
+   * @param readToken the token the pages, {@code /api/*} and {@code /metrics} need, if any (the
+   *     admin token is accepted too)
    * @param maxBodyBytes the largest request body read
    * @param readiness the named checks behind {@code /readyz}
    * @param scrape the Prometheus text behind {@code /metrics}
@@ -48,6 +51,7 @@ public final class HttpRoutes {
       CancelRun cancel,
       DefectReporter defects,
       Optional<String> adminToken,
+      Optional<String> readToken,
       long maxBodyBytes,
       Map<String, Supplier<java.util.Optional<String>>> readiness,
       Supplier<String> scrape,
@@ -63,30 +67,53 @@ public final class HttpRoutes {
       Objects.requireNonNull(cancel, "cancel == null");
       Objects.requireNonNull(defects, "defects == null");
       Objects.requireNonNull(adminToken, "adminToken == null");
+      Objects.requireNonNull(readToken, "readToken == null");
       Objects.requireNonNull(readiness, "readiness == null");
       Objects.requireNonNull(scrape, "scrape == null");
       Objects.requireNonNull(deliveryOutcomes, "deliveryOutcomes == null");
     }
   }
 
-  /** Registers every route of {@code api} on {@code server}. */
+  /**
+   * Registers every route of {@code api} on {@code server}, each inside the one {@link
+   * ErrorBoundary}: a defect anywhere is a JSON 500 with its fingerprint, reported. The webhook,
+   * {@code /healthz}, {@code /readyz} and {@code /login} are open; the rest need the read token
+   * when one is set ({@link ReadAccess}), and {@code /readyz} names its problems only to a reader.
+   */
   public static void mount(HttpServer server, Api api) {
+    ReadAccess access = new ReadAccess(api.readToken(), api.adminToken());
+    DefectReporter defects = api.defects();
     server.createContext(
         api.webhookPath(),
-        new WebhookHandler(
-            api.source(),
-            api.record(),
-            api.defects(),
-            api.maxBodyBytes(),
-            api.deliveryOutcomes()::accept));
+        new ErrorBoundary(
+            "webhook",
+            new WebhookHandler(
+                api.source(), api.record(), api.maxBodyBytes(), api.deliveryOutcomes()::accept),
+            defects,
+            () -> api.deliveryOutcomes().accept("error")));
     server.createContext(
         "/api/runs",
-        new RunsHandler(
-            api.store(), api.logs(), api.retry(), api.cancel(), api.defects(), api.adminToken()));
-    HealthHandler health = new HealthHandler(api.readiness());
-    server.createContext("/healthz", health);
-    server.createContext("/readyz", health);
-    server.createContext("/metrics", new MetricsHandler(api.scrape()));
-    server.createContext("/", new StatusPageHandler(api.store(), api.limiter(), api.logs()));
+        guarded(
+            "runs-api",
+            access.guard(
+                new RunsHandler(
+                    api.store(), api.logs(), api.retry(), api.cancel(), api.adminToken())),
+            defects));
+    HealthHandler health = new HealthHandler(api.readiness(), access::allows);
+    server.createContext("/healthz", guarded("health", health, defects));
+    server.createContext("/readyz", guarded("health", health, defects));
+    server.createContext(
+        "/metrics", guarded("metrics", access.guard(new MetricsHandler(api.scrape())), defects));
+    server.createContext("/login", guarded("login", access.login(), defects));
+    server.createContext(
+        "/",
+        guarded(
+            "status-page",
+            access.guard(new StatusPageHandler(api.store(), api.limiter(), api.logs())),
+            defects));
+  }
+
+  private static HttpHandler guarded(String where, HttpHandler handler, DefectReporter defects) {
+    return new ErrorBoundary(where, handler, defects, () -> {});
   }
 }

@@ -17,14 +17,12 @@ final class MetricsHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (Exchanges.method(exchange, "GET", "HEAD")) {
-        Exchanges.send(
-            exchange,
-            200,
-            "text/plain; version=0.0.4; charset=utf-8",
-            scrape.get().getBytes(StandardCharsets.UTF_8));
-      }
+    if (Exchanges.method(exchange, "GET", "HEAD")) {
+      Exchanges.send(
+          exchange,
+          200,
+          "text/plain; version=0.0.4; charset=utf-8",
+          scrape.get().getBytes(StandardCharsets.UTF_8));
     }
   }
 }

@@ -5,11 +5,9 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.RunStatus;
-import dev.autofix.core.port.DefectReporter;
 import dev.autofix.core.port.RunLogs;
 import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.CancelRun;
-import dev.autofix.core.usecase.Defects;
 import dev.autofix.core.usecase.RetryRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The runs API: {@code GET /api/runs}, {@code GET /api/runs/{id}}, {@code GET /api/runs/{id}/log},
@@ -28,7 +24,6 @@ import org.slf4j.LoggerFactory;
  * refused when no admin token is configured).
  */
 final class RunsHandler implements HttpHandler {
-  private static final Logger LOG = LoggerFactory.getLogger(RunsHandler.class);
   private static final int DEFAULT_LIMIT = 50;
   private static final int LOG_TAIL_CHARS = 256 * 1024;
 
@@ -36,37 +31,20 @@ final class RunsHandler implements HttpHandler {
   private final RunLogs logs;
   private final RetryRun retry;
   private final CancelRun cancel;
-  private final DefectReporter defects;
   private final Optional<String> adminToken;
 
   RunsHandler(
-      RunStore store,
-      RunLogs logs,
-      RetryRun retry,
-      CancelRun cancel,
-      DefectReporter defects,
-      Optional<String> adminToken) {
+      RunStore store, RunLogs logs, RetryRun retry, CancelRun cancel, Optional<String> adminToken) {
     this.store = Objects.requireNonNull(store, "store == null");
     this.logs = Objects.requireNonNull(logs, "logs == null");
     this.retry = Objects.requireNonNull(retry, "retry == null");
     this.cancel = Objects.requireNonNull(cancel, "cancel == null");
-    this.defects = Objects.requireNonNull(defects, "defects == null");
     this.adminToken = Objects.requireNonNull(adminToken, "adminToken == null");
   }
 
+  /** Answers one request; a defect propagates to the {@link ErrorBoundary}, which answers it. */
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      route(exchange);
-    } catch (RuntimeException defect) {
-      String fingerprint = Defects.fingerprint(defect);
-      LOG.error("runs API defect {}", fingerprint, defect);
-      defects.report(new DefectReporter.Defect(fingerprint, "runs-api", defect, Map.of()));
-      Exchanges.json(exchange, 500, Map.of("error", "internal error", "fingerprint", fingerprint));
-    }
-  }
-
-  private void route(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     String rest = path.substring("/api/runs".length());
     if (rest.isEmpty() || rest.equals("/")) {
@@ -109,10 +87,11 @@ final class RunsHandler implements HttpHandler {
 
   private void list(HttpExchange exchange) throws IOException {
     Map<String, String> query = Exchanges.query(exchange);
-    RunStatus status = null;
-    RunId before = null;
-    int limit = DEFAULT_LIMIT;
+    RunStore.RunQuery runQuery;
     try {
+      RunStatus status = null;
+      RunId before = null;
+      int limit = DEFAULT_LIMIT;
       if (query.containsKey("status") && !query.get("status").isBlank()) {
         status = RunStatus.fromWire(query.get("status"));
       }
@@ -122,14 +101,17 @@ final class RunsHandler implements HttpHandler {
       if (query.containsKey("limit")) {
         limit = Integer.parseInt(query.get("limit"));
       }
-      List<FixRun> runs = store.list(new RunStore.RunQuery(status, before, limit));
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("runs", runs.stream().map(RunJson::of).toList());
-      body.put("next", runs.size() == limit ? runs.getLast().id().value() : null);
-      Exchanges.json(exchange, 200, body);
+      runQuery = new RunStore.RunQuery(status, before, limit);
     } catch (IllegalArgumentException e) {
       Exchanges.error(exchange, 400, e.getMessage());
+      return;
     }
+    // outside the try: an IllegalArgumentException from the store is a defect, not a bad request
+    List<FixRun> runs = store.list(runQuery);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("runs", runs.stream().map(RunJson::of).toList());
+    body.put("next", runs.size() == runQuery.limit() ? runs.getLast().id().value() : null);
+    Exchanges.json(exchange, 200, body);
   }
 
   private void show(HttpExchange exchange, RunId id) throws IOException {

@@ -34,15 +34,13 @@ final class StatusPageHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (!exchange.getRequestURI().getPath().equals("/")) {
-        Exchanges.error(exchange, 404, "no such resource: " + exchange.getRequestURI().getPath());
-        return;
-      }
-      if (Exchanges.method(exchange, "GET", "HEAD")) {
-        Exchanges.send(
-            exchange, 200, "text/html; charset=utf-8", render().getBytes(StandardCharsets.UTF_8));
-      }
+    if (!exchange.getRequestURI().getPath().equals("/")) {
+      Exchanges.error(exchange, 404, "no such resource: " + exchange.getRequestURI().getPath());
+      return;
+    }
+    if (Exchanges.method(exchange, "GET", "HEAD")) {
+      Exchanges.send(
+          exchange, 200, "text/html; charset=utf-8", render().getBytes(StandardCharsets.UTF_8));
     }
   }
 

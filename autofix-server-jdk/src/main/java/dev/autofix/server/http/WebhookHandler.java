@@ -3,10 +3,8 @@ package dev.autofix.server.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.autofix.core.model.Delivery;
-import dev.autofix.core.port.DefectReporter;
 import dev.autofix.core.port.IssueSource;
 import dev.autofix.core.port.RunStore;
-import dev.autofix.core.usecase.Defects;
 import dev.autofix.core.usecase.RecordIssue;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /webhooks/<source>}: one delivery in, one typed outcome out. The run is committed
  * before {@code 202} is sent; the answer never waits on an agent. Expected failures are 4xx with a
- * warning; only a defect is a 500, reported with its fingerprint.
+ * warning; only a defect is a 500, which the {@link ErrorBoundary} answers and reports.
  */
 final class WebhookHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
@@ -45,20 +43,13 @@ final class WebhookHandler implements HttpHandler {
 
   private final IssueSource source;
   private final RecordIssue record;
-  private final DefectReporter defects;
   private final long maxBodyBytes;
   private final Listener listener;
   private final BodyBudget budget;
 
-  WebhookHandler(
-      IssueSource source,
-      RecordIssue record,
-      DefectReporter defects,
-      long maxBodyBytes,
-      Listener listener) {
+  WebhookHandler(IssueSource source, RecordIssue record, long maxBodyBytes, Listener listener) {
     this.source = Objects.requireNonNull(source, "source == null");
     this.record = Objects.requireNonNull(record, "record == null");
-    this.defects = Objects.requireNonNull(defects, "defects == null");
     this.maxBodyBytes = maxBodyBytes;
     this.listener = Objects.requireNonNull(listener, "listener == null");
     this.budget = new BodyBudget(BODIES_IN_MEMORY * maxBodyBytes, maxBodyBytes, BODY_WAIT);
@@ -66,7 +57,7 @@ final class WebhookHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
+    try {
       if (!Exchanges.method(exchange, "POST")) {
         return;
       }
@@ -105,25 +96,13 @@ final class WebhookHandler implements HttpHandler {
   }
 
   /**
-   * The chain: the source parses the delivery, {@link RecordIssue} records its issue. Only the
-   * chain is guarded: a defect there is one 500 with its fingerprint, and the answer is written
-   * once, outside it.
+   * The chain: the source parses the delivery, {@link RecordIssue} records its issue. A defect
+   * there propagates to the {@link ErrorBoundary}: one 500 with its fingerprint, reported.
    */
   private void respond(HttpExchange exchange, Delivery delivery) throws IOException {
-    IssueSource.ReceiveResult receipt;
-    RunStore.InsertResult recorded = null;
-    try {
-      receipt = source.receive(delivery);
-      if (receipt instanceof IssueSource.Received received) {
-        recorded = record.execute(received.issue());
-      }
-    } catch (RuntimeException defect) {
-      String fingerprint = Defects.fingerprint(defect);
-      LOG.error("webhook defect {}", fingerprint, defect);
-      defects.report(new DefectReporter.Defect(fingerprint, "webhook", defect, Map.of()));
-      answer(exchange, 500, "error", "fingerprint", fingerprint);
-      return;
-    }
+    IssueSource.ReceiveResult receipt = source.receive(delivery);
+    RunStore.InsertResult recorded =
+        receipt instanceof IssueSource.Received received ? record.execute(received.issue()) : null;
     switch (receipt) {
       case IssueSource.Received received -> recorded(exchange, recorded);
       case IssueSource.Ignored ignored -> {

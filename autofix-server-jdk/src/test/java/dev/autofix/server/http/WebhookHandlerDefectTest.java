@@ -45,12 +45,15 @@ class WebhookHandlerDefectTest {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
         "/webhooks/fake",
-        new WebhookHandler(
-            new FakeIssueSource(),
-            new RecordIssue(broken, () -> {}, Clock.systemUTC()),
+        new ErrorBoundary(
+            "webhook",
+            new WebhookHandler(
+                new FakeIssueSource(),
+                new RecordIssue(broken, () -> {}, Clock.systemUTC()),
+                1 << 20,
+                outcomes::add),
             defects,
-            1 << 20,
-            outcomes::add));
+            () -> outcomes.add("error")));
     server.start();
     try {
       var delivery = FakeIssueSource.delivery("42");
@@ -63,7 +66,9 @@ class WebhookHandlerDefectTest {
       HttpResponse<String> response =
           HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(500);
-      assertThat(response.body()).contains("\"outcome\":\"error\"").contains("fingerprint");
+      assertThat(response.body())
+          .contains("\"error\":\"internal\"")
+          .contains("\"fingerprint\":\"" + defects.defects().getFirst().fingerprint() + "\"");
       assertThat(defects.defects()).hasSize(1);
       assertThat(outcomes).containsExactly("error");
     } finally {
