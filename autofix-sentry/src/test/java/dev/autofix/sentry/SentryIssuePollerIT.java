@@ -121,6 +121,25 @@ class SentryIssuePollerIT {
   }
 
   @Test
+  void pollOnce_handsAnIssueWithUnstorableTextOn_replacedAndMarked() {
+    String hostile =
+        issues()
+            .replace(
+                "\"title\": \"This is an example Python exception\"",
+                "\"title\": \"This is \\u0000 an example \\ud800 Python exception\"");
+    assertThat(hostile).contains("\\u0000");
+    sentry.enqueue(list(hostile));
+
+    PollResult result = poller(Set.of(), null, true).pollOnce();
+
+    assertThat(result).isInstanceOf(Polled.class);
+    assertThat(handed).hasSize(1);
+    assertThat(handed.getFirst().title())
+        .isEqualTo("This is \uFFFD an example \uFFFD Python exception");
+    assertThat(handed.getFirst().textReplaced()).isTrue();
+  }
+
+  @Test
   void pollOnce_startsWhereTheLastSuccessfulPollBegan() throws InterruptedException {
     SentryIssuePoller poller = poller(Set.of(), null, true);
     sentry.enqueue(list("[]"));

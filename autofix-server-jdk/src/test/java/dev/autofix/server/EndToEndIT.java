@@ -274,7 +274,8 @@ class EndToEndIT {
   }
 
   @Test
-  void deliveryWithANulInItsTitle_isAccepted_notAnsweredWithA500() throws Exception {
+  void deliveryWithANulAndALoneSurrogateInItsTitle_isAccepted_cleaned_andTheHistorySaysSo()
+      throws Exception {
     try (E2eWorld world = new E2eWorld(root);
         Assembly server = start(world, Map.of(), MutableClock.at(Instant.now()))) {
       E2eWorld.Delivery hostile =
@@ -284,12 +285,19 @@ class EndToEndIT {
                   .body()
                   .replace(
                       "\"title\":\"ReferenceError: blooopy is not defined\"",
-                      "\"title\":\"ReferenceError: \\u0000 is not defined\""));
+                      "\"title\":\"ReferenceError: \\u0000 is \\ud800 not defined\""));
+      assertThat(hostile.body()).contains("\\u0000 is \\ud800");
 
-      long runId = accepted(world.post(server.port(), hostile));
+      HttpResponse<String> response = world.post(server.port(), hostile);
+      long runId = accepted(response);
 
-      assertThat(world.get(server.port(), "/api/runs/" + runId).get("title").asText())
-          .isEqualTo("ReferenceError: \uFFFD is not defined");
+      JsonNode run = world.get(server.port(), "/api/runs/" + runId);
+      assertThat(run.get("title").asText())
+          .isEqualTo("ReferenceError: \uFFFD is \uFFFD not defined");
+      assertThat(run.get("history").get(0).get("reason").asText())
+          .isEqualTo(dev.autofix.core.model.FixRun.NEW_ISSUE_TEXT_REPLACED)
+          .contains("U+0000")
+          .contains("U+FFFD");
     }
   }
 

@@ -49,7 +49,13 @@ public final class InMemoryRunStore implements RunStore {
     FixRun run = FixRun.queued(new RunId(nextId++), issue, now);
     runs.put(run.id().value(), run);
     byIssue.put(issue.id(), run.id().value());
-    append(new RunEvent(run.id(), null, RunStatus.QUEUED, now, "new issue"));
+    append(
+        new RunEvent(
+            run.id(),
+            null,
+            RunStatus.QUEUED,
+            now,
+            run.reason() == null ? "new issue" : run.reason()));
     return new Inserted(run);
   }
 

@@ -60,11 +60,25 @@ public record FixRun(
     }
   }
 
-  /** A new run for {@code issue}, {@code queued} at {@code now}. */
+  /** The reason of a new run whose issue's text was replaced ({@link Issue#textReplaced}). */
+  public static final String NEW_ISSUE_TEXT_REPLACED = "new issue; its " + Texts.REPLACED;
+
+  /**
+   * What a new run of {@code issue} records as its reason and in its first history entry: {@code
+   * null} (the stores write "new issue"), or {@link #NEW_ISSUE_TEXT_REPLACED}.
+   */
+  public static String queuedReason(Issue issue) {
+    return issue.textReplaced() ? NEW_ISSUE_TEXT_REPLACED : null;
+  }
+
+  /**
+   * A new run for {@code issue}, {@code queued} at {@code now}; its reason says when the issue's
+   * text had to be replaced, and it keeps the issue {@linkplain Issue#unmarked() unmarked}.
+   */
   public static FixRun queued(RunId id, Issue issue, Instant now) {
     return new FixRun(
         id,
-        issue,
+        issue.unmarked(),
         RunStatus.QUEUED,
         0,
         now,
@@ -79,7 +93,7 @@ public record FixRun(
         null,
         null,
         null,
-        null);
+        queuedReason(issue));
   }
 
   /** Whether a worker may claim this run at {@code now}. */

@@ -17,6 +17,11 @@ import java.util.Objects;
  * @param permalink the issue's page at the source, or {@code null}
  * @param firstSeen when the source first saw the issue, or {@code null}
  * @param eventCount how many events the issue grouped when it was reported
+ * @param textReplaced whether some of its text (short id, project, title, culprit) arrived as no
+ *     store can keep it (U+0000, lone surrogates) and was replaced by U+FFFD ({@link Texts}); set
+ *     here, whatever the caller passed, so every source is covered. A new run says so in its
+ *     history ({@link FixRun#queued}); the run keeps the issue without the mark, as its store reads
+ *     it back
  */
 public record Issue(
     IssueId id,
@@ -27,7 +32,23 @@ public record Issue(
     Level level,
     URI permalink,
     Instant firstSeen,
-    long eventCount) {
+    long eventCount,
+    boolean textReplaced) {
+
+  /** An issue as its source reports it; whether its text had to be replaced is worked out. */
+  public Issue(
+      IssueId id,
+      String shortId,
+      String project,
+      String title,
+      String culprit,
+      Level level,
+      URI permalink,
+      Instant firstSeen,
+      long eventCount) {
+    this(id, shortId, project, title, culprit, level, permalink, firstSeen, eventCount, false);
+  }
+
   public Issue {
     Objects.requireNonNull(id, "id == null");
     Objects.requireNonNull(title, "title == null");
@@ -35,6 +56,12 @@ public record Issue(
     if (shortId == null || shortId.isBlank()) {
       shortId = id.value();
     }
+    textReplaced =
+        textReplaced
+            || !Texts.isStorable(shortId)
+            || !Texts.isStorable(project)
+            || !Texts.isStorable(title)
+            || !Texts.isStorable(culprit);
     shortId = Texts.storable(shortId);
     project = Texts.storable(project);
     title = Texts.storable(title);
@@ -42,5 +69,12 @@ public record Issue(
     if (eventCount < 0) {
       throw new IllegalArgumentException("eventCount < 0: " + eventCount);
     }
+  }
+
+  /** This issue without the {@link #textReplaced} mark (its text is storable already). */
+  public Issue unmarked() {
+    return textReplaced
+        ? new Issue(id, shortId, project, title, culprit, level, permalink, firstSeen, eventCount)
+        : this;
   }
 }

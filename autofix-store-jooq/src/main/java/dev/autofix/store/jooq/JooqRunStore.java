@@ -517,7 +517,8 @@ final class JooqRunStore implements RunStore {
         issue.level(),
         issue.permalink(),
         firstSeen.truncatedTo(ChronoUnit.MICROS),
-        issue.eventCount());
+        issue.eventCount(),
+        issue.textReplaced());
   }
 
   private static FixRun toRun(RunsRecord r) {

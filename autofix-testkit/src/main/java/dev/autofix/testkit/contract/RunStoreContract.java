@@ -103,6 +103,37 @@ public abstract class RunStoreContract {
   }
 
   @Test
+  @DisplayName("an issue whose text was replaced (NUL, lone surrogate) says so in its history")
+  void insertIfAbsent_notesReplacedTextInTheRunsHistory() {
+    Issue issue =
+        Issues.anIssue()
+            .withId("4343")
+            .withTitle("TypeError: \0 and \uD800 and \uDC00 but not \uD83D\uDE00")
+            .build();
+    assertThat(issue.textReplaced()).isTrue();
+
+    FixRun run = inserted(issue);
+
+    assertThat(run.issue().title())
+        .isEqualTo("TypeError: \uFFFD and \uFFFD and \uFFFD but not \uD83D\uDE00");
+    assertThat(run.reason()).isEqualTo(FixRun.NEW_ISSUE_TEXT_REPLACED);
+    assertThat(store.find(run.id())).contains(run);
+    assertThat(store.history(run.id()))
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.to()).isEqualTo(RunStatus.QUEUED);
+              assertThat(event.reason()).isEqualTo(FixRun.NEW_ISSUE_TEXT_REPLACED);
+            });
+    FixRun plain = inserted(Issues.anIssue().withId("4344").build());
+    assertThat(plain.reason()).isNull();
+    assertThat(store.history(plain.id()))
+        .singleElement()
+        .extracting("reason")
+        .isEqualTo("new issue");
+  }
+
+  @Test
   @DisplayName("the same issue id from another source is another issue")
   void insertIfAbsent_keysOnSourceAndId() {
     Issue sentry = Issues.anIssue().withId("77").withSource("sentry").build();

@@ -3,6 +3,7 @@ package dev.autofix.store.jooq.internal;
 import static dev.autofix.store.jooq.schema.Tables.RUNS;
 import static dev.autofix.store.jooq.schema.Tables.RUN_EVENTS;
 
+import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Issue;
 import dev.autofix.core.model.IssueId;
 import dev.autofix.core.model.RunStatus;
@@ -25,7 +26,7 @@ import org.jooq.Field;
 import org.jooq.Param;
 import org.jooq.Query;
 import org.jooq.Record1;
-import org.jooq.Record4;
+import org.jooq.Record5;
 import org.jooq.impl.DSL;
 
 /**
@@ -52,7 +53,8 @@ public final class NewRunInsert {
     FIRST_SEEN,
     EVENT_COUNT,
     CREATED_AT,
-    UPDATED_AT
+    UPDATED_AT,
+    REASON
   }
 
   /** One issue to insert, created at {@code now}. */
@@ -96,18 +98,20 @@ public final class NewRunInsert {
             RUNS.STATUS,
             RUNS.ATTEMPTS,
             RUNS.CREATED_AT,
-            RUNS.UPDATED_AT);
+            RUNS.UPDATED_AT,
+            RUNS.REASON);
     var values = insert.values(List.of(rowOf(0, queued)));
     for (int r = 1; r < rows; r++) {
       values = values.values(List.of(rowOf(r, queued)));
     }
-    CommonTableExpression<Record4<Long, String, String, Instant>> created =
+    CommonTableExpression<Record5<Long, String, String, Instant, String>> created =
         DSL.name("created")
             .as(
                 values
                     .onConflict(RUNS.SOURCE, RUNS.ISSUE_ID)
                     .doNothing()
-                    .returningResult(RUNS.ID, RUNS.SOURCE, RUNS.ISSUE_ID, RUNS.CREATED_AT));
+                    .returningResult(
+                        RUNS.ID, RUNS.SOURCE, RUNS.ISSUE_ID, RUNS.CREATED_AT, RUNS.REASON));
     CommonTableExpression<Record1<Long>> event =
         DSL.name("event")
             .as(
@@ -124,7 +128,10 @@ public final class NewRunInsert {
                                 DSL.inline(null, RUN_EVENTS.FROM_STATUS),
                                 DSL.inline(queued, RUN_EVENTS.TO_STATUS),
                                 created.field(RUNS.CREATED_AT),
-                                DSL.inline("new issue", RUN_EVENTS.REASON))
+                                // the run's reason, when it has one (FixRun.queuedReason)
+                                DSL.coalesce(
+                                    created.field(RUNS.REASON),
+                                    DSL.inline("new issue", RUN_EVENTS.REASON)))
                             .from(created))
                     .returningResult(RUN_EVENTS.ID));
     Query query =
@@ -176,7 +183,8 @@ public final class NewRunInsert {
       DSL.inline(queued, RUNS.STATUS),
       DSL.inline(0, RUNS.ATTEMPTS),
       param(P.CREATED_AT, r, RUNS.CREATED_AT),
-      param(P.UPDATED_AT, r, RUNS.UPDATED_AT)
+      param(P.UPDATED_AT, r, RUNS.UPDATED_AT),
+      param(P.REASON, r, RUNS.REASON)
     };
   }
 
@@ -235,6 +243,7 @@ public final class NewRunInsert {
     statement.setLong(at[P.EVENT_COUNT.ordinal()], issue.eventCount());
     setTime(statement, at[P.CREATED_AT.ordinal()], row.now());
     setTime(statement, at[P.UPDATED_AT.ordinal()], row.now());
+    setText(statement, at[P.REASON.ordinal()], FixRun.queuedReason(issue));
   }
 
   private static void setText(PreparedStatement statement, int at, String value)
