@@ -107,6 +107,39 @@ class StatusPageBrowserIT {
     }
   }
 
+  @Test
+  void withAReadToken_theBrowserGetsTheLoginForm_notTheRuns() throws Exception {
+    Path chromium = Path.of("/usr/bin/chromium");
+    if (System.getenv("CI") == null) {
+      assumeTrue(Files.isExecutable(chromium), "Debian chromium is not installed");
+    }
+    InMemoryRunStore store = new InMemoryRunStore();
+    insert(store, "BACKEND-4Z", "ZeroDivisionError: division by zero", Instant.now());
+    try (AutofixServer server =
+        AutofixServer.builder()
+            .port(0)
+            .store(store)
+            .limiter(new InMemoryRateLimiter(10, Clock.systemUTC(), ZoneOffset.UTC))
+            .source(new FakeIssueSource())
+            .workspaces(new InMemoryWorkspaces())
+            .agent(new ScriptedAgentRunner())
+            .verifier(new FakeFixVerifier())
+            .publisher(new RecordingPullRequestPublisher())
+            .logs(new InMemoryRunLogs())
+            .readToken("browser-read-token")
+            .pollInterval(Duration.ofMinutes(5))
+            .build()
+            .start()) {
+      String dom = chromium(chromium, "--dump-dom", "http://127.0.0.1:" + server.getPort() + "/");
+
+      assertThat(dom)
+          .contains("<form method=\"post\" action=\"/login\">")
+          .contains("type=\"password\"")
+          .doesNotContain("BACKEND-4Z")
+          .doesNotContain("browser-read-token");
+    }
+  }
+
   private String chromium(Path chromium, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(chromium.toString());
