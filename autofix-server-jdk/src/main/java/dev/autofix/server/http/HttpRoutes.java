@@ -9,6 +9,7 @@ import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.CancelRun;
 import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.core.usecase.RetryRun;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,6 +37,7 @@ public final class HttpRoutes {
    * @param readiness the named checks behind {@code /readyz}
    * @param scrape the Prometheus text behind {@code /metrics}
    * @param deliveryOutcomes told the outcome of every delivery, for metrics
+   * @param bodyTimeout how long a webhook body may take to arrive once its headers are in
    */
   public record Api(
       String webhookPath,
@@ -51,7 +53,8 @@ public final class HttpRoutes {
       long maxBodyBytes,
       Map<String, Supplier<java.util.Optional<String>>> readiness,
       Supplier<String> scrape,
-      Consumer<String> deliveryOutcomes) {
+      Consumer<String> deliveryOutcomes,
+      Duration bodyTimeout) {
     public Api {
       Objects.requireNonNull(webhookPath, "webhookPath == null");
       Objects.requireNonNull(source, "source == null");
@@ -66,6 +69,7 @@ public final class HttpRoutes {
       Objects.requireNonNull(readiness, "readiness == null");
       Objects.requireNonNull(scrape, "scrape == null");
       Objects.requireNonNull(deliveryOutcomes, "deliveryOutcomes == null");
+      Objects.requireNonNull(bodyTimeout, "bodyTimeout == null");
     }
   }
 
@@ -78,6 +82,7 @@ public final class HttpRoutes {
             api.record(),
             api.defects(),
             api.maxBodyBytes(),
+            api.bodyTimeout(),
             api.deliveryOutcomes()::accept));
     server.createContext(
         "/api/runs",
