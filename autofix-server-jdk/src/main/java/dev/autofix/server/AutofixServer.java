@@ -139,9 +139,10 @@ public final class AutofixServer implements Closeable {
    * thread, so a bounded pool lets clients that trickle their headers take every thread, and then
    * every endpoint stalls. What bounds the threads is the connections ({@code
    * AUTOFIX_HTTP_MAX_CONNECTIONS}) and the request limit. Virtual threads from JDK 24 on, where a
-   * thread parked on a slow socket costs a few hundred bytes; before it (JDK 21 to 23) the JDK
-   * server's streams read inside {@code synchronized} methods, which pins a virtual thread to its
-   * carrier, so a handful of slow clients would stop every virtual thread: platform threads there.
+   * thread parked on a slow socket holds only its few stack frames; before it (JDK 21 to 23) the
+   * JDK server's streams read inside {@code synchronized} methods, which pins a virtual thread to
+   * its carrier, so a handful of slow clients would stop every virtual thread: platform threads
+   * there.
    */
   private static ExecutorService httpExecutor(boolean platform) {
     return Executors.newThreadPerTaskExecutor(

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>A property given on the command line ({@code -D}) wins, and so does the first server's value
- * in a process that creates several: both are logged.
+ * in a process that creates several: both are logged. A JDK server the embedding process created
+ * before its first {@link AutofixServer} has fixed them already, unseen.
  */
 final class JdkServerLimits {
   private static final Logger LOG = LoggerFactory.getLogger(JdkServerLimits.class);
