@@ -19,6 +19,7 @@ import dev.autofix.core.usecase.QueueEngine;
 import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.core.usecase.RecoverRuns;
 import dev.autofix.core.usecase.RetryRun;
+import dev.autofix.server.http.ClientCap;
 import dev.autofix.server.http.HttpRoutes;
 import java.io.Closeable;
 import java.io.IOException;
@@ -31,10 +32,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,17 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AutofixServer implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(AutofixServer.class);
-
-  static {
-    // The JDK server waits forever for a slow client unless told otherwise: a request must arrive
-    // whole within 30 s and a response leave within 60 s (both overridable with -D).
-    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-      System.setProperty("sun.net.httpserver.maxReqTime", "30");
-    }
-    if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
-      System.setProperty("sun.net.httpserver.maxRspTime", "60");
-    }
-  }
 
   private final Builder config;
   private final WakeUps wakeUps = new WakeUps();
@@ -100,15 +89,9 @@ public final class AutofixServer implements Closeable {
             metrics::attempt,
             b.agentsReady);
     wakeUps.registerLocal(worker);
-    this.executor =
-        new ThreadPoolExecutor(
-            b.httpThreads,
-            b.httpThreads,
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(b.httpQueue),
-            Thread.ofVirtual().name("autofix-http-", 0).factory(),
-            new ThreadPoolExecutor.AbortPolicy());
+    ClientLimits limits = b.clientLimits;
+    JdkServerLimits.apply(limits.requestTimeout(), limits.maxConnections());
+    this.executor = httpExecutor(b.platformHttpThreads || Runtime.version().feature() < 24);
     try {
       this.http =
           HttpServer.create(new InetSocketAddress(InetAddress.getByName(b.bind), b.port), 128);
@@ -132,7 +115,7 @@ public final class AutofixServer implements Closeable {
             "agents",
             b.agentsReady);
     HttpRoutes.mount(
-        http,
+        new FilteringHttpServer(http, new ClientCap(limits.maxPerClient(), b.uncapped)),
         new HttpRoutes.Api(
             "/webhooks/" + b.source.name(),
             b.source,
@@ -148,7 +131,53 @@ public final class AutofixServer implements Closeable {
             b.maxBodyBytes,
             readiness,
             metrics::scrape,
-            metrics::delivery));
+            metrics::delivery,
+            limits.bodyTimeout()));
+  }
+
+  /**
+   * One thread per request, unbounded: the JDK server reads a request's headers on its executor's
+   * thread, so a bounded pool lets clients that trickle their headers take every thread, and then
+   * every endpoint stalls. What bounds the threads is the connections ({@code
+   * AUTOFIX_HTTP_MAX_CONNECTIONS}) and the request limit. Virtual threads from JDK 24 on, where a
+   * thread parked on a slow socket holds only its few stack frames; before it (JDK 21 to 23) the
+   * JDK server's streams read inside {@code synchronized} methods, which pins a virtual thread to
+   * its carrier, so a handful of slow clients would stop every virtual thread: platform threads
+   * there.
+   */
+  private static ExecutorService httpExecutor(boolean platform) {
+    return Executors.newThreadPerTaskExecutor(
+        platform
+            ? Thread.ofPlatform().name("autofix-http-", 0).daemon().stackSize(256 * 1024).factory()
+            : Thread.ofVirtual().name("autofix-http-", 0).factory());
+  }
+
+  /**
+   * The server's limits on its clients.
+   *
+   * @param requestTimeout a request must arrive whole, headers and body, within this of its first
+   *     byte, else its connection is closed (the JDK server's {@code maxReqTime}, in whole seconds,
+   *     one value per process: see {@link JdkServerLimits})
+   * @param bodyTimeout a webhook body must arrive within this once its headers are in, else it is
+   *     answered {@code 408} and its connection closed
+   * @param maxPerClient requests in progress at once from one non-loopback address (0: no cap)
+   * @param maxConnections connections open at once; past it new ones are closed at accept (0: no
+   *     cap; one value per process)
+   */
+  public record ClientLimits(
+      Duration requestTimeout, Duration bodyTimeout, int maxPerClient, int maxConnections) {
+    public ClientLimits {
+      Objects.requireNonNull(requestTimeout, "requestTimeout == null");
+      Objects.requireNonNull(bodyTimeout, "bodyTimeout == null");
+      if (maxPerClient < 0 || maxConnections < 0) {
+        throw new IllegalArgumentException("negative limit");
+      }
+    }
+
+    /** The defaults of the settings. */
+    public static ClientLimits defaults() {
+      return new ClientLimits(Duration.ofSeconds(10), Duration.ofSeconds(5), 16, 1000);
+    }
   }
 
   /** A builder; every port is required except the logs and the defect reporter. */
@@ -220,8 +249,9 @@ public final class AutofixServer implements Closeable {
     private Optional<String> adminToken = Optional.empty();
     private Optional<String> readToken = Optional.empty();
     private long maxBodyBytes = 1024 * 1024;
-    private int httpThreads = 64;
-    private int httpQueue = 1024;
+    private ClientLimits clientLimits = ClientLimits.defaults();
+    private Predicate<InetAddress> uncapped = InetAddress::isLoopbackAddress;
+    private boolean platformHttpThreads;
     private Duration pollInterval = Duration.ofSeconds(5);
     private Duration recoveryInterval = Duration.ofMinutes(1);
     private Duration shutdownGrace = Duration.ofSeconds(30);
@@ -340,10 +370,21 @@ public final class AutofixServer implements Closeable {
       return this;
     }
 
-    /** How many requests are handled at once, and how many more may wait. */
-    public Builder httpThreads(int threads, int queue) {
-      httpThreads = threads;
-      httpQueue = queue;
+    /** The limits on slow and greedy clients (see {@link ClientLimits}). */
+    public Builder clientLimits(ClientLimits value) {
+      clientLimits = Objects.requireNonNull(value, "clientLimits == null");
+      return this;
+    }
+
+    /** The addresses the per-client cap does not count (loopback by default; for tests). */
+    Builder uncapped(Predicate<InetAddress> value) {
+      uncapped = Objects.requireNonNull(value, "uncapped == null");
+      return this;
+    }
+
+    /** Platform threads for requests even where virtual threads would be used (for tests). */
+    Builder platformHttpThreads(boolean value) {
+      platformHttpThreads = value;
       return this;
     }
 

@@ -43,6 +43,9 @@ import java.util.Optional;
  *     AUTOFIX_RECOVERY_INTERVAL}, the lease)
  * @param maxSpendPerDayUsd a dollar ceiling on a day's agents beside the count ({@code
  *     AUTOFIX_MAX_SPEND_PER_DAY_USD}, none)
+ * @param clientLimits the limits on slow and greedy HTTP clients ({@code
+ *     AUTOFIX_HTTP_REQUEST_TIMEOUT}, {@code AUTOFIX_HTTP_BODY_TIMEOUT}, {@code
+ *     AUTOFIX_HTTP_MAX_PER_CLIENT}, {@code AUTOFIX_HTTP_MAX_CONNECTIONS})
  */
 record ServerConfig(
     String bind,
@@ -60,7 +63,8 @@ record ServerConfig(
     Duration shutdownGrace,
     long maxBodyBytes,
     Duration recoveryInterval,
-    Optional<BigDecimal> maxSpendPerDayUsd) {
+    Optional<BigDecimal> maxSpendPerDayUsd,
+    AutofixServer.ClientLimits clientLimits) {
 
   ServerConfig {
     Objects.requireNonNull(bind, "bind == null");
@@ -70,6 +74,7 @@ record ServerConfig(
     Objects.requireNonNull(timeZone, "timeZone == null");
     Objects.requireNonNull(recoveryInterval, "recoveryInterval == null");
     Objects.requireNonNull(maxSpendPerDayUsd, "maxSpendPerDayUsd == null");
+    Objects.requireNonNull(clientLimits, "clientLimits == null");
   }
 
   /** The use cases' policy. */
@@ -200,6 +205,41 @@ record ServerConfig(
           M,
           "a dollar ceiling on a day's agents beside the count");
 
+  static final Setting<Duration> HTTP_REQUEST_TIMEOUT =
+      Setting.of(
+              "AUTOFIX_HTTP_REQUEST_TIMEOUT",
+              SettingType.duration(),
+              AutofixServer.ClientLimits.defaults().requestTimeout(),
+              M,
+              "a request must arrive whole, headers and body, within this of its first byte, else"
+                  + " its connection is closed (whole seconds; the JDK server has no separate"
+                  + " header limit)")
+          .shownAs("10s");
+  static final Setting<Duration> HTTP_BODY_TIMEOUT =
+      Setting.of(
+              "AUTOFIX_HTTP_BODY_TIMEOUT",
+              SettingType.duration(),
+              AutofixServer.ClientLimits.defaults().bodyTimeout(),
+              M,
+              "a webhook body must arrive within this once its headers are in, else 408 and the"
+                  + " connection is closed")
+          .shownAs("5s");
+  static final Setting<Integer> HTTP_MAX_PER_CLIENT =
+      Setting.of(
+          "AUTOFIX_HTTP_MAX_PER_CLIENT",
+          SettingType.integer(0, 100_000),
+          AutofixServer.ClientLimits.defaults().maxPerClient(),
+          M,
+          "requests in progress at once from one address, loopback not counted (0: no cap); the"
+              + " next is answered 429");
+  static final Setting<Integer> HTTP_MAX_CONNECTIONS =
+      Setting.of(
+          "AUTOFIX_HTTP_MAX_CONNECTIONS",
+          SettingType.integer(0, 1_000_000),
+          AutofixServer.ClientLimits.defaults().maxConnections(),
+          M,
+          "HTTP connections open at once; past it new ones are closed as they arrive (0: no cap)");
+
   /** The server's rows of the key table. */
   static final List<Setting<?>> TABLE =
       List.of(
@@ -218,7 +258,11 @@ record ServerConfig(
           SHUTDOWN_GRACE,
           MAX_BODY_BYTES,
           RECOVERY_INTERVAL,
-          MAX_SPEND_PER_DAY_USD);
+          MAX_SPEND_PER_DAY_USD,
+          HTTP_REQUEST_TIMEOUT,
+          HTTP_BODY_TIMEOUT,
+          HTTP_MAX_PER_CLIENT,
+          HTTP_MAX_CONNECTIONS);
 
   /**
    * Reads the server's settings, adding every problem to {@code problems} (in plain words, naming
@@ -260,6 +304,11 @@ record ServerConfig(
         r.get(SHUTDOWN_GRACE),
         r.get(MAX_BODY_BYTES),
         r.find(RECOVERY_INTERVAL).orElse(lease),
-        r.find(MAX_SPEND_PER_DAY_USD));
+        r.find(MAX_SPEND_PER_DAY_USD),
+        new AutofixServer.ClientLimits(
+            r.get(HTTP_REQUEST_TIMEOUT),
+            r.get(HTTP_BODY_TIMEOUT),
+            r.get(HTTP_MAX_PER_CLIENT),
+            r.get(HTTP_MAX_CONNECTIONS)));
   }
 }

@@ -42,6 +42,7 @@ public final class ServerModule extends AbstractModule {
             .policy(policy)
             .clock(clock)
             .maxBodyBytes(config.maxBodyBytes())
+            .clientLimits(config.clientLimits())
             .pollInterval(config.pollInterval())
             .shutdownGrace(config.shutdownGrace())
             .recoveryInterval(config.recoveryInterval())

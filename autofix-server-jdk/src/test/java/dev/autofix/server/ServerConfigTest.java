@@ -33,6 +33,7 @@ class ServerConfigTest {
     assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.maxBodyBytes()).isEqualTo(1024 * 1024);
     assertThat(config.recoveryInterval()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(config.clientLimits()).isEqualTo(AutofixServer.ClientLimits.defaults());
   }
 
   @Test
@@ -56,7 +57,11 @@ class ServerConfigTest {
                 Map.entry("AUTOFIX_SHUTDOWN_GRACE", "2m"),
                 Map.entry("AUTOFIX_MAX_BODY_BYTES", "2048"),
                 Map.entry("AUTOFIX_RECOVERY_INTERVAL", "30s"),
-                Map.entry("AUTOFIX_MAX_SPEND_PER_DAY_USD", "$7.50")),
+                Map.entry("AUTOFIX_MAX_SPEND_PER_DAY_USD", "$7.50"),
+                Map.entry("AUTOFIX_HTTP_REQUEST_TIMEOUT", "20s"),
+                Map.entry("AUTOFIX_HTTP_BODY_TIMEOUT", "3s"),
+                Map.entry("AUTOFIX_HTTP_MAX_PER_CLIENT", "4"),
+                Map.entry("AUTOFIX_HTTP_MAX_CONNECTIONS", "0")),
             problems);
 
     assertThat(problems).isEmpty();
@@ -78,7 +83,9 @@ class ServerConfigTest {
                 Duration.ofMinutes(2),
                 2048,
                 Duration.ofSeconds(30),
-                java.util.Optional.of(new java.math.BigDecimal("7.50"))));
+                java.util.Optional.of(new java.math.BigDecimal("7.50")),
+                new AutofixServer.ClientLimits(
+                    Duration.ofSeconds(20), Duration.ofSeconds(3), 4, 0)));
     assertThat(config.policy().maxConcurrent()).isEqualTo(2);
     assertThat(config.policy().spendCeiling())
         .contains(
@@ -157,5 +164,20 @@ class ServerConfigTest {
         .anyMatch(p -> p.startsWith("AUTOFIX_TIME_ZONE must be a time zone"))
         .anyMatch(p -> p.startsWith("AUTOFIX_LEASE must be a positive duration"))
         .anyMatch(p -> p.startsWith("AUTOFIX_PUBLISH_UNVERIFIED must be true or false"));
+  }
+
+  @Test
+  void fromEnv_namesABadClientLimit_andKeepsItsDefault() {
+    List<String> problems = new ArrayList<>();
+    ServerConfig config =
+        ServerConfig.fromEnv(
+            Map.of("AUTOFIX_HTTP_BODY_TIMEOUT", "0s", "AUTOFIX_HTTP_MAX_PER_CLIENT", "many"),
+            problems);
+
+    assertThat(problems)
+        .hasSize(2)
+        .anyMatch(p -> p.startsWith("AUTOFIX_HTTP_BODY_TIMEOUT must be a positive duration"))
+        .anyMatch(p -> p.startsWith("AUTOFIX_HTTP_MAX_PER_CLIENT must be a whole number"));
+    assertThat(config.clientLimits()).isEqualTo(AutofixServer.ClientLimits.defaults());
   }
 }

@@ -1,5 +1,6 @@
 package dev.autofix.bench;
 
+import dev.autofix.testkit.SlowClients;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -308,7 +309,7 @@ public final class Bench {
   }
 
   private void load(ServerProcess server, Deliveries deliveries, Set<String> sent, Pgbench database)
-      throws InterruptedException, SQLException {
+      throws InterruptedException, SQLException, IOException {
     LoadGenerator generator = new LoadGenerator(server.uri("/webhooks/sentry"), server::rssKb);
     for (String name : options.scenarios()) {
       Scenario scenario =
@@ -317,18 +318,53 @@ public final class Bench {
             case "new" -> Scenario.newIssues(deliveries, sent);
             case "mixed" -> Scenario.mixed(deliveries, sent);
             case "rejects" -> Scenario.rejects(deliveries);
+            case "slowloris" -> Scenario.slowloris(deliveries, sent);
             default -> throw new IllegalArgumentException(name);
           };
       for (int clients : options.clients()) {
         awaitQueueDrained(database, Duration.ofSeconds(30));
-        LoadGenerator.Step step =
-            generator.run(
-                scenario,
-                clients,
-                options.warmup(),
-                options.duration(),
-                options.maxRequestsPerClient());
+        LoadGenerator.Step step;
+        SlowClients attack =
+            name.equals("slowloris")
+                ? SlowClients.start(
+                    server.port(),
+                    "/webhooks/sentry",
+                    SLOWLORIS,
+                    SLOW_BODIES,
+                    1 << 20,
+                    SLOW_CLIENT_TICK)
+                : null;
+        try {
+          step =
+              generator.run(
+                  scenario,
+                  clients,
+                  options.warmup(),
+                  options.duration(),
+                  options.maxRequestsPerClient());
+        } finally {
+          if (attack != null) {
+            attack.close();
+          }
+        }
         report.step(step);
+        if (attack != null) {
+          String figures =
+              String.format(
+                  Locale.ROOT,
+                  "slowloris at %d connections: %d + %d hostile connections (a byte each per %d"
+                      + " ms); the server closed %,d of them (%,d after an answer: slow bodies"
+                      + " answered 408), the attacker opened %,d",
+                  clients,
+                  SLOWLORIS,
+                  SLOW_BODIES,
+                  SLOW_CLIENT_TICK.toMillis(),
+                  attack.closedByServer(),
+                  attack.answered(),
+                  attack.opened());
+          report.note(figures);
+          out.println(figures);
+        }
         out.printf(
             Locale.ROOT,
             "%-8s %3d conn: %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms  max %8.2f ms  errors %d  %s"
@@ -517,6 +553,15 @@ public final class Bench {
     }
   }
 
+  /**
+   * The slowloris scenario's attack, the issue's figures: connections that trickle their headers,
+   * and connections that declare a 1 MiB body and trickle it, a byte each per tick.
+   */
+  static final int SLOWLORIS = 65;
+
+  static final int SLOW_BODIES = 8;
+  static final Duration SLOW_CLIENT_TICK = Duration.ofMillis(1000);
+
   /** Keeps the figures in the order they were measured. */
   private static final class Report {
     private final Map<String, String> machine = new LinkedHashMap<>();
@@ -528,6 +573,11 @@ public final class Bench {
     private final List<String> rss = new ArrayList<>();
     private String handoff = "not measured";
     private String runs = "not checked";
+    private final List<String> notes = new ArrayList<>();
+
+    void note(String text) {
+      notes.add(text);
+    }
 
     void machine(Map<String, String> facts, BenchOptions options) {
       machine.putAll(facts);
@@ -657,6 +707,7 @@ public final class Bench {
                 s.maxRssKb() / 1024));
       }
       appendLatencyByAnswer(b);
+      notes.forEach(n -> b.append('\n').append(n).append('\n'));
       b.append('\n').append(runs).append('\n');
       if (!pgbench.isEmpty()) {
         b.append("\n### pgbench beside it (same statements, same database, same clients)\n\n");

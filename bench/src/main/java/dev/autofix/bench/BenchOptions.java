@@ -61,7 +61,7 @@ record BenchOptions(
         --duration=20s        measured window per scenario and connection count (and per pgbench run)
         --warmup=5s           warm-up before each window, not measured
         --clients=1,8,32      concurrent connections (pgbench clients)
-        --scenarios=storm,mixed,rejects,new
+        --scenarios=storm,mixed,rejects,slowloris,new
         --handoff-runs=200    runs timed from the 202 to the agent's start (0: skip)
         --server-jar=autofix-server-jdk/target/autofix-server.jar
         --server-jvm-opts="-XX:+UseSerialGC -Xmx96m"

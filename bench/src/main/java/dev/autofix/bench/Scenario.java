@@ -55,6 +55,15 @@ interface Scenario {
         });
   }
 
+  /**
+   * The mix's deliveries from well-behaved clients while hostile ones hold connections open (see
+   * {@link Bench#SLOWLORIS}): what a signed delivery costs under a slowloris and slow-body attack.
+   */
+  static Scenario slowloris(Deliveries deliveries, Set<String> sent) {
+    Scenario mixed = mixed(deliveries, sent);
+    return named("slowloris", mixed::next);
+  }
+
   /** Half bad signatures (401), half correctly signed bodies that are not JSON objects (400). */
   static Scenario rejects(Deliveries deliveries) {
     Delivery malformed = deliveries.malformed();
@@ -66,7 +75,7 @@ interface Scenario {
 
   static List<String> names() {
     // new issues last: the worker defers each of their runs afterwards, for minutes
-    return List.of("storm", "mixed", "rejects", "new");
+    return List.of("storm", "mixed", "rejects", "slowloris", "new");
   }
 
   private static Scenario named(String name, java.util.function.LongFunction<Delivery> next) {

@@ -1,28 +1,28 @@
 package dev.autofix.server.http;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A bound on the webhook bytes held in memory at once. Every request reserves its declared length
- * (or the largest body allowed, when it declares none) before its body is read, and gives it back
- * when it is answered; a request that cannot reserve within the wait is answered {@code 503}. So a
- * flood of large bodies slows ingest down instead of exhausting the heap: the server runs in a
- * small heap (see the README), and signatures are checked only after a body has been read.
+ * A bound on the webhook bytes held in memory at once. A body takes room as its buffer grows, that
+ * is as its bytes arrive (the buffer at most doubles, starting at 8 KiB), not by the length it
+ * declares: a client that declares 1 MiB and sends a byte a second holds 8 KiB, not 1 MiB. A body
+ * that cannot get more room within the wait is answered {@code 503}, and everything it held is
+ * given back when it is answered. So a flood of large bodies slows ingest down instead of
+ * exhausting the heap: the server runs in a small heap (see the README), and signatures are checked
+ * only after a body has been read.
  */
 final class BodyBudget {
   private static final int KIB = 1024;
 
   private final Semaphore kib;
-  private final int maxBodyKib;
   private final Duration wait;
 
   /**
    * @param totalBytes how many body bytes may be held at once
    * @param maxBodyBytes the largest body a request may have
-   * @param wait how long a request waits for room
+   * @param wait how long a body waits for more room
    */
   BodyBudget(long totalBytes, long maxBodyBytes, Duration wait) {
     if (maxBodyBytes < 1 || totalBytes < maxBodyBytes) {
@@ -34,28 +34,41 @@ final class BodyBudget {
               + ")");
     }
     this.kib = new Semaphore(kibOf(totalBytes), true);
-    this.maxBodyKib = kibOf(maxBodyBytes);
     this.wait = wait;
   }
 
-  /** Room reserved for one body; closing it gives the room back. */
-  interface Reservation extends AutoCloseable {
+  /** The room one body holds, growing as it arrives; closing it gives all of it back. */
+  final class Hold implements AutoCloseable {
+    private int heldKib;
+
+    private Hold() {}
+
+    /**
+     * Grows the room held to at least {@code bytes}, waiting up to the configured time; false when
+     * no room came (what was held before is still held).
+     */
+    boolean growTo(long bytes) throws InterruptedException {
+      int wanted = kibOf(bytes);
+      if (wanted <= heldKib) {
+        return true;
+      }
+      if (!kib.tryAcquire(wanted - heldKib, wait.toNanos(), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+      heldKib = wanted;
+      return true;
+    }
+
     @Override
-    void close();
+    public void close() {
+      kib.release(heldKib);
+      heldKib = 0;
+    }
   }
 
-  /**
-   * Reserves room for a body of {@code declaredBytes} (negative: not declared), waiting up to the
-   * configured time; empty when there was no room. A declared length over the largest body is
-   * reserved at the largest body's size (the reader refuses it after that many bytes anyway).
-   */
-  Optional<Reservation> reserve(long declaredBytes) throws InterruptedException {
-    int cost =
-        declaredBytes < 0 ? maxBodyKib : Math.max(1, Math.min(maxBodyKib, kibOf(declaredBytes)));
-    if (!kib.tryAcquire(cost, wait.toNanos(), TimeUnit.NANOSECONDS)) {
-      return Optional.empty();
-    }
-    return Optional.of(() -> kib.release(cost));
+  /** A hold on no room yet, for one body. */
+  Hold hold() {
+    return new Hold();
   }
 
   /** The room left, in KiB (for tests). */

@@ -2,15 +2,15 @@ package dev.autofix.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /** Small helpers shared by the handlers. */
 final class Exchanges {
@@ -62,40 +62,97 @@ final class Exchanges {
     }
   }
 
+  /** What reading a request body came to. */
+  sealed interface BodyRead {
+    /** The whole body. */
+    record Body(byte[] bytes) implements BodyRead {}
+
+    /** Longer than the limit (declared so, or found so while reading). */
+    record TooLarge() implements BodyRead {}
+
+    /** The body budget had no more room within its wait. */
+    record Busy() implements BodyRead {}
+
+    /** The body did not arrive within its time. */
+    record TooSlow() implements BodyRead {}
+  }
+
+  /** The first buffer of a body, and the room it takes in the budget before a byte arrived. */
+  static final int FIRST_BUFFER = 8 * 1024;
+
   /**
-   * Reads the request body, refusing it once it passes {@code limit} bytes without reading the
-   * rest; empty when it is too large.
+   * Reads the request body as it arrives, holding room in {@code hold} for the buffer as it grows
+   * (it starts at {@link #FIRST_BUFFER} bytes and at most doubles, never past the declared length
+   * or the limit), and giving up when the body passes {@code limit} bytes, when the budget has no
+   * more room, or when {@code timeout} has passed since the call. The time is checked between
+   * reads, so a body that trickles in is stopped at it; one that stops arriving altogether is cut
+   * off by the JDK server's request limit ({@code sun.net.httpserver.maxReqTime}). The body stream
+   * is not closed here: after a refusal, {@link #refuse} closes the connection without reading the
+   * rest.
    */
-  static Optional<byte[]> readBody(HttpExchange exchange, long limit) throws IOException {
+  static BodyRead readBody(
+      HttpExchange exchange, long limit, BodyBudget.Hold hold, Duration timeout)
+      throws IOException, InterruptedException {
     long declared = declaredLength(exchange);
     if (declared > limit) {
-      return Optional.empty();
+      return new BodyRead.TooLarge();
     }
-    try (InputStream in = exchange.getRequestBody()) {
-      ByteArrayOutputStream buffer;
-      if (declared >= 0 && declared <= Integer.MAX_VALUE - 8) {
-        // the usual case: read exactly the declared bytes, without a growing buffer
-        byte[] body = in.readNBytes((int) declared);
-        int next = in.read();
-        if (next == -1) {
-          return Optional.of(body);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    // the most bytes held: the declared length, or one past the limit to see that it is passed
+    long most = declared >= 0 ? declared : limit + 1;
+    InputStream in = exchange.getRequestBody();
+    byte[] buffer = new byte[(int) Math.min(most, FIRST_BUFFER)];
+    if (!hold.growTo(buffer.length)) {
+      return new BodyRead.Busy();
+    }
+    int size = 0;
+    while (true) {
+      if (size == buffer.length) {
+        if (size == most) {
+          // the declared length is in (the JDK's stream ends there), or more than the limit
+          return declared >= 0 && in.read() == -1
+              ? new BodyRead.Body(buffer)
+              : new BodyRead.TooLarge();
         }
-        // more than declared: the JDK ends a fixed-length body at its length, so only a defence
-        buffer = new ByteArrayOutputStream();
-        buffer.write(body);
-        buffer.write(next);
-      } else {
-        buffer = new ByteArrayOutputStream();
-      }
-      byte[] chunk = new byte[8192];
-      int n;
-      while ((n = in.read(chunk)) != -1) {
-        if (buffer.size() + n > limit) {
-          return Optional.empty();
+        int larger = (int) Math.min(most, Math.max(FIRST_BUFFER, 2L * buffer.length));
+        if (!hold.growTo(larger)) {
+          return new BodyRead.Busy();
         }
-        buffer.write(chunk, 0, n);
+        buffer = Arrays.copyOf(buffer, larger);
       }
-      return buffer.size() > limit ? Optional.empty() : Optional.of(buffer.toByteArray());
+      if (System.nanoTime() - deadline >= 0) {
+        return new BodyRead.TooSlow();
+      }
+      int n = in.read(buffer, size, buffer.length - size);
+      if (n == -1) {
+        return new BodyRead.Body(Arrays.copyOf(buffer, size));
+      }
+      size += n;
+    }
+  }
+
+  /**
+   * Answers {@code status} with a JSON {@code body} and closes the connection without reading the
+   * rest of the request body. The JDK server would otherwise read and discard up to 64 KiB of it
+   * after the answer ({@code sun.net.httpserver.drainAmount}), which a client sending a byte a
+   * second stretches to the request limit. The answer is flushed first; then the read that would
+   * discard the rest runs on an interrupted thread, and a blocking read of an interrupted thread
+   * closes the socket at once (NIO's {@code ClosedByInterruptException}).
+   */
+  static void refuse(HttpExchange exchange, int status, Object body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    exchange.getResponseHeaders().set("Connection", "close");
+    exchange.sendResponseHeaders(status, bytes.length);
+    OutputStream out = exchange.getResponseBody();
+    out.write(bytes);
+    out.flush();
+    Thread.currentThread().interrupt();
+    try {
+      out.close(); // discards the rest of the body: closes the socket instead
+    } finally {
+      Thread.interrupted();
     }
   }
 

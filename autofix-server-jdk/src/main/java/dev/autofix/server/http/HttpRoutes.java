@@ -10,6 +10,7 @@ import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.CancelRun;
 import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.core.usecase.RetryRun;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,6 +40,7 @@ public final class HttpRoutes {
    * @param readiness the named checks behind {@code /readyz}
    * @param scrape the Prometheus text behind {@code /metrics}
    * @param deliveryOutcomes told the outcome of every delivery, for metrics
+   * @param bodyTimeout how long a webhook body may take to arrive once its headers are in
    */
   public record Api(
       String webhookPath,
@@ -55,7 +57,8 @@ public final class HttpRoutes {
       long maxBodyBytes,
       Map<String, Supplier<java.util.Optional<String>>> readiness,
       Supplier<String> scrape,
-      Consumer<String> deliveryOutcomes) {
+      Consumer<String> deliveryOutcomes,
+      Duration bodyTimeout) {
     public Api {
       Objects.requireNonNull(webhookPath, "webhookPath == null");
       Objects.requireNonNull(source, "source == null");
@@ -71,6 +74,7 @@ public final class HttpRoutes {
       Objects.requireNonNull(readiness, "readiness == null");
       Objects.requireNonNull(scrape, "scrape == null");
       Objects.requireNonNull(deliveryOutcomes, "deliveryOutcomes == null");
+      Objects.requireNonNull(bodyTimeout, "bodyTimeout == null");
     }
   }
 
@@ -88,7 +92,11 @@ public final class HttpRoutes {
         new ErrorBoundary(
             "webhook",
             new WebhookHandler(
-                api.source(), api.record(), api.maxBodyBytes(), api.deliveryOutcomes()::accept),
+                api.source(),
+                api.record(),
+                api.maxBodyBytes(),
+                api.bodyTimeout(),
+                api.deliveryOutcomes()::accept),
             defects,
             () -> api.deliveryOutcomes().accept("error")));
     server.createContext(

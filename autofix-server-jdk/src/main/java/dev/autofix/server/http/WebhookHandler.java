@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +32,9 @@ final class WebhookHandler implements HttpHandler {
   /** How long a delivery waits for room in the body budget before it is answered 503. */
   static final Duration BODY_WAIT = Duration.ofSeconds(1);
 
+  /** How long a body may take to arrive once the headers are in, unless told otherwise. */
+  static final Duration BODY_TIMEOUT = Duration.ofSeconds(5);
+
   /** Where a {@code ?secret=} query parameter is passed to the issue source. */
   static final String SECRET_HEADER = "X-Autofix-Webhook-Secret";
 
@@ -44,10 +46,25 @@ final class WebhookHandler implements HttpHandler {
   private final IssueSource source;
   private final RecordIssue record;
   private final long maxBodyBytes;
+  private final Duration bodyTimeout;
   private final Listener listener;
   private final BodyBudget budget;
 
   WebhookHandler(IssueSource source, RecordIssue record, long maxBodyBytes, Listener listener) {
+    this(source, record, maxBodyBytes, BODY_TIMEOUT, listener);
+  }
+
+  /**
+   * @param bodyTimeout how long a body may take to arrive once the headers are in; a slower one is
+   *     answered {@code 408} and its connection closed
+   */
+  WebhookHandler(
+      IssueSource source,
+      RecordIssue record,
+      long maxBodyBytes,
+      Duration bodyTimeout,
+      Listener listener) {
+    this.bodyTimeout = Objects.requireNonNull(bodyTimeout, "bodyTimeout == null");
     this.source = Objects.requireNonNull(source, "source == null");
     this.record = Objects.requireNonNull(record, "record == null");
     this.maxBodyBytes = maxBodyBytes;
@@ -61,28 +78,48 @@ final class WebhookHandler implements HttpHandler {
       if (!Exchanges.method(exchange, "POST")) {
         return;
       }
-      Optional<BodyBudget.Reservation> room = budget.reserve(Exchanges.declaredLength(exchange));
-      if (room.isEmpty()) {
-        LOG.warn("delivery refused: too many large bodies in memory at once");
-        exchange.getResponseHeaders().set("Retry-After", "1");
-        answer(exchange, 503, "busy", "reason", "too many large deliveries at once; retry");
-        return;
-      }
-      try (BodyBudget.Reservation held = room.get()) {
-        receive(exchange);
+      try (BodyBudget.Hold hold = budget.hold()) {
+        receive(exchange, hold);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
-      LOG.warn("webhook connection failed: {}", e.getMessage());
+      // a client gone, or cut off by the request limit (a closed channel says nothing more)
+      LOG.warn(
+          "webhook connection failed: {}",
+          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
   }
 
-  private void receive(HttpExchange exchange) throws IOException {
-    Optional<byte[]> body = Exchanges.readBody(exchange, maxBodyBytes);
-    if (body.isEmpty()) {
-      answer(exchange, 413, "too_large", "reason", "body larger than " + maxBodyBytes + " bytes");
-      return;
+  /**
+   * Reads the body as it arrives, then answers. A refusal before the body is whole (too large, no
+   * room, too slow) closes the connection instead of reading the rest: see {@link
+   * Exchanges#refuse}.
+   */
+  private void receive(HttpExchange exchange, BodyBudget.Hold hold)
+      throws IOException, InterruptedException {
+    byte[] body;
+    switch (Exchanges.readBody(exchange, maxBodyBytes, hold, bodyTimeout)) {
+      case Exchanges.BodyRead.Body whole -> body = whole.bytes();
+      case Exchanges.BodyRead.TooLarge tooLarge -> {
+        refuse(exchange, 413, "too_large", "body larger than " + maxBodyBytes + " bytes");
+        return;
+      }
+      case Exchanges.BodyRead.Busy busy -> {
+        LOG.warn("delivery refused: too many large bodies in memory at once");
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        refuse(exchange, 503, "busy", "too many large deliveries at once; retry");
+        return;
+      }
+      case Exchanges.BodyRead.TooSlow tooSlow -> {
+        LOG.warn("delivery refused: its body did not arrive within {} ms", bodyTimeout.toMillis());
+        refuse(
+            exchange,
+            408,
+            "too_slow",
+            "the body did not arrive within " + bodyTimeout.toMillis() + " ms");
+        return;
+      }
     }
     Map<String, String> headers = new LinkedHashMap<>();
     exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, first(values)));
@@ -92,7 +129,7 @@ final class WebhookHandler implements HttpHandler {
     if (secret != null && exchange.getRequestHeaders().getFirst(SECRET_HEADER) == null) {
       headers.put(SECRET_HEADER, secret);
     }
-    respond(exchange, new Delivery(headers, body.get()));
+    respond(exchange, new Delivery(headers, body));
   }
 
   /**
@@ -153,6 +190,15 @@ final class WebhookHandler implements HttpHandler {
     body.put("outcome", outcome);
     body.put(key, value);
     Exchanges.json(exchange, status, body);
+  }
+
+  private void refuse(HttpExchange exchange, int status, String outcome, String reason)
+      throws IOException {
+    listener.outcome(outcome);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("outcome", outcome);
+    body.put("reason", reason);
+    Exchanges.refuse(exchange, status, body);
   }
 
   private static String first(List<String> values) {

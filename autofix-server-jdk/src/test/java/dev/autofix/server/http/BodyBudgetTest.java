@@ -4,38 +4,57 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class BodyBudgetTest {
   private final BodyBudget budget = new BodyBudget(8 * 1024, 4 * 1024, Duration.ofMillis(10));
 
   @Test
-  void reserve_holdsTheDeclaredLength_untilClosed() throws Exception {
-    try (BodyBudget.Reservation r = budget.reserve(3000).orElseThrow()) {
-      assertThat(budget.availableKib()).isEqualTo(8 - 3);
+  void aHold_takesRoomAsItGrows_andGivesAllOfItBackWhenClosed() throws Exception {
+    try (BodyBudget.Hold hold = budget.hold()) {
+      assertThat(budget.availableKib()).isEqualTo(8);
+      assertThat(hold.growTo(1000)).isTrue();
+      assertThat(budget.availableKib()).isEqualTo(7);
+      assertThat(hold.growTo(3000)).isTrue();
+      assertThat(budget.availableKib()).isEqualTo(5);
+      assertThat(hold.growTo(2000)).isTrue(); // already held
+      assertThat(budget.availableKib()).isEqualTo(5);
     }
     assertThat(budget.availableKib()).isEqualTo(8);
   }
 
   @Test
-  void reserve_refuses_whenFullBodiesFillTheBudget_andRecoversAfter() throws Exception {
-    BodyBudget.Reservation a = budget.reserve(-1).orElseThrow(); // undeclared: the largest body
-    BodyBudget.Reservation b = budget.reserve(1_000_000).orElseThrow(); // over: the largest body
+  void growTo_refuses_whenOthersHoldTheBudget_keepingWhatItHeld_andRecoversAfter()
+      throws Exception {
+    BodyBudget.Hold a = budget.hold();
+    BodyBudget.Hold b = budget.hold();
+    assertThat(a.growTo(4096)).isTrue();
+    assertThat(b.growTo(3072)).isTrue();
 
-    Optional<BodyBudget.Reservation> c = budget.reserve(10);
+    assertThat(b.growTo(8192)).isFalse();
 
-    assertThat(c).isEmpty();
+    assertThat(budget.availableKib()).isEqualTo(1);
     a.close();
+    assertThat(b.growTo(8192)).isTrue();
     b.close();
-    assertThat(budget.reserve(10)).isPresent();
+    assertThat(budget.availableKib()).isEqualTo(8);
   }
 
   @Test
-  void reserve_takesAtLeastOneKib_forAnEmptyBody() throws Exception {
-    budget.reserve(0).orElseThrow();
-
-    assertThat(budget.availableKib()).isEqualTo(7);
+  void slowBodies_holdOnlyWhatTheyGrewTo_soOthersStillFit() throws Exception {
+    // eight bodies that declared the largest size but sent a byte each hold 1 KiB each
+    BodyBudget.Hold[] slow = new BodyBudget.Hold[7];
+    for (int i = 0; i < slow.length; i++) {
+      slow[i] = budget.hold();
+      assertThat(slow[i].growTo(1)).isTrue();
+    }
+    try (BodyBudget.Hold whole = budget.hold()) {
+      assertThat(whole.growTo(1024)).isTrue();
+    }
+    for (BodyBudget.Hold hold : slow) {
+      hold.close();
+    }
+    assertThat(budget.availableKib()).isEqualTo(8);
   }
 
   @Test
