@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -59,6 +60,8 @@ final class GitWorkspaces implements Workspaces {
   private static final Logger LOG = LoggerFactory.getLogger(GitWorkspaces.class);
   private static final Duration GIT_TIMEOUT = Duration.ofMinutes(2);
   private static final int MAX_LISTED = 20;
+  private static final String OWNER = "owner";
+  private static final String HOST = hostName();
 
   /** What a prepared workspace carries besides the record the core sees. */
   private record Prepared(
@@ -154,6 +157,7 @@ final class GitWorkspaces implements Workspaces {
           try (Stream<Path> leftovers = Files.list(runs)) {
             for (Path run : leftovers.toList()) {
               Paths2.deleteTree(run.resolve("git"));
+              Files.deleteIfExists(run.resolve(OWNER));
             }
           }
         }
@@ -177,6 +181,9 @@ final class GitWorkspaces implements Workspaces {
         log.append("removing the worktree an earlier attempt left in " + directory);
         removeWorktree(directory);
       }
+      // Before the worktree exists: a registration of this run is never without its owner.
+      writeOwner(run);
+      clearDeadOwners(run, log);
       // Before any git command runs in the user's repository, autofix's included.
       try {
         baseline = fingerprint();
@@ -240,6 +247,147 @@ final class GitWorkspaces implements Workspaces {
       setup(workspace, log);
     }
     return workspace;
+  }
+
+  /**
+   * Records who prepares the run's worktree: {@code <dataDir>/runs/run-<id>/owner} names the run,
+   * its issue, and this process (host, pid, start time). Another autofix process that shares the
+   * checkout and recovers the run after this one died reads it to know the worktree left behind is
+   * autofix's, for this very run, and that its owner is gone ({@link #clearDeadOwners}).
+   */
+  private void writeOwner(FixRun run) {
+    ProcessHandle self = ProcessHandle.current();
+    String text =
+        "run="
+            + run.id().value()
+            + "\nissue="
+            + run.issue().id()
+            + "\nhost="
+            + HOST
+            + "\npid="
+            + self.pid()
+            + "\nstarted="
+            + self.info().startInstant().map(Object::toString).orElse("")
+            + "\n";
+    Path owner = ownerFile(config.dataDir(), run.id().value());
+    try {
+      Files.createDirectories(owner.getParent());
+      Path next = owner.resolveSibling(OWNER + ".autofix-new");
+      Files.deleteIfExists(next);
+      Files.writeString(next, text);
+      Files.move(
+          next,
+          owner,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new WorkspaceException("cannot record the owner of run " + run.id(), e);
+    }
+  }
+
+  private static Path ownerFile(Path dataDir, long run) {
+    return dataDir.resolve("runs").resolve("run-" + run).resolve(OWNER);
+  }
+
+  /**
+   * Clears what a dead autofix process sharing this checkout left for {@code run}: its worktree
+   * {@code <its dataDir>/worktrees/run-<id>} and that worktree's registration in the checkout's
+   * git, which {@code git worktree prune} keeps while the directory exists. Only a detached
+   * worktree of that exact path shape is considered, and only when its data directory's owner file
+   * names this run and this issue and a process that is gone (on this host; on another, the expired
+   * lease that gave this process the run says its owner lost it). The user's worktrees (on a
+   * branch, or anywhere else) are never touched; nor is a live owner's.
+   */
+  private void clearDeadOwners(FixRun run, RunLogs.RunLog log) {
+    String name = "run-" + run.id().value();
+    Git.Outcome listed = userGit(config.repoPath(), "worktree", "list", "--porcelain", "-z");
+    if (!listed.ok()) {
+      return; // the add below reports what is wrong with the repository
+    }
+    Path ours = worktrees.toAbsolutePath().normalize();
+    boolean removed = false;
+    for (String entry : listed.stdout().split("\0\0")) {
+      Path path = null;
+      boolean detached = false;
+      for (String field : entry.split("\0")) {
+        if (field.startsWith("worktree ")) {
+          path = Path.of(field.substring("worktree ".length())).toAbsolutePath().normalize();
+        } else if (field.equals("detached")) {
+          detached = true;
+        }
+      }
+      if (path == null
+          || !detached
+          || path.getNameCount() < 3
+          || !path.getFileName().toString().equals(name)
+          || !path.getParent().getFileName().toString().equals("worktrees")
+          || path.getParent().equals(ours)) {
+        continue;
+      }
+      Path dataDir = path.getParent().getParent();
+      Optional<String> gone = deadOwner(ownerFile(dataDir, run.id().value()), run);
+      if (gone.isEmpty()) {
+        continue;
+      }
+      log.append("removing the worktree " + path + " that " + gone.get() + " left for this run");
+      LOG.warn(
+          "run {}: removing the worktree {} that {} left in the shared checkout",
+          run.id(),
+          path,
+          gone.get());
+      removeWorktree(path);
+      removed = true;
+    }
+    if (removed) {
+      userGit(config.repoPath(), "worktree", "prune");
+    }
+  }
+
+  /**
+   * Who left the owner file, when it names {@code run} and its issue and that process is gone;
+   * empty when the file is missing or unreadable, names another run, or its process still runs.
+   */
+  private static Optional<String> deadOwner(Path ownerFile, FixRun run) {
+    Map<String, String> fields = new java.util.HashMap<>();
+    try {
+      if (!Files.isRegularFile(ownerFile, LinkOption.NOFOLLOW_LINKS)
+          || Files.size(ownerFile) > 4_096) {
+        return Optional.empty();
+      }
+      for (String line : Files.readAllLines(ownerFile)) {
+        int eq = line.indexOf('=');
+        if (eq > 0) {
+          fields.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+    if (!Long.toString(run.id().value()).equals(fields.get("run"))
+        || !run.issue().id().toString().equals(fields.get("issue"))) {
+      return Optional.empty();
+    }
+    String who =
+        "the autofix process " + fields.getOrDefault("pid", "?") + " on " + fields.get("host");
+    if (!HOST.equals(fields.get("host"))) {
+      return Optional.of(who + " (its lease on the run expired)");
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(fields.getOrDefault("pid", ""));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+    String started = fields.getOrDefault("started", "");
+    boolean alive =
+        ProcessHandle.of(pid)
+            .filter(ProcessHandle::isAlive)
+            .map(
+                p ->
+                    started.isEmpty()
+                        || p.info().startInstant().map(Object::toString).orElse("").equals(started))
+            .orElse(false);
+    return alive ? Optional.empty() : Optional.of(who + ", now dead,");
   }
 
   private Path ownDirectory(dev.autofix.core.model.RunId run) {
@@ -507,6 +655,7 @@ final class GitWorkspaces implements Workspaces {
     prepared.remove(workspace.directory());
     try {
       Paths2.deleteTree(ownDirectory(workspace.runId()));
+      Files.deleteIfExists(ownerFile(config.dataDir(), workspace.runId().value()));
     } catch (IOException e) {
       LOG.warn(
           "cannot remove autofix's repository of run {}: {}", workspace.runId(), e.getMessage());
@@ -559,5 +708,13 @@ final class GitWorkspaces implements Workspaces {
   private static String lastLines(ProcessRunner.Result result) {
     String tail = result.outputTail().strip();
     return tail.length() <= 1_000 ? tail : "…" + tail.substring(tail.length() - 1_000);
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
   }
 }

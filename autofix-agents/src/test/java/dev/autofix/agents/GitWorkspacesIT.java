@@ -196,6 +196,75 @@ class GitWorkspacesIT {
   }
 
   @Test
+  void prepare_clearsTheWorktreeADeadProcessLeftForTheRun_onASharedCheckout() throws Exception {
+    // Another autofix process, its own data directory, the same checkout: it prepared run 41,
+    // then died (its owner file names a process that has exited).
+    Path otherData = tmp.resolve("other-data");
+    FixRun recovered = run(41); // one run of one database, taken by one process after the other
+    Workspace dead = workspaces(AgentsConfig.of(repo.checkout, otherData)).prepare(recovered, log);
+    rewriteOwnerPid(otherData, 41, exitedPid());
+    // The user's own worktrees: one on a branch, one detached whose path looks like autofix's.
+    Path userBranch = tmp.resolve("mine");
+    git(repo.checkout, "worktree", "add", "-q", "-b", "my-work", userBranch.toString());
+    Path userDetached = tmp.resolve("elsewhere/worktrees/run-41");
+    git(repo.checkout, "worktree", "add", "-q", "--detach", userDetached.toString());
+    Workspaces survivor = workspaces(config());
+
+    Workspace ws = survivor.prepare(recovered, log);
+
+    String listed = git(repo.checkout, "worktree", "list", "--porcelain");
+    assertThat(listed).doesNotContain(dead.directory().toString());
+    assertThat(dead.directory()).doesNotExist();
+    assertThat(listed)
+        .contains(ws.directory().toString())
+        .contains(userBranch.toString())
+        .contains(userDetached.toString());
+    assertThat(log.text()).contains("removing the worktree " + dead.directory());
+    survivor.release(ws);
+    assertThat(repo.dataDir.resolve("runs/run-41/owner")).doesNotExist();
+  }
+
+  @Test
+  void prepare_keepsAnotherProcessesWorktree_whenItsOwnerLivesOrItIsAnotherRun() throws Exception {
+    Path liveData = tmp.resolve("live-data");
+    Workspaces live = workspaces(AgentsConfig.of(repo.checkout, liveData));
+    FixRun shared = run(42);
+    Workspace alive = live.prepare(shared, log); // its owner is this JVM, alive
+    Path otherData = tmp.resolve("other-data");
+    Workspace otherIssue =
+        workspaces(AgentsConfig.of(repo.checkout, otherData))
+            .prepare(
+                FixRun.queued(
+                    new RunId(43), Issues.anIssue().withShortId("OTHER-1").build(), Instant.now()),
+                log);
+    rewriteOwnerPid(otherData, 43, exitedPid());
+    Workspaces survivor = workspaces(config());
+
+    Workspace first = survivor.prepare(shared, log);
+    Workspace second = survivor.prepare(run(43), log);
+
+    String listed = git(repo.checkout, "worktree", "list", "--porcelain");
+    assertThat(listed)
+        .as("a live owner's worktree, and a dead one's for another issue, stay")
+        .contains(alive.directory().toString())
+        .contains(otherIssue.directory().toString());
+    survivor.release(first);
+    survivor.release(second);
+    live.release(alive);
+  }
+
+  private static long exitedPid() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    return gone.pid();
+  }
+
+  private static void rewriteOwnerPid(Path dataDir, long run, long pid) throws IOException {
+    Path owner = dataDir.resolve("runs/run-" + run + "/owner");
+    Files.writeString(owner, Files.readString(owner).replaceAll("(?m)^pid=\\d+$", "pid=" + pid));
+  }
+
+  @Test
   void prepare_runsTheSetupCommandInTheWorktree() {
     AgentsConfig config = withSetup(config(), "echo ran > .setup-marker");
     Workspaces workspaces = workspaces(config);

@@ -49,14 +49,17 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * The composition root: validates the whole configuration (every problem at once), creates the
  * closeable resources (database, HTTP client, Redis), wires the adapters' Guice modules around the
- * core, and owns the lot. {@link #close()} releases everything in reverse order.
+ * core, and owns the lot. {@link #close()} stops intake first, then the worker, and the database
+ * last.
  */
 final class Assembly implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
 
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final Deque<Named> resources = new ArrayDeque<>();
   private AutofixServer server;
+  private AutoCloseable pollerStop;
   private DataSource dataSource;
+  private boolean stopped;
 
   private Assembly() {}
 
@@ -247,19 +250,21 @@ final class Assembly implements Closeable {
 
   private void wire(Settings s, Clock clock) {
     StoreDatabase database = StoreDatabase.open(s.store());
-    resources.push(database);
+    resources.push(new Named("database", database));
     dataSource = database.dataSource();
     OkHttpClient http = new OkHttpClient.Builder().build();
     resources.push(
-        () -> {
-          http.dispatcher().executorService().shutdown();
-          http.connectionPool().evictAll();
-        });
+        new Named(
+            "http client",
+            () -> {
+              http.dispatcher().executorService().shutdown();
+              http.connectionPool().evictAll();
+            }));
     ObjectMapper json = new ObjectMapper();
     Module store = new JooqStoreModule(s.store());
     if (s.redis().isPresent()) {
       UnifiedJedis redis = RedisClients.open(s.redis().get());
-      resources.push(redis);
+      resources.push(new Named("redis", redis));
       store = Modules.override(store).with(new RedisModule(s.redis().get(), redis));
     }
     Injector injector =
@@ -271,11 +276,11 @@ final class Assembly implements Closeable {
             repositories(s, http, json),
             new ServerModule(agentGate(s)));
     server = injector.getInstance(AutofixServer.class);
-    resources.push(server);
+    resources.push(new Named("worker", server));
     PostgresNotifications notifications =
         PostgresNotifications.listen(
             database.dataSource(), PostgresNotifications.DEFAULT_CHANNEL, server::wakeLocal);
-    resources.push(notifications);
+    resources.push(new Named("listener", notifications));
     server.alsoWake(notifications.signal());
     startPoller(s, http, json, injector, clock);
     server.start();
@@ -455,7 +460,15 @@ final class Assembly implements Closeable {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("autofix-sentry-poller").factory());
-    resources.push(scheduler::shutdownNow);
+    pollerStop =
+        () -> {
+          // a poll in flight may be writing a run: it gets a moment, then is interrupted
+          scheduler.shutdown();
+          if (!scheduler.awaitTermination(2, TimeUnit.SECONDS)) {
+            scheduler.shutdownNow();
+          }
+        };
+    resources.push(new Named("poller", pollerStop));
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {
@@ -485,15 +498,58 @@ final class Assembly implements Closeable {
 
   @Override
   public void close() {
+    stop();
+  }
+
+  /**
+   * Stops in this order: HTTP stops taking requests, the Sentry poller stops, the worker stops (a
+   * running agent gets the grace period, then its process tree is killed and its run queued again),
+   * then the listener, Redis, the HTTP client and, last, the database and its pool. Each step is
+   * timed in the log. Only the first call stops anything.
+   *
+   * @return whether this call stopped it (false when it was already stopped)
+   */
+  synchronized boolean stop() {
+    if (stopped) {
+      return false;
+    }
+    stopped = true;
+    long start = System.nanoTime();
+    List<String> took = new ArrayList<>();
+    if (server != null) {
+      timed("http", server::stopAccepting, took);
+    }
+    if (pollerStop != null) {
+      timed("poller", pollerStop, took);
+    }
+    if (server != null) {
+      timed("worker", server, took);
+    }
     while (!resources.isEmpty()) {
-      AutoCloseable resource = resources.pop();
-      try {
-        resource.close();
-      } catch (Exception e) {
-        LOG.warn("closing {} failed: {}", resource, e.getMessage());
+      Named resource = resources.pop();
+      if (resource.resource() != server && resource.resource() != pollerStop) {
+        timed(resource.name(), resource.resource(), took);
       }
     }
+    LOG.info(
+        "stopped in {} ms ({})",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+        String.join(", ", took));
+    return true;
   }
+
+  private static void timed(String name, AutoCloseable resource, List<String> took) {
+    long start = System.nanoTime();
+    try {
+      resource.close();
+    } catch (Exception e) {
+      LOG.warn("stopping the {} failed: {}", name, e.getMessage());
+    }
+    took.add(name + " " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+  }
+
+  /** A resource the assembly closes, with the name its stop is logged under. */
+  private record Named(String name, AutoCloseable resource) {}
 
   /** Binds the resources the assembly owns, for the adapters' modules. */
   private static final class ResourcesModule extends AbstractModule {

@@ -60,6 +60,8 @@ public final class AutofixServer implements Closeable {
   private final HttpServer http;
   private final ExecutorService executor;
   private volatile boolean started;
+  private boolean accepting = true;
+  private boolean closed;
 
   private AutofixServer(Builder b) {
     this.config = b;
@@ -222,10 +224,27 @@ public final class AutofixServer implements Closeable {
     return this;
   }
 
+  /** Stops taking requests (the first step of a stop); idempotent. */
+  synchronized void stopAccepting() {
+    if (!accepting) {
+      return;
+    }
+    accepting = false;
+    LOG.info("autofix stopping: no more requests");
+    http.stop(0);
+  }
+
+  /**
+   * Stops taking requests, then the worker: a running agent gets the shutdown grace, then is
+   * stopped and its run queued again (the permit its start took stays spent). Idempotent.
+   */
   @Override
-  public void close() {
-    LOG.info("autofix stopping");
-    http.stop(0); // stop taking deliveries first
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopAccepting();
     worker.stop(config.shutdownGrace);
     executor.shutdownNow();
   }

@@ -8,13 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code autofix-server} command line: reads the configuration (an optional YAML file, then
  * {@code AUTOFIX_*} environment variables), reports every problem at once, starts the server on the
- * embedded PostgreSQL unless a database URL is given, and stops cleanly on SIGTERM.
+ * embedded PostgreSQL unless a database URL is given, and stops cleanly on SIGTERM or SIGINT: a
+ * running agent is stopped after the grace period, its run queued again, the database stopped last,
+ * and the process exits with status 0.
  */
 public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   static final String VERSION =
       Main.class.getPackage().getImplementationVersion() == null
           ? "development"
@@ -29,9 +35,9 @@ public final class Main {
       System.setProperty("guice_bytecode_gen_option", "DISABLED");
     }
     int code = run(List.of(args), System.getenv(), System.out, System.err);
-    if (code != 0) {
-      System.exit(code);
-    }
+    // After a handled stop too: a thread nobody stopped (a client library's) must not keep the
+    // process alive.
+    System.exit(code);
   }
 
   /** Runs the command line; returns the exit code once the server stopped (or failed to start). */
@@ -80,6 +86,18 @@ public final class Main {
       err.println("See --help for every setting and its default.");
       return 2;
     }
+    // Before the start, so that a SIGTERM arriving while it starts stops it as soon as it is up.
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    AtomicReference<String> signal = new AtomicReference<>();
+    List<String> handled =
+        StopSignals.install(
+            name -> {
+              if (signal.compareAndSet(null, name)) {
+                stopRequested.countDown();
+              } else {
+                LOG.info("{} received; autofix is already stopping", name);
+              }
+            });
     Assembly assembly;
     try {
       assembly = Assembly.start(settings, Clock.systemUTC());
@@ -87,23 +105,31 @@ public final class Main {
       err.println("autofix cannot start: " + oneLine(e));
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
+    // Any other way out of the JVM (SIGHUP, or a signal the handler could not take) stops it the
+    // same way; close() is idempotent, so a hook that runs after a handled stop does nothing.
     Runtime.getRuntime()
         .addShutdownHook(
             Thread.ofPlatform()
                 .name("autofix-shutdown")
                 .unstarted(
                     () -> {
-                      assembly.close();
-                      stopped.countDown();
+                      if (assembly.stop()) {
+                        LOG.info("autofix stopped by the JVM's shutdown");
+                      }
                     }));
     out.println(
         "autofix is running on http://" + settings.server().bind() + ":" + assembly.port() + "/");
     try {
-      stopped.await();
+      stopRequested.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    LOG.info(
+        "{} received: stopping (a running agent gets {} to finish)",
+        signal.get() == null ? "stop" : signal.get(),
+        settings.server().shutdownGrace());
+    assembly.close();
+    LOG.info("autofix stopped{}", handled.isEmpty() ? "" : "; exit status 0");
     return 0;
   }
 

@@ -120,7 +120,8 @@ public final class PostgresNotifications implements AutoCloseable {
         statement.execute("LISTEN " + channel); // the name is checked against CHANNEL above
         PGConnection pg = connection.unwrap(PGConnection.class);
         while (running) {
-          PGNotification[] notifications = pg.getNotifications(1_000);
+          // a short wait, as a stop waits for it (an interrupt does not end the socket read)
+          PGNotification[] notifications = pg.getNotifications(250);
           if (notifications != null && notifications.length > 0) {
             onWake.run();
           }

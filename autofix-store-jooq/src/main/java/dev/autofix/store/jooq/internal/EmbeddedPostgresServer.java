@@ -48,6 +48,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             .setDataDirectory(absolute)
             .setCleanDataDirectory(deleteOnClose)
             .setOverrideWorkingDirectory(workDir.toFile())
+            // zonky's own JVM shutdown hook would stop the server while a worker still has to
+            // put its run back: the owner (StoreDatabase, closed last) stops it instead.
+            .setRegisterShutdownHook(false)
             .setServerConfig("listen_addresses", "127.0.0.1")
             .setServerConfig("max_connections", "200")
             // zonky turns synchronous_commit off for speed; a store that keeps its data must not
