@@ -39,6 +39,10 @@ import java.util.Optional;
  *     AUTOFIX_RECOVERY_INTERVAL}, the lease)
  * @param maxSpendPerDayUsd a dollar ceiling on a day's agents beside the count ({@code
  *     AUTOFIX_MAX_SPEND_PER_DAY_USD}, none)
+ * @param publishRetryFor how long a verified fix is published again while GitHub is unavailable
+ *     ({@code AUTOFIX_PUBLISH_RETRY_FOR}, 6h)
+ * @param publishRetryFirst the first wait before that, doubled each time up to 32 times it ({@code
+ *     AUTOFIX_PUBLISH_RETRY_FIRST}, 1m)
  */
 record ServerConfig(
     String bind,
@@ -55,7 +59,9 @@ record ServerConfig(
     Duration shutdownGrace,
     long maxBodyBytes,
     Duration recoveryInterval,
-    Optional<BigDecimal> maxSpendPerDayUsd) {
+    Optional<BigDecimal> maxSpendPerDayUsd,
+    Duration publishRetryFor,
+    Duration publishRetryFirst) {
 
   ServerConfig {
     Objects.requireNonNull(bind, "bind == null");
@@ -73,7 +79,8 @@ record ServerConfig(
         lease,
         maxAttempts,
         publishUnverified,
-        maxSpendPerDayUsd.map(max -> new SpendCeiling(max, timeZone)));
+        maxSpendPerDayUsd.map(max -> new SpendCeiling(max, timeZone)),
+        AutofixPolicy.PublishRetry.of(publishRetryFirst, publishRetryFor));
   }
 
   private static final String M = "server";
@@ -159,6 +166,24 @@ record ServerConfig(
           M,
           "a dollar ceiling on a day's agents beside the count");
 
+  static final Setting<Duration> PUBLISH_RETRY_FOR =
+      Setting.of(
+              "AUTOFIX_PUBLISH_RETRY_FOR",
+              SettingType.duration(),
+              Duration.ofHours(6),
+              M,
+              "how long a verified fix is published again while GitHub is unavailable, without"
+                  + " rerunning the agent; the run fails after it")
+          .shownAs("6h");
+  static final Setting<Duration> PUBLISH_RETRY_FIRST =
+      Setting.of(
+              "AUTOFIX_PUBLISH_RETRY_FIRST",
+              SettingType.duration(),
+              Duration.ofMinutes(1),
+              M,
+              "the first wait before publishing again; it doubles each time, up to 32 times it")
+          .shownAs("1m");
+
   /** The server's rows of the key table. */
   static final List<Setting<?>> TABLE =
       List.of(
@@ -176,7 +201,9 @@ record ServerConfig(
           SHUTDOWN_GRACE,
           MAX_BODY_BYTES,
           RECOVERY_INTERVAL,
-          MAX_SPEND_PER_DAY_USD);
+          MAX_SPEND_PER_DAY_USD,
+          PUBLISH_RETRY_FOR,
+          PUBLISH_RETRY_FIRST);
 
   /**
    * Reads the server's settings, adding every problem to {@code problems} (in plain words, naming
@@ -207,6 +234,8 @@ record ServerConfig(
         r.get(SHUTDOWN_GRACE),
         r.get(MAX_BODY_BYTES),
         r.find(RECOVERY_INTERVAL).orElse(lease),
-        r.find(MAX_SPEND_PER_DAY_USD));
+        r.find(MAX_SPEND_PER_DAY_USD),
+        r.get(PUBLISH_RETRY_FOR),
+        r.get(PUBLISH_RETRY_FIRST));
   }
 }

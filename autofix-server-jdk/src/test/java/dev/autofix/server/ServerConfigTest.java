@@ -54,7 +54,9 @@ class ServerConfigTest {
                 Map.entry("AUTOFIX_SHUTDOWN_GRACE", "2m"),
                 Map.entry("AUTOFIX_MAX_BODY_BYTES", "2048"),
                 Map.entry("AUTOFIX_RECOVERY_INTERVAL", "30s"),
-                Map.entry("AUTOFIX_MAX_SPEND_PER_DAY_USD", "$7.50")),
+                Map.entry("AUTOFIX_MAX_SPEND_PER_DAY_USD", "$7.50"),
+                Map.entry("AUTOFIX_PUBLISH_RETRY_FOR", "12h"),
+                Map.entry("AUTOFIX_PUBLISH_RETRY_FIRST", "30s")),
             problems);
 
     assertThat(problems).isEmpty();
@@ -75,8 +77,14 @@ class ServerConfigTest {
                 Duration.ofMinutes(2),
                 2048,
                 Duration.ofSeconds(30),
-                java.util.Optional.of(new java.math.BigDecimal("7.50"))));
+                java.util.Optional.of(new java.math.BigDecimal("7.50")),
+                Duration.ofHours(12),
+                Duration.ofSeconds(30)));
     assertThat(config.policy().maxConcurrent()).isEqualTo(2);
+    assertThat(config.policy().publishRetry())
+        .isEqualTo(
+            new dev.autofix.core.usecase.AutofixPolicy.PublishRetry(
+                Duration.ofSeconds(30), Duration.ofMinutes(16), Duration.ofHours(12)));
     assertThat(config.policy().spendCeiling())
         .contains(
             new dev.autofix.core.usecase.SpendCeiling(
