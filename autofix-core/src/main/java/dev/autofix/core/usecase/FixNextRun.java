@@ -624,7 +624,7 @@ public final class FixNextRun {
           RunStatus.PR_OPENED,
           change,
           opened -> {
-            feedback(new IssueSource.PullRequestOpened(pr, report.summary()));
+            feedback(RunStatus.PR_OPENED, new IssueSource.PullRequestOpened(pr, report.summary()));
             return new PrOpened(opened, pr);
           });
     }
@@ -670,7 +670,7 @@ public final class FixNextRun {
           status,
           change,
           ended -> {
-            feedback(new IssueSource.EndedWithoutPullRequest(status, reason));
+            feedback(status, new IssueSource.EndedWithoutPullRequest(status, reason));
             return status == RunStatus.NO_FIX
                 ? new NoFix(ended, reason)
                 : new Failed(ended, reason);
@@ -749,16 +749,20 @@ public final class FixNextRun {
       }
     }
 
-    private void feedback(IssueSource.Feedback feedback) {
+    private void feedback(RunStatus ended, IssueSource.Feedback feedback) {
       try {
         switch (ports.source().postFeedback(run.issue(), feedback)) {
           case IssueSource.Posted posted -> log.append("feedback posted on the issue");
           case IssueSource.Skipped skipped -> log.append("no feedback: " + skipped.reason());
           case IssueSource.NotPosted notPosted -> {
-            log.append("feedback not posted: " + notPosted.reason());
-            LOG.log(
-                Level.WARNING,
-                "feedback for run " + run.id() + " not posted: " + notPosted.reason());
+            // After the source's own retries: the run keeps its outcome, and says so once.
+            String note =
+                "feedback not posted on the issue after the source's own retries (the run stays "
+                    + ended.wireName()
+                    + "; the feedback is not tried again): "
+                    + notPosted.reason();
+            log.append(note);
+            LOG.log(Level.WARNING, "run " + run.id() + ": " + note);
           }
         }
       } catch (RuntimeException e) {

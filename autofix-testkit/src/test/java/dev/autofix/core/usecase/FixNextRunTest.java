@@ -613,6 +613,22 @@ class FixNextRunTest {
   }
 
   @Test
+  void execute_keepsPrOpened_andNotesIt_whenFeedbackCannotBePostedAfterRetries() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    source.onFeedback(new IssueSource.NotPosted("Sentry answered 503 three times"));
+
+    assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
+
+    assertThat(store.find(queued.id()).orElseThrow().status()).isEqualTo(RunStatus.PR_OPENED);
+    assertThat(logs.tail(queued.id(), 10_000))
+        .contains("feedback not posted on the issue after the source's own retries")
+        .contains("the run stays pr_opened")
+        .contains("Sentry answered 503 three times");
+    assertThat(defects.defects()).as("an outage, not a defect").isEmpty();
+  }
+
+  @Test
   void execute_recordsNothing_whenRunWasCancelledWhileAgentRan() {
     FixRun queued = queue(Issues.anIssue().build());
     agent.then(
