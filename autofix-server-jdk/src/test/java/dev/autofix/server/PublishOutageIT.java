@@ -82,33 +82,41 @@ class PublishOutageIT {
   }
 
   @Test
-  void a429WithALongRetryAfter_postponesTheRunUntilThen() throws Exception {
+  void a429WithALongRetryAfter_postponesTheRunUntilThen_acrossARestart() throws Exception {
     MutableClock clock = MutableClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    try (E2eWorld world = new E2eWorld(root);
-        Assembly server = start(world, Map.of(), clock)) {
-      int port = server.port();
-      world.github.outage(Duration.ofMinutes(10), 429, "3600");
-      Instant now = clock.instant();
+    Instant now = clock.instant();
+    try (E2eWorld world = new E2eWorld(root)) {
+      long runId;
+      try (Assembly server = start(world, Map.of(), clock)) {
+        int port = server.port();
+        world.github.outage(Duration.ofMinutes(10), 429, "3600");
 
-      long runId = E2eWorld.runId(world.post(port, E2eWorld.issueCreated("5151", "SHOP-51")));
+        runId = E2eWorld.runId(world.post(port, E2eWorld.issueCreated("5151", "SHOP-51")));
 
-      JsonNode waiting = awaitPostponed(world, port, runId);
-      assertThat(Instant.parse(waiting.get("notBefore").asText()))
-          .as("the hour GitHub asked for, not the first minute of the backoff")
-          .isEqualTo(now.plus(Duration.ofHours(1)));
-      assertThat(waiting.get("reason").asText()).contains("429").contains("asked to wait PT1H");
+        JsonNode waiting = awaitPostponed(world, port, runId);
+        assertThat(Instant.parse(waiting.get("notBefore").asText()))
+            .as("the hour GitHub asked for, not the first minute of the backoff")
+            .isEqualTo(now.plus(Duration.ofHours(1)));
+        assertThat(waiting.get("reason").asText()).contains("429").contains("asked to wait PT1H");
 
-      world.github.endOutage();
-      clock.set(now.plus(Duration.ofMinutes(59)));
-      server.server().wake();
-      Thread.sleep(1_000); // a few polls: nothing may publish before the hour
-      assertThat(world.github.all()).isEmpty();
+        world.github.endOutage();
+        clock.set(now.plus(Duration.ofMinutes(59)));
+        server.server().wake();
+        Thread.sleep(1_000); // a few polls: nothing may publish before the hour
+        assertThat(world.github.all()).isEmpty();
+      }
 
-      clock.set(now.plus(Duration.ofHours(1)));
-      server.server().wake();
-      JsonNode opened = world.awaitEnded(port, runId, Duration.ofSeconds(60));
-      assertThat(opened.get("status").asText()).isEqualTo("pr_opened");
-      assertThat(world.agentStarts()).isEqualTo(1);
+      // the server restarts meanwhile: the verified commit is still there to publish
+      try (Assembly server = start(world, Map.of(), clock)) {
+        int port = server.port();
+        clock.set(now.plus(Duration.ofHours(1)));
+        server.server().wake();
+        JsonNode opened = world.awaitEnded(port, runId, Duration.ofSeconds(60));
+        assertThat(opened.get("status").asText()).as("%s", opened).isEqualTo("pr_opened");
+        assertThat(world.agentStarts()).isEqualTo(1);
+        assertThat(world.github.all()).hasSize(1);
+        assertThat(world.github.all().getFirst().get("body").asText()).contains("Fixes SHOP-51");
+      }
     }
   }
 
