@@ -433,7 +433,7 @@ final class JooqRunStore implements RunStore {
           BigDecimal sum =
               dsl.select(DSL.sum(RUNS.COST_USD))
                   .from(RUNS)
-                  .where(RUNS.FINISHED_AT.ge(from))
+                  .where(RUNS.FINISHED_AT.ge(from).or(RUNS.PUBLISH_SINCE.ge(from)))
                   .fetchOne(0, BigDecimal.class);
           return sum == null ? BigDecimal.ZERO : sum;
         });

@@ -622,6 +622,40 @@ public abstract class RunStoreContract {
     assertThat(store.spentSince(T0.plusSeconds(2))).as("ended before").isEqualByComparingTo("0");
   }
 
+  @Test
+  @DisplayName("the spend counts a run whose verified fix waits to be published")
+  void spentSince_countsARunWaitingToPublish() {
+    inserted(Issues.anIssue().build());
+    FixRun claimed = store.claimNext(claim("w1", T0, 1)).orElseThrow();
+    VerifiedFix fix =
+        new VerifiedFix(
+            new Patch(
+                "autofix/backend-1",
+                "0123456789abcdef0123456789abcdef01234567",
+                List.of("a.py"),
+                "1 file changed",
+                java.nio.file.Path.of("/data/kept/run-1/git")),
+            "main",
+            null,
+            new VerifiedFix.Check(VerifiedFix.Outcome.NOT_CONFIGURED, null, 0, null, null),
+            Duration.ofSeconds(30),
+            T0.plusSeconds(1),
+            1,
+            "GitHub answered 502");
+    applied(
+        transition(
+            claimed,
+            RunStatus.QUEUED,
+            "w1",
+            RunChange.because("publish later")
+                .withCostUsd(new BigDecimal("0.75"))
+                .withVerifiedFix(fix)
+                .refundingAttempt()));
+
+    assertThat(store.spentSince(T0)).isEqualByComparingTo("0.75");
+    assertThat(store.spentSince(T0.plusSeconds(2))).isEqualByComparingTo("0");
+  }
+
   // helpers
 
   protected FixRun inserted(Issue issue) {

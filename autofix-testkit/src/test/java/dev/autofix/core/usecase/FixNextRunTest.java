@@ -441,6 +441,32 @@ class FixNextRunTest {
   }
 
   @Test
+  void execute_publishesTheKeptCommit_afterAWorkerDiedWhilePublishingIt() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    publisher.then(
+        new PullRequestPublisher.Unavailable("GitHub answered 503", Duration.ZERO, true));
+    assertThat(fix()).isInstanceOf(FixNextRun.Postponed.class);
+    clock.advance(Duration.ofMinutes(1));
+
+    // another worker claims it and dies; recovery puts it back once its lease expired
+    store
+        .claimNext(new RunStore.Claim("dead-worker", clock.instant(), policy.lease(), 1))
+        .orElseThrow();
+    clock.advance(policy.lease().plusSeconds(1));
+    assertThat(
+            new RecoverRuns(store, new dev.autofix.testkit.CountingWorkSignal(), policy, clock)
+                .execute()
+                .requeued())
+        .hasSize(1);
+    assertThat(store.find(queued.id()).orElseThrow().verifiedFix()).isNotNull();
+
+    assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
+    assertThat(agent.tasks()).hasSize(1);
+    assertThat(workspaces.kept()).isEmpty();
+  }
+
+  @Test
   void execute_postponesPublishing_untilTheRetryAfterTheHostAsked() {
     FixRun queued = queue(Issues.anIssue().build());
     agent.thenEdits(workspaces, "a.py", "fixed");
