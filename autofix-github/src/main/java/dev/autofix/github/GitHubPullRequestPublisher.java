@@ -139,6 +139,16 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
     try {
       // autofix's own repository and the verified commit: nothing the agent could have written.
       Patch patch = request.patch();
+      if (!java.nio.file.Files.isDirectory(patch.repository())) {
+        // a commit kept for a later publish whose copy was removed (the data directory wiped)
+        return new Rejected(
+            410,
+            "autofix's copy of the verified commit "
+                + patch.commit()
+                + " is gone from "
+                + patch.repository()
+                + ", so it cannot be pushed; retry the run to fix the issue again");
+      }
       return switch (git.push(patch.repository(), patch.commit(), branch)) {
         case GitPush.Refused refused -> new Rejected(refused.status(), refused.message());
         case GitPush.Unreachable unreachable -> unreachable(unreachable);

@@ -445,6 +445,33 @@ class GitHubPullRequestPublisherIT {
     assertThat(github.requests()).as("the API is not called before the push").isEmpty();
   }
 
+  @Test
+  void publish_rejectsInWords_whenTheKeptCommitsRepositoryIsGone() {
+    PublishRequest request = GitRepos.request(checkout);
+    var patch = request.patch();
+    var gone =
+        new PublishRequest(
+            request.run(),
+            request.issue(),
+            request.workspace(),
+            new dev.autofix.core.model.Patch(
+                patch.branch(),
+                patch.commit(),
+                patch.changedFiles(),
+                patch.diffStat(),
+                dir.resolve("wiped/git")),
+            request.report(),
+            request.verification(),
+            request.agent(),
+            request.duration());
+
+    PublishResult result = publisher(config()).publish(gone);
+
+    assertThat(result).isInstanceOf(Rejected.class);
+    assertThat(((Rejected) result).message()).contains("is gone").contains("retry the run");
+    assertThat(github.requests()).isEmpty();
+  }
+
   /** An address on 127.0.0.1 where nothing listens. */
   private static java.net.URI closedPort(String path) throws java.io.IOException {
     int port;
