@@ -62,6 +62,8 @@ final class GitWorkspaces implements Workspaces {
   private static final int MAX_LISTED = 20;
   private static final String OWNER = "owner";
   private static final String HOST = hostName();
+  // beside a run's own repository: the repository holds a verified commit still to be published
+  private static final String KEPT = "kept";
 
   /** What a prepared workspace carries besides the record the core sees. */
   private record Prepared(
@@ -156,7 +158,10 @@ final class GitWorkspaces implements Workspaces {
         if (Files.isDirectory(runs, LinkOption.NOFOLLOW_LINKS)) {
           try (Stream<Path> leftovers = Files.list(runs)) {
             for (Path run : leftovers.toList()) {
-              Paths2.deleteTree(run.resolve("git"));
+              // a verified commit kept for a later publish outlives the restart; see keep()
+              if (!Files.isRegularFile(run.resolve(KEPT), LinkOption.NOFOLLOW_LINKS)) {
+                Paths2.deleteTree(run.resolve("git"));
+              }
               Files.deleteIfExists(run.resolve(OWNER));
             }
           }
@@ -189,6 +194,12 @@ final class GitWorkspaces implements Workspaces {
         baseline = fingerprint();
       } catch (IOException e) {
         throw new WorkspaceException("cannot read " + repository.commonDir(), e);
+      }
+      try {
+        // a commit kept for a run that was cancelled, then retried: the retry starts over
+        Files.deleteIfExists(keptMarker(run.id()));
+      } catch (IOException e) {
+        throw new WorkspaceException("cannot remove " + keptMarker(run.id()), e);
       }
       String start = startPoint(log);
       // Detached: the fix branch exists only in autofix's own repository, never in the user's.
@@ -654,13 +665,45 @@ final class GitWorkspaces implements Workspaces {
     }
     prepared.remove(workspace.directory());
     try {
-      Paths2.deleteTree(ownDirectory(workspace.runId()));
+      if (!Files.isRegularFile(keptMarker(workspace.runId()), LinkOption.NOFOLLOW_LINKS)) {
+        Paths2.deleteTree(ownDirectory(workspace.runId()));
+      }
       Files.deleteIfExists(ownerFile(config.dataDir(), workspace.runId().value()));
     } catch (IOException e) {
       LOG.warn(
           "cannot remove autofix's repository of run {}: {}", workspace.runId(), e.getMessage());
     }
     processes.cleanUp(workspace.runId());
+  }
+
+  /**
+   * Keeps the run's own repository, which holds the verified commit (on {@code refs/heads/<branch>}
+   * and borrowing the user's objects), past {@link #release} and a restart: a marker beside it says
+   * so. The worktree itself still goes.
+   */
+  @Override
+  public Patch keep(Workspace workspace, Patch patch) {
+    Path marker = keptMarker(workspace.runId());
+    try {
+      Files.writeString(marker, patch.commit() + "\n");
+    } catch (IOException e) {
+      throw new WorkspaceException("cannot keep the commit of run " + workspace.runId(), e);
+    }
+    return patch;
+  }
+
+  @Override
+  public void discard(dev.autofix.core.model.RunId run) {
+    try {
+      Paths2.deleteTree(ownDirectory(run));
+      Files.deleteIfExists(keptMarker(run));
+    } catch (IOException e) {
+      LOG.warn("cannot remove the commit kept for run {}: {}", run, e.getMessage());
+    }
+  }
+
+  private Path keptMarker(dev.autofix.core.model.RunId run) {
+    return ownDirectory(run).resolveSibling(KEPT);
   }
 
   private void removeWorktree(Path directory) {

@@ -157,6 +157,57 @@ class GitWorkspacesIT {
   }
 
   @Test
+  void keep_keepsTheVerifiedCommitPastReleaseAndARestart_untilDiscarded() {
+    Workspaces workspaces = workspaces(config());
+    Workspace ws = workspaces.prepare(run(14), log);
+    write(ws.directory().resolve("calc.py"), "def add(a, b):\n    return a + b\n");
+    Patch patch = ((Workspaces.Committed) workspaces.commit(ws, "fix")).patch();
+
+    Patch kept = workspaces.keep(ws, patch);
+    workspaces.release(ws);
+    Workspaces afterRestart = workspaces(config());
+
+    assertThat(ws.directory()).as("the worktree still goes").doesNotExist();
+    assertThat(git(repo.checkout, "worktree", "list")).doesNotContain("run-14");
+    assertThat(
+            git(
+                    kept.repository(),
+                    "--git-dir=" + kept.repository(),
+                    "rev-parse",
+                    "refs/heads/" + patch.branch())
+                .strip())
+        .as("the commit, on its branch, in the kept repository")
+        .isEqualTo(patch.commit());
+    assertThat(
+            git(
+                kept.repository(),
+                "--git-dir=" + kept.repository(),
+                "show",
+                patch.commit() + ":calc.py"))
+        .contains("return a + b");
+
+    afterRestart.discard(new RunId(14));
+
+    assertThat(kept.repository()).doesNotExist();
+  }
+
+  @Test
+  void prepare_startsOver_whenACommitWasKeptForTheRunBefore() {
+    Workspaces workspaces = workspaces(config());
+    Workspace ws = workspaces.prepare(run(15), log);
+    write(ws.directory().resolve("calc.py"), "first attempt\n");
+    Patch patch = ((Workspaces.Committed) workspaces.commit(ws, "fix")).patch();
+    workspaces.keep(ws, patch);
+    workspaces.release(ws);
+
+    // cancelled while it waited to publish, then retried: the retry is a fresh attempt
+    Workspace again = workspaces.prepare(run(15), log);
+    workspaces.release(again);
+
+    assertThat(patch.repository()).as("nothing kept any more").doesNotExist();
+  }
+
+  @Test
   void prepare_worksFromTheLocalRefAndSaysSo_whenTheRemoteIsUnreachable() {
     git(repo.checkout, "remote", "set-url", "origin", tmp.resolve("gone.git").toString());
     String local = git(repo.checkout, "rev-parse", "main").strip();

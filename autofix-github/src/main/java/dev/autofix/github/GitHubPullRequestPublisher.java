@@ -11,7 +11,6 @@ import dev.autofix.github.internal.GitHubApi;
 import dev.autofix.github.internal.GitHubApi.Failed;
 import dev.autofix.github.internal.GitHubApi.Ok;
 import dev.autofix.github.internal.GitHubApi.Reply;
-import dev.autofix.github.internal.GitHubApi.Unavailable;
 import dev.autofix.github.internal.GitPush;
 import dev.autofix.github.internal.PullRequestText;
 import dev.autofix.github.internal.Redactor;
@@ -140,8 +139,19 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
     try {
       // autofix's own repository and the verified commit: nothing the agent could have written.
       Patch patch = request.patch();
+      if (!java.nio.file.Files.isDirectory(patch.repository())) {
+        // a commit kept for a later publish whose copy was removed (the data directory wiped)
+        return new Rejected(
+            410,
+            "autofix's copy of the verified commit "
+                + patch.commit()
+                + " is gone from "
+                + patch.repository()
+                + ", so it cannot be pushed; retry the run to fix the issue again");
+      }
       return switch (git.push(patch.repository(), patch.commit(), branch)) {
         case GitPush.Refused refused -> new Rejected(refused.status(), refused.message());
+        case GitPush.Unreachable unreachable -> unreachable(unreachable);
         case GitPush.Pushed pushed -> openPullRequest(request, branch);
         case GitPush.EarlierAttempt earlier -> replaceEarlierAttempt(request, branch, earlier);
       };
@@ -198,6 +208,7 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
               earlier.remoteCommit())) {
             case GitPush.Pushed pushed -> openPullRequest(request, branch);
             case GitPush.Refused refused -> new Rejected(refused.status(), refused.message());
+            case GitPush.Unreachable unreachable -> unreachable(unreachable);
             // replace never answers so; a push answers so only before it tried to replace
             case GitPush.EarlierAttempt again -> new Rejected(409, again.message());
           };
@@ -294,7 +305,7 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
         case Failed failed -> {
           return rejected(failed);
         }
-        case Unavailable unavailable -> {
+        case GitHubApi.Unavailable unavailable -> {
           if (attempt >= config.maxAttempts()
               || unavailable.retryAfter().compareTo(config.maxRateLimitWait()) > 0) {
             return unavailable(unavailable, attempt);
@@ -346,8 +357,8 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
         yield merged != null ? new Merged(merged) : new NoneOpen(closed);
       }
       case Failed failed -> new LookupFailed(rejected(failed));
-      case Unavailable unavailable ->
-          new LookupFailed(unavailable(unavailable, config.maxAttempts()));
+      case GitHubApi.Unavailable unavailable ->
+          new LookupFailed(unavailable(unavailable, unavailable.attempts()));
     };
   }
 
@@ -409,36 +420,45 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
     return new Rejected(failed.status(), text);
   }
 
-  private PublishResult unavailable(Unavailable unavailable, int attempts) {
+  /**
+   * GitHub is down, rate-limited or out of reach after this adapter's own short retries: the caller
+   * publishes the same commit later. The branch is pushed by then (the API is called only after the
+   * push).
+   */
+  private PublishResult unavailable(GitHubApi.Unavailable unavailable, int attempts) {
     String message = redactor.apply(unavailable.message());
-    if (unavailable.status() == 0) {
-      throw new GitHubException(
-          "GitHub at "
-              + config.apiUrl()
-              + " unreachable after "
-              + attempts
-              + " attempts: "
-              + message,
-          unavailable.cause());
-    }
     String text =
-        "GitHub is unavailable ("
-            + unavailable.status()
-            + ": "
-            + message
-            + "); gave up after "
-            + attempts
-            + " attempt(s), next try would have been in "
-            + unavailable.retryAfter();
-    LOG.warn("{}", text);
-    return new Rejected(unavailable.status(), text);
+        unavailable.status() == 0
+            ? "GitHub at "
+                + config.apiUrl()
+                + " could not be reached ("
+                + message
+                + ") in "
+                + attempts
+                + (attempts == 1 ? " try" : " tries")
+            : "GitHub answered "
+                + unavailable.status()
+                + " ("
+                + message
+                + ") "
+                + (attempts == 1 ? "once" : attempts + " times")
+                + (unavailable.retryAfter().compareTo(config.maxRateLimitWait()) > 0
+                    ? " and asked to wait " + unavailable.retryAfter()
+                    : "");
+    LOG.warn("{}; the run publishes later", text);
+    return new Unavailable(text, unavailable.retryAfter(), true);
+  }
+
+  private PublishResult unreachable(GitPush.Unreachable unreachable) {
+    LOG.warn("{}; the run publishes later", unreachable.message());
+    return new Unavailable(unreachable.message(), Duration.ZERO, false);
   }
 
   private static String describe(Reply reply) {
     return switch (reply) {
       case Ok ok -> "ok";
       case Failed failed -> failed.status() + " " + failed.message();
-      case Unavailable unavailable -> unavailable.status() + " " + unavailable.message();
+      case GitHubApi.Unavailable unavailable -> unavailable.status() + " " + unavailable.message();
     };
   }
 

@@ -11,6 +11,7 @@ import dev.autofix.core.port.PullRequestPublisher.Opened;
 import dev.autofix.core.port.PullRequestPublisher.PublishRequest;
 import dev.autofix.core.port.PullRequestPublisher.PublishResult;
 import dev.autofix.core.port.PullRequestPublisher.Rejected;
+import dev.autofix.core.port.PullRequestPublisher.Unavailable;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -360,7 +361,7 @@ class GitHubPullRequestPublisherIT {
   }
 
   @Test
-  void publish_rejects_whenTheRateLimitResetsTooLate() {
+  void publish_isUnavailableUntilTheReset_whenTheRateLimitResetsTooLate() {
     long reset = GitRepos.NOW.getEpochSecond() + 3600;
     github.failNext(
         "GET",
@@ -374,10 +375,111 @@ class GitHubPullRequestPublisherIT {
 
     PublishResult result = publish();
 
-    assertThat(result).isInstanceOf(Rejected.class);
-    assertThat(((Rejected) result).status()).isEqualTo(403);
-    assertThat(((Rejected) result).message()).contains("API rate limit exceeded");
+    assertThat(result).isInstanceOf(Unavailable.class);
+    Unavailable unavailable = (Unavailable) result;
+    assertThat(unavailable.reason()).contains("403").contains("API rate limit exceeded");
+    assertThat(unavailable.retryAfter()).isEqualTo(Duration.ofSeconds(3601));
+    assertThat(unavailable.pushed()).isTrue();
+    assertThat(sleeper.all()).as("not waited for here: the run is postponed").isEmpty();
+  }
+
+  @Test
+  void publish_isUnavailableUntilRetryAfter_whenA429AsksForLongerThanTheLimit() {
+    github.failNext(
+        "GET",
+        "/pulls",
+        new MockResponse.Builder()
+            .code(429)
+            .addHeader("Retry-After", "3600")
+            .body("{\"message\":\"You have exceeded a secondary rate limit.\"}")
+            .build());
+
+    PublishResult result = publish();
+
+    assertThat(result).isInstanceOf(Unavailable.class);
+    assertThat(((Unavailable) result).retryAfter()).isEqualTo(Duration.ofHours(1));
+    assertThat(((Unavailable) result).reason()).contains("429").contains("asked to wait PT1H");
     assertThat(sleeper.all()).isEmpty();
+  }
+
+  @Test
+  void publish_isUnavailable_withTheBranchPushed_whenGitHubKeepsAnswering500() throws Exception {
+    for (int i = 0; i < config().maxAttempts(); i++) {
+      github.failNext("GET", "/pulls", FakeGitHub.error(500, "Server Error"));
+    }
+
+    PublishResult result = publish();
+
+    assertThat(result).isInstanceOf(Unavailable.class);
+    Unavailable unavailable = (Unavailable) result;
+    assertThat(unavailable.reason()).contains("GitHub answered 500").contains("4 times");
+    assertThat(unavailable.pushed()).isTrue();
+    assertThat(GitRepos.git(checkout.remote(), "rev-parse", "refs/heads/" + checkout.branch()))
+        .isEqualToIgnoringWhitespace(checkout.commit());
+    assertThat(github.count("GET", "/pulls")).isEqualTo(4);
+    assertThat(github.pulls()).isEmpty();
+
+    // GitHub is back: the same commit is published, and the branch is not pushed twice
+    assertThat(publish()).isInstanceOf(Opened.class);
+    assertThat(github.pulls()).hasSize(1);
+  }
+
+  @Test
+  void publish_isUnavailable_notADefect_whenTheApiIsUnreachable() throws Exception {
+    PublishResult result = publish(config().withApiUrl(closedPort("/")));
+
+    assertThat(result).isInstanceOf(Unavailable.class);
+    assertThat(((Unavailable) result).reason())
+        .contains("could not be reached")
+        .contains("4 tries");
+    assertThat(((Unavailable) result).pushed()).isTrue();
+  }
+
+  @Test
+  void publish_isUnavailable_notPushed_whenTheGitRemoteIsUnreachable() throws Exception {
+    PublishResult result = publish(config().withPushUrl(closedPort("/acme/shop.git").toString()));
+
+    assertThat(result).isInstanceOf(Unavailable.class);
+    assertThat(((Unavailable) result).pushed()).isFalse();
+    assertThat(((Unavailable) result).reason()).contains("could not reach").doesNotContain("ghp_");
+    assertThat(github.requests()).as("the API is not called before the push").isEmpty();
+  }
+
+  @Test
+  void publish_rejectsInWords_whenTheKeptCommitsRepositoryIsGone() {
+    PublishRequest request = GitRepos.request(checkout);
+    var patch = request.patch();
+    var gone =
+        new PublishRequest(
+            request.run(),
+            request.issue(),
+            request.workspace(),
+            new dev.autofix.core.model.Patch(
+                patch.branch(),
+                patch.commit(),
+                patch.changedFiles(),
+                patch.diffStat(),
+                dir.resolve("wiped/git")),
+            request.report(),
+            request.verification(),
+            request.agent(),
+            request.duration());
+
+    PublishResult result = publisher(config()).publish(gone);
+
+    assertThat(result).isInstanceOf(Rejected.class);
+    assertThat(((Rejected) result).message()).contains("is gone").contains("retry the run");
+    assertThat(github.requests()).isEmpty();
+  }
+
+  /** An address on 127.0.0.1 where nothing listens. */
+  private static java.net.URI closedPort(String path) throws java.io.IOException {
+    int port;
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    return java.net.URI.create("http://127.0.0.1:" + port + path);
   }
 
   @Test

@@ -111,7 +111,8 @@ final class GitRepos {
             recordedPullRequest,
             queued.summary(),
             queued.costUsd(),
-            queued.reason());
+            queued.reason(),
+            null);
     return new PublishRequest(
         run,
         issue,

@@ -419,6 +419,16 @@ class SentryIssueSourceApiIT {
   }
 
   @Test
+  void postFeedback_retriesATransientFailure_thenPosts() {
+    sentry.enqueue(json(503, ""));
+    sentry.enqueue(json(201, "{\"id\":\"1\"}"));
+
+    assertThat(source().postFeedback(ISSUE, new IssueSource.PullRequestOpened(PR, "fix")))
+        .isEqualTo(new Posted());
+    assertThat(sentry.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
   void postFeedback_returnsNotPosted_whenSentryUnreachable() {
     IssueSource source = source(Duration.ofSeconds(2), 1, null);
     sentry.close();

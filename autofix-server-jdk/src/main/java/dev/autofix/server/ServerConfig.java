@@ -46,6 +46,10 @@ import java.util.Optional;
  * @param clientLimits the limits on slow and greedy HTTP clients ({@code
  *     AUTOFIX_HTTP_REQUEST_TIMEOUT}, {@code AUTOFIX_HTTP_BODY_TIMEOUT}, {@code
  *     AUTOFIX_HTTP_MAX_PER_CLIENT}, {@code AUTOFIX_HTTP_MAX_CONNECTIONS})
+ * @param publishRetryFor how long a verified fix is published again while GitHub is unavailable
+ *     ({@code AUTOFIX_PUBLISH_RETRY_FOR}, 6h)
+ * @param publishRetryFirst the first wait before that, doubled each time up to 32 times it ({@code
+ *     AUTOFIX_PUBLISH_RETRY_FIRST}, 1m)
  */
 record ServerConfig(
     String bind,
@@ -64,7 +68,9 @@ record ServerConfig(
     long maxBodyBytes,
     Duration recoveryInterval,
     Optional<BigDecimal> maxSpendPerDayUsd,
-    AutofixServer.ClientLimits clientLimits) {
+    AutofixServer.ClientLimits clientLimits,
+    Duration publishRetryFor,
+    Duration publishRetryFirst) {
 
   ServerConfig {
     Objects.requireNonNull(bind, "bind == null");
@@ -84,7 +90,8 @@ record ServerConfig(
         lease,
         maxAttempts,
         publishUnverified,
-        maxSpendPerDayUsd.map(max -> new SpendCeiling(max, timeZone)));
+        maxSpendPerDayUsd.map(max -> new SpendCeiling(max, timeZone)),
+        AutofixPolicy.PublishRetry.of(publishRetryFirst, publishRetryFor));
   }
 
   private static final String M = "server";
@@ -239,6 +246,23 @@ record ServerConfig(
           AutofixServer.ClientLimits.defaults().maxConnections(),
           M,
           "HTTP connections open at once; past it new ones are closed as they arrive (0: no cap)");
+  static final Setting<Duration> PUBLISH_RETRY_FOR =
+      Setting.of(
+              "AUTOFIX_PUBLISH_RETRY_FOR",
+              SettingType.duration(),
+              Duration.ofHours(6),
+              M,
+              "how long a verified fix is published again while GitHub is unavailable, without"
+                  + " rerunning the agent; the run fails after it")
+          .shownAs("6h");
+  static final Setting<Duration> PUBLISH_RETRY_FIRST =
+      Setting.of(
+              "AUTOFIX_PUBLISH_RETRY_FIRST",
+              SettingType.duration(),
+              Duration.ofMinutes(1),
+              M,
+              "the first wait before publishing again; it doubles each time, up to 32 times it")
+          .shownAs("1m");
 
   /** The server's rows of the key table. */
   static final List<Setting<?>> TABLE =
@@ -262,7 +286,9 @@ record ServerConfig(
           HTTP_REQUEST_TIMEOUT,
           HTTP_BODY_TIMEOUT,
           HTTP_MAX_PER_CLIENT,
-          HTTP_MAX_CONNECTIONS);
+          HTTP_MAX_CONNECTIONS,
+          PUBLISH_RETRY_FOR,
+          PUBLISH_RETRY_FIRST);
 
   /**
    * Reads the server's settings, adding every problem to {@code problems} (in plain words, naming
@@ -309,6 +335,8 @@ record ServerConfig(
             r.get(HTTP_REQUEST_TIMEOUT),
             r.get(HTTP_BODY_TIMEOUT),
             r.get(HTTP_MAX_PER_CLIENT),
-            r.get(HTTP_MAX_CONNECTIONS)));
+            r.get(HTTP_MAX_CONNECTIONS)),
+        r.get(PUBLISH_RETRY_FOR),
+        r.get(PUBLISH_RETRY_FIRST));
   }
 }

@@ -197,6 +197,12 @@ final class E2eWorld implements AutoCloseable {
     }
   }
 
+  /** How often the scripted agent started. */
+  int agentStarts() throws IOException {
+    Path log = shared.resolve("agent-starts.log");
+    return Files.exists(log) ? (int) Files.readAllLines(log).stream().count() : 0;
+  }
+
   List<String> remoteBranches() throws IOException, InterruptedException {
     String out = git(remote, "for-each-ref", "--format=%(refname:short)", "refs/heads/");
     return out.lines().filter(l -> !l.isBlank()).toList();
@@ -290,7 +296,15 @@ final class E2eWorld implements AutoCloseable {
   static final class FakeGitHub implements AutoCloseable {
     final Map<String, ObjectNode> pulls = new LinkedHashMap<>();
     final List<String> creates = new CopyOnWriteArrayList<>();
+
+    /** The API requests answered with an outage's status. */
+    final java.util.concurrent.atomic.AtomicInteger outageAnswers =
+        new java.util.concurrent.atomic.AtomicInteger();
+
     private final HttpServer server;
+    private volatile long outageUntilNanos;
+    private volatile int outageStatus;
+    private volatile String outageRetryAfter;
 
     FakeGitHub() throws IOException {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -298,10 +312,38 @@ final class E2eWorld implements AutoCloseable {
       server.start();
     }
 
+    /**
+     * Answers every API request with {@code status} (and a {@code Retry-After} of {@code
+     * retryAfter}, when not {@code null}) for {@code length} of real time from now.
+     */
+    void outage(java.time.Duration length, int status, String retryAfter) {
+      outageStatus = status;
+      outageRetryAfter = retryAfter;
+      outageUntilNanos = System.nanoTime() + length.toNanos();
+    }
+
+    /** Ends an outage now. */
+    void endOutage() {
+      outageUntilNanos = System.nanoTime();
+    }
+
     private synchronized void handle(HttpExchange exchange) throws IOException {
       try (exchange) {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
+        if (System.nanoTime() - outageUntilNanos < 0) {
+          outageAnswers.incrementAndGet();
+          if (outageRetryAfter != null) {
+            exchange.getResponseHeaders().set("Retry-After", outageRetryAfter);
+          }
+          send(
+              exchange,
+              outageStatus,
+              outageStatus == 429
+                  ? "{\"message\":\"You have exceeded a secondary rate limit.\"}"
+                  : "{\"message\":\"Server Error\"}");
+          return;
+        }
         if (path.equals("/repos/acme/shop/pulls") && method.equals("GET")) {
           String head = query(exchange).getOrDefault("head", "");
           String branch = head.substring(head.indexOf(':') + 1);

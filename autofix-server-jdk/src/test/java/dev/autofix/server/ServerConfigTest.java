@@ -61,7 +61,9 @@ class ServerConfigTest {
                 Map.entry("AUTOFIX_HTTP_REQUEST_TIMEOUT", "20s"),
                 Map.entry("AUTOFIX_HTTP_BODY_TIMEOUT", "3s"),
                 Map.entry("AUTOFIX_HTTP_MAX_PER_CLIENT", "4"),
-                Map.entry("AUTOFIX_HTTP_MAX_CONNECTIONS", "0")),
+                Map.entry("AUTOFIX_HTTP_MAX_CONNECTIONS", "0"),
+                Map.entry("AUTOFIX_PUBLISH_RETRY_FOR", "12h"),
+                Map.entry("AUTOFIX_PUBLISH_RETRY_FIRST", "30s")),
             problems);
 
     assertThat(problems).isEmpty();
@@ -84,9 +86,14 @@ class ServerConfigTest {
                 2048,
                 Duration.ofSeconds(30),
                 java.util.Optional.of(new java.math.BigDecimal("7.50")),
-                new AutofixServer.ClientLimits(
-                    Duration.ofSeconds(20), Duration.ofSeconds(3), 4, 0)));
+                new AutofixServer.ClientLimits(Duration.ofSeconds(20), Duration.ofSeconds(3), 4, 0),
+                Duration.ofHours(12),
+                Duration.ofSeconds(30)));
     assertThat(config.policy().maxConcurrent()).isEqualTo(2);
+    assertThat(config.policy().publishRetry())
+        .isEqualTo(
+            new dev.autofix.core.usecase.AutofixPolicy.PublishRetry(
+                Duration.ofSeconds(30), Duration.ofMinutes(16), Duration.ofHours(12)));
     assertThat(config.policy().spendCeiling())
         .contains(
             new dev.autofix.core.usecase.SpendCeiling(

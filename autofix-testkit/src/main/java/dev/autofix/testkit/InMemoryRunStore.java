@@ -169,7 +169,10 @@ public final class InMemoryRunStore implements RunStore {
   @Override
   public synchronized BigDecimal spentSince(Instant from) {
     return runs.values().stream()
-        .filter(r -> r.finishedAt() != null && !r.finishedAt().isBefore(from))
+        .filter(
+            r ->
+                (r.finishedAt() != null && !r.finishedAt().isBefore(from))
+                    || (r.verifiedFix() != null && !r.verifiedFix().publishSince().isBefore(from)))
         .map(FixRun::costUsd)
         .filter(java.util.Objects::nonNull)
         .reduce(BigDecimal.ZERO, BigDecimal::add);

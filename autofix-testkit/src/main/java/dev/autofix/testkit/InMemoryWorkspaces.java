@@ -3,6 +3,7 @@ package dev.autofix.testkit;
 import dev.autofix.core.model.BranchNames;
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Patch;
+import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.Workspace;
 import dev.autofix.core.port.RunLogs;
 import dev.autofix.core.port.Workspaces;
@@ -18,8 +19,8 @@ import java.util.function.Consumer;
 /**
  * {@link Workspaces} without a disk: a workspace is a name, and an agent "changes" it through
  * {@link #change} (after the commit, that is a change the verification left: {@link #confirm} says
- * it diverged) and "tampers" with the user's repository through {@link #tamper}. Commits and
- * releases are recorded for assertions.
+ * it diverged) and "tampers" with the user's repository through {@link #tamper}. Commits, releases
+ * and kept commits are recorded for assertions.
  */
 public final class InMemoryWorkspaces implements Workspaces {
   private final Map<Workspace, Set<String>> changes = new HashMap<>();
@@ -27,6 +28,7 @@ public final class InMemoryWorkspaces implements Workspaces {
   private final List<Workspace> prepared = new ArrayList<>();
   private final List<Workspace> released = new ArrayList<>();
   private final List<String> commitMessages = new ArrayList<>();
+  private final Map<RunId, Patch> kept = new HashMap<>();
   private RuntimeException prepareFailure;
   private String commitRefusal;
   private Consumer<FixRun> prepareHook = run -> {};
@@ -133,5 +135,28 @@ public final class InMemoryWorkspaces implements Workspaces {
     changes.remove(workspace);
     tampering.remove(workspace);
     released.add(workspace);
+  }
+
+  @Override
+  public synchronized Patch keep(Workspace workspace, Patch patch) {
+    Patch moved =
+        new Patch(
+            patch.branch(),
+            patch.commit(),
+            patch.changedFiles(),
+            patch.diffStat(),
+            Path.of("in-memory", "kept", "run-" + workspace.runId()));
+    kept.put(workspace.runId(), moved);
+    return moved;
+  }
+
+  @Override
+  public synchronized void discard(RunId run) {
+    kept.remove(run);
+  }
+
+  /** The commits kept for a later publish, by run. */
+  public synchronized Map<RunId, Patch> kept() {
+    return Map.copyOf(kept);
   }
 }

@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param summary the agent's summary of its fix, or {@code null}
  * @param costUsd what the agent reported it cost, or {@code null}
  * @param reason why the run is in its status (the error text for a failure), or {@code null}
+ * @param verifiedFix the verified commit a later attempt publishes without running the agent again,
+ *     while the host is unavailable; {@code null} otherwise
  */
 public record FixRun(
     RunId id,
@@ -45,7 +47,8 @@ public record FixRun(
     URI pullRequestUrl,
     String summary,
     BigDecimal costUsd,
-    String reason) {
+    String reason,
+    VerifiedFix verifiedFix) {
   public FixRun {
     Objects.requireNonNull(id, "id == null");
     Objects.requireNonNull(issue, "issue == null");
@@ -93,7 +96,8 @@ public record FixRun(
         null,
         null,
         null,
-        queuedReason(issue));
+        queuedReason(issue),
+        null);
   }
 
   /** Whether a worker may claim this run at {@code now}. */
@@ -129,7 +133,8 @@ public record FixRun(
         pullRequestUrl,
         summary,
         costUsd,
-        null);
+        null,
+        verifiedFix);
   }
 
   /** This run with its lease extended to {@code until}. */
@@ -151,7 +156,8 @@ public record FixRun(
         pullRequestUrl,
         summary,
         costUsd,
-        reason);
+        reason,
+        verifiedFix);
   }
 
   /**
@@ -174,6 +180,12 @@ public record FixRun(
       newAttempts = attempts - 1;
     }
     boolean keepsLease = target == RunStatus.RUNNING;
+    // A verified fix waits to be published only while the run has not ended; a retry of an ended
+    // run starts over from the agent.
+    VerifiedFix fix =
+        target.isTerminal() || status.isTerminal()
+            ? null
+            : change.verifiedFix() != null ? change.verifiedFix() : verifiedFix;
     return new FixRun(
         id,
         issue,
@@ -187,10 +199,14 @@ public record FixRun(
         keepsLease ? leaseOwner : null,
         keepsLease ? leaseUntil : null,
         change.agent() != null ? change.agent() : agent,
-        change.branch() != null ? change.branch() : branch,
+        // a verified fix waiting to be published names its branch
+        change.verifiedFix() != null
+            ? change.verifiedFix().patch().branch()
+            : change.branch() != null ? change.branch() : branch,
         change.pullRequestUrl() != null ? change.pullRequestUrl() : pullRequestUrl,
         change.summary() != null ? change.summary() : summary,
         change.costUsd() != null ? change.costUsd() : costUsd,
-        change.reason());
+        change.reason(),
+        fix);
   }
 }

@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param pullRequestUrl the pull request, or {@code null}
  * @param summary the agent's summary of its fix, or {@code null}
  * @param costUsd what the agent reported it cost, or {@code null}
+ * @param verifiedFix the verified fix still to publish, or {@code null} to keep the run's (a run
+ *     that ends, or is retried after it ended, drops it)
  * @param refundAttempt whether to give back the attempt the claim counted (a deferral or a clean
  *     shutdown is not an attempt)
  */
@@ -29,6 +31,7 @@ public record RunChange(
     URI pullRequestUrl,
     String summary,
     BigDecimal costUsd,
+    VerifiedFix verifiedFix,
     boolean refundAttempt) {
 
   public RunChange {
@@ -40,7 +43,7 @@ public record RunChange(
 
   /** A change that records only the status. */
   public static RunChange none() {
-    return new RunChange(null, null, null, null, null, null, null, false);
+    return new RunChange(null, null, null, null, null, null, null, null, false);
   }
 
   /** A change that records why. */
@@ -50,40 +53,87 @@ public record RunChange(
 
   public RunChange withReason(String value) {
     return new RunChange(
-        value, notBefore, agent, branch, pullRequestUrl, summary, costUsd, refundAttempt);
+        value,
+        notBefore,
+        agent,
+        branch,
+        pullRequestUrl,
+        summary,
+        costUsd,
+        verifiedFix,
+        refundAttempt);
   }
 
   public RunChange withNotBefore(Instant value) {
     return new RunChange(
-        reason, value, agent, branch, pullRequestUrl, summary, costUsd, refundAttempt);
+        reason, value, agent, branch, pullRequestUrl, summary, costUsd, verifiedFix, refundAttempt);
   }
 
   public RunChange withAgent(String value) {
     return new RunChange(
-        reason, notBefore, value, branch, pullRequestUrl, summary, costUsd, refundAttempt);
+        reason,
+        notBefore,
+        value,
+        branch,
+        pullRequestUrl,
+        summary,
+        costUsd,
+        verifiedFix,
+        refundAttempt);
   }
 
   public RunChange withBranch(String value) {
     return new RunChange(
-        reason, notBefore, agent, value, pullRequestUrl, summary, costUsd, refundAttempt);
+        reason,
+        notBefore,
+        agent,
+        value,
+        pullRequestUrl,
+        summary,
+        costUsd,
+        verifiedFix,
+        refundAttempt);
   }
 
   public RunChange withPullRequestUrl(URI value) {
-    return new RunChange(reason, notBefore, agent, branch, value, summary, costUsd, refundAttempt);
+    return new RunChange(
+        reason, notBefore, agent, branch, value, summary, costUsd, verifiedFix, refundAttempt);
   }
 
   public RunChange withSummary(String value) {
     return new RunChange(
-        reason, notBefore, agent, branch, pullRequestUrl, value, costUsd, refundAttempt);
+        reason,
+        notBefore,
+        agent,
+        branch,
+        pullRequestUrl,
+        value,
+        costUsd,
+        verifiedFix,
+        refundAttempt);
   }
 
   public RunChange withCostUsd(BigDecimal value) {
     return new RunChange(
-        reason, notBefore, agent, branch, pullRequestUrl, summary, value, refundAttempt);
+        reason,
+        notBefore,
+        agent,
+        branch,
+        pullRequestUrl,
+        summary,
+        value,
+        verifiedFix,
+        refundAttempt);
+  }
+
+  public RunChange withVerifiedFix(VerifiedFix value) {
+    return new RunChange(
+        reason, notBefore, agent, branch, pullRequestUrl, summary, costUsd, value, refundAttempt);
   }
 
   /** The same change, giving back the attempt the claim counted. */
   public RunChange refundingAttempt() {
-    return new RunChange(reason, notBefore, agent, branch, pullRequestUrl, summary, costUsd, true);
+    return new RunChange(
+        reason, notBefore, agent, branch, pullRequestUrl, summary, costUsd, verifiedFix, true);
   }
 }

@@ -15,7 +15,11 @@ import java.util.Objects;
  */
 public interface PullRequestPublisher {
 
-  /** Pushes and opens (or finds) the draft pull request. Throws only for a defect. */
+  /**
+   * Pushes and opens (or finds) the draft pull request. A host that is down, rate-limited or out of
+   * reach is {@link Unavailable}, after the adapter's own short retries; a refusal is {@link
+   * Rejected}. Throws only for a defect.
+   */
   PublishResult publish(PublishRequest request);
 
   /**
@@ -52,7 +56,8 @@ public interface PullRequestPublisher {
   }
 
   /** The outcome of {@link #publish}. */
-  sealed interface PublishResult permits Opened, AlreadyOpen, NothingToPropose, Rejected {}
+  sealed interface PublishResult
+      permits Opened, AlreadyOpen, NothingToPropose, Rejected, Unavailable {}
 
   /** A new draft pull request. */
   record Opened(PullRequestRef pullRequest) implements PublishResult {
@@ -75,10 +80,32 @@ public interface PullRequestPublisher {
     }
   }
 
-  /** The host refused (no access, drafts unsupported, ...): its status and message. */
+  /**
+   * The host refused (no access, drafts unsupported, ...): its status and message. Final: trying
+   * again would not change it.
+   */
   record Rejected(int status, String message) implements PublishResult {
     public Rejected {
       Objects.requireNonNull(message, "message == null");
+    }
+  }
+
+  /**
+   * The host is unavailable for now (5xx, a rate limit, a timeout, out of reach), after the
+   * adapter's own short retries: the caller tries again later, publishing the same commit.
+   *
+   * @param reason what went wrong, in plain words, without secrets
+   * @param retryAfter the shortest wait the host asked for ({@link Duration#ZERO} when it named
+   *     none)
+   * @param pushed whether the branch is already on the remote
+   */
+  record Unavailable(String reason, Duration retryAfter, boolean pushed) implements PublishResult {
+    public Unavailable {
+      Objects.requireNonNull(reason, "reason == null");
+      Objects.requireNonNull(retryAfter, "retryAfter == null");
+      if (retryAfter.isNegative()) {
+        throw new IllegalArgumentException("retryAfter is negative: " + retryAfter);
+      }
     }
   }
 }

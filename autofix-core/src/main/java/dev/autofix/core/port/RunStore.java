@@ -71,7 +71,8 @@ public interface RunStore {
 
   /**
    * What the agents of the runs that ended at or after {@code from} reported they cost, in US
-   * dollars (zero when none did): the daily spend ceiling's count.
+   * dollars (zero when none did): the daily spend ceiling's count. A run whose verified fix waits
+   * to be published since {@code from} or later counts too: its agent's money is spent.
    */
   BigDecimal spentSince(Instant from);
 

@@ -2,6 +2,7 @@ package dev.autofix.core.port;
 
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Patch;
+import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.Workspace;
 import java.util.Objects;
 
@@ -35,8 +36,21 @@ public interface Workspaces {
    */
   ConfirmResult confirm(Workspace workspace, Patch patch);
 
-  /** Removes the working copy and autofix's git state for it; the remote keeps what was pushed. */
+  /**
+   * Removes the working copy and autofix's git state for it (except a commit {@link #keep} kept);
+   * the remote keeps what was pushed.
+   */
   void release(Workspace workspace);
+
+  /**
+   * Keeps the commit of {@code patch} beyond {@link #release} and a restart, for a later attempt
+   * that publishes it while the host was unavailable: returns the patch as kept (its {@link
+   * Patch#repository()} may change).
+   */
+  Patch keep(Workspace workspace, Patch patch);
+
+  /** Removes what {@link #keep} kept for {@code run}; nothing when nothing was kept. */
+  void discard(RunId run);
 
   /** What {@link #checkRepository} found. */
   sealed interface RepositoryCheck permits Untouched, Tampered {}

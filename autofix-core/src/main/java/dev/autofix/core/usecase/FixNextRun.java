@@ -9,6 +9,7 @@ import dev.autofix.core.model.PullRequestRef;
 import dev.autofix.core.model.RunChange;
 import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.RunStatus;
+import dev.autofix.core.model.VerifiedFix;
 import dev.autofix.core.model.Workspace;
 import dev.autofix.core.port.AgentRunner;
 import dev.autofix.core.port.DefectReporter;
@@ -39,6 +40,12 @@ import java.util.function.Function;
  * daily cap (or the spend ceiling) the run is {@code deferred} to the next day, not lost and not
  * billed. A defect anywhere ends the run as {@code failed} with the defect's fingerprint, and is
  * reported. Should even that write fail, the run's lease expires and recovery takes it.
+ *
+ * <p>A verified fix that cannot be published because the host is unavailable is kept ({@link
+ * Workspaces#keep}) and recorded on the run ({@link VerifiedFix}), and the run is queued again at
+ * increasing intervals ({@link AutofixPolicy.PublishRetry}). A later attempt publishes that commit:
+ * it runs no agent, takes no permit and spends nothing. Once the retry window has passed the run
+ * fails, saying so.
  */
 public final class FixNextRun {
   private static final System.Logger LOG = System.getLogger(FixNextRun.class.getName());
@@ -124,7 +131,10 @@ public final class FixNextRun {
   /** Over the daily cap: the run waits until {@code retryAt}. */
   public record Deferred(FixRun run, Instant retryAt) implements Result {}
 
-  /** The issue source was unavailable: the run is queued again for {@code retryAt}. */
+  /**
+   * Something the run needs was unavailable (the issue source, the agent, the pull request host):
+   * the run is queued again for {@code retryAt}.
+   */
   public record Postponed(FixRun run, Instant retryAt, String reason) implements Result {}
 
   /** A draft pull request was opened (or found open). */
@@ -159,6 +169,8 @@ public final class FixNextRun {
     private Lease lease;
     private Permit permit;
     private boolean stopped;
+    // whether a verified commit of this run is kept outside the workspace
+    private boolean kept;
 
     Attempt(FixRun run, String workerId) {
       this.run = run;
@@ -187,6 +199,10 @@ public final class FixNextRun {
       try {
         log.append("attempt " + run.attempts() + " by " + workerId + " for " + run.issue().id());
         target = ports.targets().forRun(run);
+        if (run.verifiedFix() != null) {
+          kept = true;
+          return publishKept(run.verifiedFix());
+        }
         // Before the permit: an agent that cannot start is not billed against the cap.
         Optional<String> cannotStart;
         try {
@@ -315,6 +331,55 @@ public final class FixNextRun {
         if (workspace != null) {
           release(workspace);
         }
+        if (kept) {
+          discardIfDone();
+        }
+      }
+    }
+
+    /**
+     * A later attempt for a fix verified earlier: publishes the commit that was kept. No agent
+     * runs, no permit is taken and nothing is spent.
+     */
+    private Result publishKept(VerifiedFix fix) {
+      log.append(
+          "publishing the fix verified earlier, commit "
+              + fix.patch().commit()
+              + " (try "
+              + (fix.publishTries() + 1)
+              + "); the agent does not run again");
+      if (!lease.held()) {
+        return lostLease();
+      }
+      Workspace kept =
+          new Workspace(run.id(), fix.patch().repository(), fix.patch().branch(), fix.baseRef());
+      AgentReport report = new AgentReport(run.summary(), run.costUsd(), fix.turns(), null);
+      var request =
+          new PullRequestPublisher.PublishRequest(
+              run,
+              run.issue(),
+              kept,
+              fix.patch(),
+              report,
+              verification(fix.check()),
+              run.agent() != null ? run.agent() : target.agent().name(),
+              fix.took());
+      return published(target.publisher().publish(request), null, fix.patch(), report, fix);
+    }
+
+    /**
+     * Once the run no longer waits to publish (it ended, or was cancelled), the kept commit goes.
+     */
+    private void discardIfDone() {
+      try {
+        boolean waits = ports.store().find(run.id()).map(FixRun::verifiedFix).isPresent();
+        if (!waits) {
+          target.workspaces().discard(run.id());
+        }
+      } catch (RuntimeException e) {
+        LOG.log(
+            Level.WARNING,
+            "run " + run.id() + ": the kept commit could not be removed: " + e.getMessage());
       }
     }
 
@@ -437,7 +502,20 @@ public final class FixNextRun {
               verification,
               target.agent().name(),
               Duration.between(started, clock.instant()));
-      return switch (target.publisher().publish(request)) {
+      return published(target.publisher().publish(request), request, patch, report, null);
+    }
+
+    /**
+     * Records what publishing came to; {@code fresh} is this attempt's request (its workspace is
+     * where the commit lives), {@code earlier} the fix an earlier attempt kept.
+     */
+    private Result published(
+        PullRequestPublisher.PublishResult result,
+        PullRequestPublisher.PublishRequest fresh,
+        Patch patch,
+        AgentReport report,
+        VerifiedFix earlier) {
+      return switch (result) {
         case PullRequestPublisher.Opened opened -> prOpened(opened.pullRequest(), report, patch);
         case PullRequestPublisher.AlreadyOpen open -> prOpened(open.pullRequest(), report, patch);
         case PullRequestPublisher.NothingToPropose nothing ->
@@ -448,7 +526,92 @@ public final class FixNextRun {
                 "the pull request was rejected (" + rejected.status() + "): " + rejected.message(),
                 report,
                 patch);
+        case PullRequestPublisher.Unavailable unavailable ->
+            publishLater(unavailable, fresh, patch, report, earlier);
       };
+    }
+
+    /**
+     * The host is unavailable: the verified commit is kept and the run queued again, at increasing
+     * intervals and never sooner than the host asked, until the retry window has passed.
+     */
+    private Result publishLater(
+        PullRequestPublisher.Unavailable unavailable,
+        PullRequestPublisher.PublishRequest fresh,
+        Patch patch,
+        AgentReport report,
+        VerifiedFix earlier) {
+      Instant now = clock.instant();
+      AutofixPolicy.PublishRetry retry = policy.publishRetry();
+      Instant since = earlier == null ? now : earlier.publishSince();
+      int tries = earlier == null ? 1 : earlier.publishTries() + 1;
+      if (!now.isBefore(since.plus(retry.window()))) {
+        return end(
+            RunStatus.FAILED,
+            "the pull request host stayed unavailable for "
+                + Duration.between(since, now).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + " ("
+                + tries
+                + (tries == 1 ? " try" : " tries")
+                + ", the retry window is "
+                + retry.window()
+                + "); the verified commit "
+                + patch.commit()
+                + " was not published; the last failure: "
+                + unavailable.reason(),
+            report,
+            patch);
+      }
+      VerifiedFix fix;
+      if (earlier == null) {
+        Patch keptPatch = target.workspaces().keep(fresh.workspace(), patch);
+        kept = true;
+        fix =
+            new VerifiedFix(
+                keptPatch,
+                fresh.workspace().baseRef(),
+                report.turns(),
+                check(fresh.verification()),
+                fresh.duration(),
+                since,
+                1,
+                unavailable.reason());
+      } else {
+        fix = earlier.failedAgain(unavailable.reason());
+      }
+      // Increasing waits, the last one cut to the window's end, but never sooner than the host
+      // asked.
+      Instant end = since.plus(retry.window());
+      Instant retryAt = now.plus(retry.after(tries));
+      if (retryAt.isAfter(end)) {
+        retryAt = end;
+      }
+      if (now.plus(unavailable.retryAfter()).isAfter(retryAt)) {
+        retryAt = now.plus(unavailable.retryAfter());
+      }
+      String reason =
+          "the pull request host is unavailable ("
+              + unavailable.reason()
+              + "); the verified commit "
+              + patch.commit()
+              + (unavailable.pushed() ? " is pushed as " + patch.branch() + " and" : "")
+              + " is published at "
+              + retryAt
+              + ", without running the agent again (try "
+              + tries
+              + ", trying until "
+              + end
+              + ")";
+      log.append(reason);
+      LOG.log(Level.WARNING, "run " + run.id() + ": " + reason);
+      Instant at = retryAt;
+      return record(
+          RunStatus.QUEUED,
+          withReport(RunChange.because(reason), report)
+              .withNotBefore(at)
+              .withVerifiedFix(fix)
+              .refundingAttempt(),
+          queued -> new Postponed(queued, at, reason));
     }
 
     private Result prOpened(PullRequestRef pr, AgentReport report, Patch patch) {
@@ -461,7 +624,7 @@ public final class FixNextRun {
           RunStatus.PR_OPENED,
           change,
           opened -> {
-            feedback(new IssueSource.PullRequestOpened(pr, report.summary()));
+            feedback(RunStatus.PR_OPENED, new IssueSource.PullRequestOpened(pr, report.summary()));
             return new PrOpened(opened, pr);
           });
     }
@@ -507,7 +670,7 @@ public final class FixNextRun {
           status,
           change,
           ended -> {
-            feedback(new IssueSource.EndedWithoutPullRequest(status, reason));
+            feedback(status, new IssueSource.EndedWithoutPullRequest(status, reason));
             return status == RunStatus.NO_FIX
                 ? new NoFix(ended, reason)
                 : new Failed(ended, reason);
@@ -586,16 +749,20 @@ public final class FixNextRun {
       }
     }
 
-    private void feedback(IssueSource.Feedback feedback) {
+    private void feedback(RunStatus ended, IssueSource.Feedback feedback) {
       try {
         switch (ports.source().postFeedback(run.issue(), feedback)) {
           case IssueSource.Posted posted -> log.append("feedback posted on the issue");
           case IssueSource.Skipped skipped -> log.append("no feedback: " + skipped.reason());
           case IssueSource.NotPosted notPosted -> {
-            log.append("feedback not posted: " + notPosted.reason());
-            LOG.log(
-                Level.WARNING,
-                "feedback for run " + run.id() + " not posted: " + notPosted.reason());
+            // After the source's own retries: the run keeps its outcome, and says so once.
+            String note =
+                "feedback not posted on the issue after the source's own retries (the run stays "
+                    + ended.wireName()
+                    + "; the feedback is not tried again): "
+                    + notPosted.reason();
+            log.append(note);
+            LOG.log(Level.WARNING, "run " + run.id() + ": " + note);
           }
         }
       } catch (RuntimeException e) {
@@ -642,6 +809,31 @@ public final class FixNextRun {
           + FixCommits.issueTrailer(run.issue().id())
           + "\n";
     }
+  }
+
+  private static VerifiedFix.Check check(FixVerifier.Verification verification) {
+    return switch (verification) {
+      case FixVerifier.NotConfigured none ->
+          new VerifiedFix.Check(VerifiedFix.Outcome.NOT_CONFIGURED, "", 0, Duration.ZERO, "");
+      case FixVerifier.Passed passed ->
+          new VerifiedFix.Check(
+              VerifiedFix.Outcome.PASSED, passed.command(), 0, passed.took(), passed.outputTail());
+      case FixVerifier.Failed failed ->
+          new VerifiedFix.Check(
+              VerifiedFix.Outcome.FAILED,
+              failed.command(),
+              failed.exitCode(),
+              Duration.ZERO,
+              failed.outputTail());
+    };
+  }
+
+  private static FixVerifier.Verification verification(VerifiedFix.Check check) {
+    return switch (check.outcome()) {
+      case NOT_CONFIGURED -> new FixVerifier.NotConfigured();
+      case PASSED -> new FixVerifier.Passed(check.command(), check.took(), check.outputTail());
+      case FAILED -> new FixVerifier.Failed(check.command(), check.exitCode(), check.outputTail());
+    };
   }
 
   private static String oneLine(String text, int max) {

@@ -95,6 +95,7 @@ class FixRunTest {
                     null,
                     null,
                     null,
+                    null,
                     null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("lease");

@@ -88,8 +88,10 @@ public final class GitHubApi {
    * @param message what went wrong
    * @param retryAfter how long to wait
    * @param cause the transport failure, or {@code null}
+   * @param attempts how many times the call was tried
    */
-  public record Unavailable(int status, String message, Duration retryAfter, IOException cause)
+  public record Unavailable(
+      int status, String message, Duration retryAfter, IOException cause, int attempts)
       implements Reply {}
 
   private final Settings settings;
@@ -190,6 +192,9 @@ public final class GitHubApi {
     if (tried instanceof Retry.Interrupted<Reply>) {
       throw new GitHubException("interrupted while waiting for GitHub");
     }
+    if (tried.result() instanceof Unavailable u) {
+      return new Unavailable(u.status(), u.message(), u.retryAfter(), u.cause(), tried.attempts());
+    }
     return tried.result();
   }
 
@@ -211,7 +216,7 @@ public final class GitHubApi {
       Duration retry =
           RetryDelays.forResponse(status, response.headers(), message, attempt, clock.instant());
       if (retry != null) {
-        return new Unavailable(status, message, retry, null);
+        return new Unavailable(status, message, retry, null, 1);
       }
       return new Failed(status, message, response.header("X-Accepted-GitHub-Permissions"));
     } catch (IOException e) {
@@ -220,7 +225,8 @@ public final class GitHubApi {
           0,
           e.getClass().getSimpleName() + ": " + e.getMessage(),
           RetryDelays.forTransportFailure(attempt),
-          e);
+          e,
+          1);
     }
   }
 

@@ -70,7 +70,7 @@ public final class GitPush {
   }
 
   /** What came of a push. */
-  public sealed interface Outcome permits Pushed, Refused, EarlierAttempt {}
+  public sealed interface Outcome permits Pushed, Refused, EarlierAttempt, Unreachable {}
 
   /**
    * The remote has the branch.
@@ -104,6 +104,18 @@ public final class GitPush {
       implements Outcome {
     public EarlierAttempt {
       Objects.requireNonNull(remoteCommit, "remoteCommit == null");
+    }
+  }
+
+  /**
+   * The remote could not be reached, or git timed out, on every try: worth trying again later.
+   *
+   * @param message what happened, without secrets
+   * @param output everything the last try printed
+   */
+  public record Unreachable(String message, String output) implements Outcome {
+    public Unreachable {
+      Objects.requireNonNull(message, "message == null");
     }
   }
 
@@ -220,7 +232,13 @@ public final class GitPush {
         retry.run(
             "git push of " + branch + " to " + redactor.apply(url),
             attempt -> {
-              Run run = git(gitDir, command);
+              Run run = gitOrTimeout(gitDir, command);
+              if (run == null) {
+                return new Retry.RetryAfter<>(
+                    RetryDelays.forTransportFailure(attempt),
+                    null,
+                    "git timed out after " + settings.timeout());
+              }
               if (run.exitCode() != 0
                   && classify(run, branch) == null
                   && isTransportFailure(run.output())) {
@@ -235,6 +253,19 @@ public final class GitPush {
       throw new GitHubException("interrupted while retrying git push");
     }
     Run run = tried.result();
+    if (run == null) {
+      return new Unreachable(
+          "git push of "
+              + branch
+              + " to "
+              + redactor.apply(url)
+              + " timed out after "
+              + settings.timeout()
+              + " on each of "
+              + tried.attempts()
+              + " tries",
+          "");
+    }
     if (run.exitCode() == 0) {
       String summary = summary(run.stdout(), branch);
       LOG.info("pushed {} at {} to {}: {}", branch, commit, redactor.apply(url), summary);
@@ -244,6 +275,18 @@ public final class GitPush {
     if (refused != null) {
       LOG.warn("push of {} refused ({}): {}", branch, refused.status(), refused.message());
       return refused;
+    }
+    if (isTransportFailure(run.output())) {
+      return new Unreachable(
+          "git push of "
+              + branch
+              + " could not reach "
+              + redactor.apply(url)
+              + " in "
+              + tried.attempts()
+              + (tried.attempts() == 1 ? " try: " : " tries: ")
+              + redactor.apply(tail(run.stderr())),
+          run.output());
     }
     throw new GitHubException(
         "git push of "
@@ -595,27 +638,30 @@ public final class GitPush {
     return t.length() <= MAX_TAIL ? t : "…" + t.substring(t.length() - MAX_TAIL);
   }
 
-  /** Runs {@code git <pins> --git-dir=<gitDir> args} in {@code gitDir}. */
-  private Run git(Path gitDir, List<String> args) {
+  /** As {@link #git}, or {@code null} when git timed out (a remote that stopped answering). */
+  private Run gitOrTimeout(Path gitDir, List<String> args) {
     List<String> command = new ArrayList<>(pins());
     command.add("--git-dir=" + gitDir);
     command.addAll(args);
     return switch (runner.run(gitDir, environment(gitDir), null, command)) {
       case GitRunner.Exited exited ->
           new Run(exited.exitCode(), exited.stdoutText(), exited.stderr());
-      case GitRunner.TimedOut timedOut ->
-          throw new GitHubException(
-              "git "
-                  + args.getFirst()
-                  + " timed out after "
-                  + settings.timeout()
-                  + " in "
-                  + gitDir);
+      case GitRunner.TimedOut timedOut -> null;
       case GitRunner.Interrupted interrupted ->
           throw new GitHubException("interrupted while running git in " + gitDir);
       case GitRunner.CannotRun cannotRun ->
           throw new GitHubException(
               "cannot run git in " + gitDir + ": " + cannotRun.message(), cannotRun.cause());
     };
+  }
+
+  /** Runs {@code git <pins> --git-dir=<gitDir> args} in {@code gitDir}. */
+  private Run git(Path gitDir, List<String> args) {
+    Run run = gitOrTimeout(gitDir, args);
+    if (run != null) {
+      return run;
+    }
+    throw new GitHubException(
+        "git " + args.getFirst() + " timed out after " + settings.timeout() + " in " + gitDir);
   }
 }

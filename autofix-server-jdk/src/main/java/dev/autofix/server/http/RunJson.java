@@ -36,6 +36,15 @@ final class RunJson {
     json.put("summary", run.summary());
     json.put("reason", run.reason());
     json.put("costUsd", run.costUsd());
+    if (run.verifiedFix() != null) {
+      // a verified commit waiting for the pull request host to come back
+      Map<String, Object> pending = new LinkedHashMap<>();
+      pending.put("commit", run.verifiedFix().patch().commit());
+      pending.put("failedTries", run.verifiedFix().publishTries());
+      pending.put("since", time(run.verifiedFix().publishSince()));
+      pending.put("lastFailure", run.verifiedFix().lastFailure());
+      json.put("pendingPublish", pending);
+    }
     return json;
   }
 

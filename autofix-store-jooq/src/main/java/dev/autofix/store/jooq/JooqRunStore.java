@@ -8,10 +8,12 @@ import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Issue;
 import dev.autofix.core.model.IssueId;
 import dev.autofix.core.model.Level;
+import dev.autofix.core.model.Patch;
 import dev.autofix.core.model.RunChange;
 import dev.autofix.core.model.RunEvent;
 import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.RunStatus;
+import dev.autofix.core.model.VerifiedFix;
 import dev.autofix.core.port.RunStore;
 import dev.autofix.store.jooq.internal.BatchedInserts;
 import dev.autofix.store.jooq.internal.DatabaseFailures;
@@ -20,6 +22,7 @@ import dev.autofix.store.jooq.schema.tables.records.RunEventsRecord;
 import dev.autofix.store.jooq.schema.tables.records.RunsRecord;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -430,7 +433,7 @@ final class JooqRunStore implements RunStore {
           BigDecimal sum =
               dsl.select(DSL.sum(RUNS.COST_USD))
                   .from(RUNS)
-                  .where(RUNS.FINISHED_AT.ge(from))
+                  .where(RUNS.FINISHED_AT.ge(from).or(RUNS.PUBLISH_SINCE.ge(from)))
                   .fetchOne(0, BigDecimal.class);
           return sum == null ? BigDecimal.ZERO : sum;
         });
@@ -444,6 +447,7 @@ final class JooqRunStore implements RunStore {
     if (owner != null) {
       guard = guard.and(RUNS.LEASE_OWNER.eq(owner));
     }
+    VerifiedFix fix = run.verifiedFix();
     RunsRecord stored =
         tx.update(RUNS)
             .set(RUNS.STATUS, run.status().wireName())
@@ -462,6 +466,23 @@ final class JooqRunStore implements RunStore {
             .set(RUNS.SUMMARY, run.summary())
             .set(RUNS.COST_USD, run.costUsd())
             .set(RUNS.REASON, run.reason())
+            .set(RUNS.FIX_COMMIT, fix == null ? null : fix.patch().commit())
+            .set(
+                RUNS.FIX_FILES,
+                fix == null ? null : fix.patch().changedFiles().toArray(String[]::new))
+            .set(RUNS.FIX_DIFF_STAT, fix == null ? null : fix.patch().diffStat())
+            .set(RUNS.FIX_REPOSITORY, fix == null ? null : fix.patch().repository().toString())
+            .set(RUNS.FIX_BASE_REF, fix == null ? null : fix.baseRef())
+            .set(RUNS.FIX_TURNS, fix == null ? null : fix.turns())
+            .set(RUNS.FIX_TOOK_MS, fix == null ? null : fix.took().toMillis())
+            .set(RUNS.FIX_CHECK, fix == null ? null : fix.check().outcome().wireName())
+            .set(RUNS.FIX_CHECK_COMMAND, fix == null ? null : fix.check().command())
+            .set(RUNS.FIX_CHECK_EXIT, fix == null ? null : fix.check().exitCode())
+            .set(RUNS.FIX_CHECK_TOOK_MS, fix == null ? null : fix.check().took().toMillis())
+            .set(RUNS.FIX_CHECK_OUTPUT, fix == null ? null : fix.check().outputTail())
+            .set(RUNS.PUBLISH_SINCE, fix == null ? null : fix.publishSince())
+            .set(RUNS.PUBLISH_TRIES, fix == null ? null : fix.publishTries())
+            .set(RUNS.PUBLISH_FAILURE, fix == null ? null : fix.lastFailure())
             .where(guard)
             .returning()
             .fetchOptional()
@@ -550,7 +571,34 @@ final class JooqRunStore implements RunStore {
         r.getPullRequestUrl() == null ? null : URI.create(r.getPullRequestUrl()),
         r.getSummary(),
         r.getCostUsd(),
-        r.getReason());
+        r.getReason(),
+        toVerifiedFix(r));
+  }
+
+  private static VerifiedFix toVerifiedFix(RunsRecord r) {
+    if (r.getFixCommit() == null) {
+      return null;
+    }
+    String[] files = r.getFixFiles();
+    return new VerifiedFix(
+        new Patch(
+            r.getBranch(),
+            r.getFixCommit(),
+            files == null ? List.of() : List.of(files),
+            r.getFixDiffStat(),
+            Path.of(r.getFixRepository())),
+        r.getFixBaseRef(),
+        r.getFixTurns(),
+        new VerifiedFix.Check(
+            VerifiedFix.Outcome.fromWire(r.getFixCheck()),
+            r.getFixCheckCommand(),
+            r.getFixCheckExit(),
+            Duration.ofMillis(r.getFixCheckTookMs()),
+            r.getFixCheckOutput()),
+        Duration.ofMillis(r.getFixTookMs()),
+        r.getPublishSince(),
+        r.getPublishTries(),
+        r.getPublishFailure());
   }
 
   private static RunEvent toEvent(RunEventsRecord r) {

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Issue;
+import dev.autofix.core.model.Patch;
 import dev.autofix.core.model.RunChange;
 import dev.autofix.core.model.RunEvent;
 import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.RunStatus;
+import dev.autofix.core.model.VerifiedFix;
 import dev.autofix.core.port.RunStore;
 import dev.autofix.testkit.Concurrently;
 import dev.autofix.testkit.fixtures.Issues;
@@ -398,6 +400,116 @@ public abstract class RunStoreContract {
   }
 
   @Test
+  @DisplayName(
+      "a verified fix waiting to be published round-trips, survives claim and recovery, and goes"
+          + " when the run ends")
+  void transition_keepsAVerifiedFix_untilTheRunEnds() {
+    inserted(Issues.anIssue().build());
+    FixRun claimed = store.claimNext(claim("w1", T0, 1)).orElseThrow();
+    VerifiedFix fix =
+        new VerifiedFix(
+            new Patch(
+                "autofix/backend-1",
+                "0123456789abcdef0123456789abcdef01234567",
+                List.of("src/Orders.java", "src/Totals.java"),
+                "2 files changed, 9 insertions(+)",
+                java.nio.file.Path.of("/data/kept/run-1/git")),
+            "refs/remotes/origin/main",
+            12,
+            new VerifiedFix.Check(
+                VerifiedFix.Outcome.PASSED,
+                "mvn -q test",
+                0,
+                Duration.ofMillis(4_250),
+                "Tests run: 7, Failures: 0"),
+            Duration.ofSeconds(95),
+            T0.plusSeconds(1),
+            1,
+            "GitHub is unavailable (502: Bad Gateway)");
+    FixRun postponed =
+        applied(
+            transition(
+                claimed,
+                RunStatus.QUEUED,
+                "w1",
+                RunChange.because("publish later")
+                    .withNotBefore(T0.plusSeconds(61))
+                    .withBranch("autofix/backend-1")
+                    .withVerifiedFix(fix)
+                    .refundingAttempt()));
+
+    assertThat(postponed.verifiedFix()).isEqualTo(fix);
+    assertThat(postponed.branch()).isEqualTo("autofix/backend-1");
+    assertThat(postponed.attempts()).isZero();
+    assertThat(store.find(postponed.id()).orElseThrow().verifiedFix()).isEqualTo(fix);
+
+    // claimed again, abandoned by its worker and recovered: the fix is still there to publish
+    FixRun again = store.claimNext(claim("w2", T0.plusSeconds(61), 1)).orElseThrow();
+    assertThat(again.verifiedFix()).isEqualTo(fix);
+    List<FixRun> recovered = store.recoverExpired(T0.plusSeconds(61).plus(LEASE).plusSeconds(1), 3);
+    assertThat(recovered)
+        .singleElement()
+        .satisfies(r -> assertThat(r.verifiedFix()).isEqualTo(fix));
+
+    FixRun third =
+        store.claimNext(claim("w3", T0.plus(LEASE).plus(Duration.ofMinutes(5)), 1)).orElseThrow();
+    VerifiedFix tried = third.verifiedFix().failedAgain("GitHub timed out");
+    FixRun later =
+        applied(
+            transition(
+                third,
+                RunStatus.QUEUED,
+                "w3",
+                RunChange.because("publish later").withVerifiedFix(tried).refundingAttempt()));
+    assertThat(later.verifiedFix().publishTries()).isEqualTo(2);
+    assertThat(later.verifiedFix().lastFailure()).isEqualTo("GitHub timed out");
+
+    FixRun fourth = store.claimNext(claim("w4", T0.plus(Duration.ofHours(2)), 1)).orElseThrow();
+    FixRun opened =
+        applied(
+            transition(
+                fourth,
+                RunStatus.PR_OPENED,
+                "w4",
+                RunChange.because("opened")
+                    .withPullRequestUrl(URI.create("https://github.example/acme/app/pull/9"))));
+    assertThat(opened.verifiedFix()).isNull();
+    assertThat(opened.branch()).isEqualTo("autofix/backend-1");
+    assertThat(store.find(opened.id()).orElseThrow().verifiedFix()).isNull();
+  }
+
+  @Test
+  @DisplayName("a verified fix with an unverified or failed check and no turns round-trips")
+  void transition_keepsAVerifiedFix_withItsOptionalPartsEmpty() {
+    inserted(Issues.anIssue().build());
+    FixRun claimed = store.claimNext(claim("w1", T0, 1)).orElseThrow();
+    VerifiedFix fix =
+        new VerifiedFix(
+            new Patch(
+                "autofix/backend-1",
+                "0123456789abcdef0123456789abcdef01234567",
+                List.of(),
+                "",
+                java.nio.file.Path.of("/data/kept/run-1/git")),
+            "main",
+            null,
+            new VerifiedFix.Check(VerifiedFix.Outcome.FAILED, "sh test.sh", -1, null, ""),
+            Duration.ZERO,
+            T0,
+            3,
+            null);
+    FixRun postponed =
+        applied(
+            transition(
+                claimed,
+                RunStatus.QUEUED,
+                "w1",
+                RunChange.because("publish later").withVerifiedFix(fix).refundingAttempt()));
+
+    assertThat(store.find(postponed.id()).orElseThrow().verifiedFix()).isEqualTo(fix);
+  }
+
+  @Test
   @DisplayName("the lease is renewed only by its owner while the run is running")
   void renewLease_extendsOwnLeaseOnly() {
     inserted(Issues.anIssue().build());
@@ -539,6 +651,40 @@ public abstract class RunStoreContract {
     assertThat(store.spentSince(T0)).isEqualByComparingTo("1.75");
     assertThat(store.spentSince(T0.plusSeconds(1))).isEqualByComparingTo("1.75");
     assertThat(store.spentSince(T0.plusSeconds(2))).as("ended before").isEqualByComparingTo("0");
+  }
+
+  @Test
+  @DisplayName("the spend counts a run whose verified fix waits to be published")
+  void spentSince_countsARunWaitingToPublish() {
+    inserted(Issues.anIssue().build());
+    FixRun claimed = store.claimNext(claim("w1", T0, 1)).orElseThrow();
+    VerifiedFix fix =
+        new VerifiedFix(
+            new Patch(
+                "autofix/backend-1",
+                "0123456789abcdef0123456789abcdef01234567",
+                List.of("a.py"),
+                "1 file changed",
+                java.nio.file.Path.of("/data/kept/run-1/git")),
+            "main",
+            null,
+            new VerifiedFix.Check(VerifiedFix.Outcome.NOT_CONFIGURED, null, 0, null, null),
+            Duration.ofSeconds(30),
+            T0.plusSeconds(1),
+            1,
+            "GitHub answered 502");
+    applied(
+        transition(
+            claimed,
+            RunStatus.QUEUED,
+            "w1",
+            RunChange.because("publish later")
+                .withCostUsd(new BigDecimal("0.75"))
+                .withVerifiedFix(fix)
+                .refundingAttempt()));
+
+    assertThat(store.spentSince(T0)).isEqualByComparingTo("0.75");
+    assertThat(store.spentSince(T0.plusSeconds(2))).isEqualByComparingTo("0");
   }
 
   // helpers

@@ -374,6 +374,150 @@ class FixNextRunTest {
   }
 
   @Test
+  void execute_postponesPublishing_withTheVerifiedCommitKept_whenTheHostIsUnavailable() {
+    FixRun queued = queue(Issues.anIssue().withShortId("BACKEND-4Z").build());
+    agent.thenEdits(workspaces, "app/billing.py", "guarded the empty invoice");
+    verifier.then(new FixVerifier.Passed("pytest", Duration.ofSeconds(3), "3 passed"));
+    publisher.then(
+        new PullRequestPublisher.Unavailable(
+            "GitHub answered 502: Bad Gateway", Duration.ZERO, true));
+    Instant t0 = clock.instant();
+
+    FixNextRun.Result result = fix();
+
+    assertThat(result).isInstanceOf(FixNextRun.Postponed.class);
+    FixRun waiting = store.find(queued.id()).orElseThrow();
+    assertThat(waiting.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(waiting.notBefore()).isEqualTo(t0.plus(Duration.ofMinutes(1)));
+    assertThat(waiting.attempts()).as("a postponement is not an attempt").isZero();
+    assertThat(waiting.branch())
+        .as("recorded though not yet opened")
+        .isEqualTo("autofix/backend-4z");
+    assertThat(waiting.reason())
+        .contains("GitHub answered 502: Bad Gateway")
+        .contains("is pushed as autofix/backend-4z")
+        .contains("without running the agent again");
+    assertThat(waiting.verifiedFix()).isNotNull();
+    assertThat(waiting.verifiedFix().patch().repository())
+        .as("the kept copy, not the released workspace's")
+        .isEqualTo(workspaces.kept().get(queued.id()).repository());
+    assertThat(workspaces.released()).hasSize(1);
+    assertThat(defects.defects()).isEmpty();
+    assertThat(source.feedback()).as("the run has not ended").isEmpty();
+
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(fix()).as("not before its time").isEqualTo(new FixNextRun.Idle());
+    clock.advance(Duration.ofSeconds(31));
+    publisher.then(new PullRequestPublisher.Unavailable("GitHub timed out", Duration.ZERO, false));
+    assertThat(fix()).isInstanceOf(FixNextRun.Postponed.class);
+    FixRun again = store.find(queued.id()).orElseThrow();
+    assertThat(again.notBefore())
+        .as("twice as long the second time")
+        .isEqualTo(clock.instant().plus(Duration.ofMinutes(2)));
+    assertThat(again.verifiedFix().publishTries()).isEqualTo(2);
+
+    clock.advance(Duration.ofMinutes(2));
+    FixNextRun.Result opened = fix();
+
+    assertThat(opened).isInstanceOf(FixNextRun.PrOpened.class);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.status()).isEqualTo(RunStatus.PR_OPENED);
+    assertThat(run.verifiedFix()).isNull();
+    assertThat(run.summary()).isEqualTo("guarded the empty invoice");
+    assertThat(run.agent()).isEqualTo("claude");
+    assertThat(agent.tasks()).as("the agent ran once").hasSize(1);
+    assertThat(limiter.usage().used()).as("one permit, for the one agent run").isEqualTo(1);
+    assertThat(workspaces.prepared()).as("no new workspace").hasSize(1);
+    var requests = publisher.requests();
+    assertThat(requests).hasSize(3);
+    assertThat(requests.getLast().patch().commit()).isEqualTo(requests.getFirst().patch().commit());
+    assertThat(requests.getLast().verification())
+        .isEqualTo(new FixVerifier.Passed("pytest", Duration.ofSeconds(3), "3 passed"));
+    assertThat(requests.getLast().report().summary()).isEqualTo("guarded the empty invoice");
+    assertThat(requests.getLast().workspace().baseRef())
+        .isEqualTo(requests.getFirst().workspace().baseRef());
+    assertThat(workspaces.kept()).as("discarded once published").isEmpty();
+    assertThat(source.feedback()).singleElement().isInstanceOf(IssueSource.PullRequestOpened.class);
+  }
+
+  @Test
+  void execute_publishesTheKeptCommit_afterAWorkerDiedWhilePublishingIt() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    publisher.then(
+        new PullRequestPublisher.Unavailable("GitHub answered 503", Duration.ZERO, true));
+    assertThat(fix()).isInstanceOf(FixNextRun.Postponed.class);
+    clock.advance(Duration.ofMinutes(1));
+
+    // another worker claims it and dies; recovery puts it back once its lease expired
+    store
+        .claimNext(new RunStore.Claim("dead-worker", clock.instant(), policy.lease(), 1))
+        .orElseThrow();
+    clock.advance(policy.lease().plusSeconds(1));
+    assertThat(
+            new RecoverRuns(store, new dev.autofix.testkit.CountingWorkSignal(), policy, clock)
+                .execute()
+                .requeued())
+        .hasSize(1);
+    assertThat(store.find(queued.id()).orElseThrow().verifiedFix()).isNotNull();
+
+    assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
+    assertThat(agent.tasks()).hasSize(1);
+    assertThat(workspaces.kept()).isEmpty();
+  }
+
+  @Test
+  void execute_postponesPublishing_untilTheRetryAfterTheHostAsked() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    publisher.then(
+        new PullRequestPublisher.Unavailable(
+            "GitHub rate limit (429)", Duration.ofMinutes(20), false));
+
+    assertThat(fix()).isInstanceOf(FixNextRun.Postponed.class);
+
+    assertThat(store.find(queued.id()).orElseThrow().notBefore())
+        .isEqualTo(clock.instant().plus(Duration.ofMinutes(20)));
+  }
+
+  @Test
+  void execute_failsInWords_whenTheHostStaysUnavailableBeyondTheRetryWindow() {
+    policy =
+        policy.withPublishRetry(
+            AutofixPolicy.PublishRetry.of(Duration.ofMinutes(1), Duration.ofMinutes(10)));
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    for (int i = 0; i < 10; i++) {
+      publisher.then(
+          new PullRequestPublisher.Unavailable(
+              "GitHub at http://gh unreachable", Duration.ZERO, false));
+    }
+
+    FixNextRun.Result last = fix();
+    int tries = 1;
+    while (last instanceof FixNextRun.Postponed postponed) {
+      clock.set(postponed.retryAt());
+      last = fix();
+      tries++;
+    }
+
+    assertThat(last).isInstanceOf(FixNextRun.Failed.class);
+    assertThat(tries).as("after 1, 2, 4 and 3 min: the end of the 10 min window").isEqualTo(5);
+    FixRun run = store.find(queued.id()).orElseThrow();
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.reason())
+        .contains("stayed unavailable for PT10M (5 tries")
+        .contains("the retry window is PT10M")
+        .contains("GitHub at http://gh unreachable")
+        .doesNotContain("defect");
+    assertThat(run.branch()).isNotNull();
+    assertThat(run.verifiedFix()).isNull();
+    assertThat(workspaces.kept()).isEmpty();
+    assertThat(agent.tasks()).hasSize(1);
+    assertThat(defects.defects()).isEmpty();
+  }
+
+  @Test
   void execute_endsNoFix_whenThereIsNothingToPropose() {
     queue(Issues.anIssue().build());
     agent.thenEdits(workspaces, "a.py", "fixed");
@@ -492,6 +636,22 @@ class FixNextRunTest {
     assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
     assertThat(store.find(queued.id()).orElseThrow().status()).isEqualTo(RunStatus.PR_OPENED);
     assertThat(defects.defects()).hasSize(1);
+  }
+
+  @Test
+  void execute_keepsPrOpened_andNotesIt_whenFeedbackCannotBePostedAfterRetries() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    source.onFeedback(new IssueSource.NotPosted("Sentry answered 503 three times"));
+
+    assertThat(fix()).isInstanceOf(FixNextRun.PrOpened.class);
+
+    assertThat(store.find(queued.id()).orElseThrow().status()).isEqualTo(RunStatus.PR_OPENED);
+    assertThat(logs.tail(queued.id(), 10_000))
+        .contains("feedback not posted on the issue after the source's own retries")
+        .contains("the run stays pr_opened")
+        .contains("Sentry answered 503 three times");
+    assertThat(defects.defects()).as("an outage, not a defect").isEmpty();
   }
 
   @Test
