@@ -235,6 +235,9 @@ public final class ProcessRunner {
     }
     int code = process.exitValue();
     seen.addAll(tagged(tag));
+    // A child caught mid-exec has no readable environment for a moment; look once more.
+    pause(Duration.ofMillis(50));
+    seen.addAll(tagged(tag));
     List<Long> leftovers = killAlive(seen);
     if (!leftovers.isEmpty()) {
       log.append(spec.label() + ": killed leftover processes " + leftovers);
@@ -424,6 +427,7 @@ public final class ProcessRunner {
         handle.destroyForcibly();
       }
     }
+    awaitGone(targets, Duration.ofSeconds(1));
     return pids;
   }
 
@@ -461,6 +465,14 @@ public final class ProcessRunner {
       }
     }
     return true;
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void terminate(ProcessHandle handle, List<Long> pids) {
