@@ -98,6 +98,7 @@ class SharedCheckoutRecoveryIT {
     env.put("AUTOFIX_DATA_DIR", dataDir.toString());
     env.put("AUTOFIX_DATABASE_URL", postgres.jdbcUrl("postgres"));
     env.put("AUTOFIX_DATABASE_USER", postgres.user());
+    env.put("AUTOFIX_DATABASE_PASSWORD", postgres.password());
     env.put("AUTOFIX_LEASE", "3s");
     env.put("AUTOFIX_RECOVERY_INTERVAL", "1s");
     env.put("AUTOFIX_POLL_INTERVAL", "300ms");

@@ -48,6 +48,7 @@ public final class StoreDatabase implements AutoCloseable {
     EmbeddedPostgresServer embedded = null;
     String url = config.jdbcUrl();
     String user = config.user();
+    StoreConfig.Secret password = config.password();
     if (config.isEmbedded()) {
       try {
         embedded =
@@ -62,10 +63,11 @@ public final class StoreDatabase implements AutoCloseable {
       }
       url = embedded.jdbcUrl("postgres");
       user = embedded.user();
+      password = new StoreConfig.Secret(embedded.password());
     }
     String location = DatabaseFailures.redact(url);
     try {
-      probe(url, user, config.password());
+      probe(url, user, password);
     } catch (SQLException e) {
       closeQuietly(null, embedded);
       throw new RunStoreException(
@@ -78,8 +80,8 @@ public final class StoreDatabase implements AutoCloseable {
     if (user != null) {
       pool.setUsername(user);
     }
-    if (config.password() != null) {
-      pool.setPassword(config.password().value());
+    if (password != null) {
+      pool.setPassword(password.value());
     }
     pool.setMaximumPoolSize(config.poolSize());
     pool.setConnectionTimeout(5_000);
@@ -107,6 +109,14 @@ public final class StoreDatabase implements AutoCloseable {
   /** A jOOQ context on the pool. */
   public DSLContext dsl() {
     return Dsl.on(dataSource);
+  }
+
+  /**
+   * Empty unless the embedded server has died and its supervisor is starting it again: then why, in
+   * words.
+   */
+  public java.util.Optional<String> problem() {
+    return embedded == null ? java.util.Optional.empty() : embedded.problem();
   }
 
   /** The JDBC URL, password removed, for messages. */

@@ -72,6 +72,7 @@ public final class InsertBenchmark {
       HikariConfig config = new HikariConfig();
       config.setJdbcUrl(server.jdbcUrl("postgres"));
       config.setUsername(server.user());
+      config.setPassword(server.password());
       config.setMaximumPoolSize(32);
       try (HikariDataSource dataSource = new HikariDataSource(config)) {
         Migrations.migrate(dataSource);
@@ -184,7 +185,7 @@ public final class InsertBenchmark {
       throws IOException, InterruptedException {
     Path script = dir.resolve(newKeys ? "new-key.sql" : "same-key.sql");
     Files.writeString(script, newKeys ? NEW_KEY_SCRIPT : SAME_KEY_SCRIPT, StandardCharsets.UTF_8);
-    Process process =
+    ProcessBuilder command =
         new ProcessBuilder(
                 "pgbench",
                 "-n",
@@ -205,8 +206,9 @@ public final class InsertBenchmark {
                 "-f",
                 script.toString(),
                 "postgres")
-            .redirectErrorStream(true)
-            .start();
+            .redirectErrorStream(true);
+    command.environment().put("PGPASSWORD", server.password());
+    Process process = command.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (process.waitFor() != 0) {
       throw new IOException("pgbench failed: " + output);

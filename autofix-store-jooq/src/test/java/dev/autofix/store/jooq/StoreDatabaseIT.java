@@ -84,6 +84,7 @@ class StoreDatabaseIT {
     HikariConfig pool = new HikariConfig();
     pool.setJdbcUrl(server.jdbcUrl("postgres"));
     pool.setUsername(server.user());
+    pool.setPassword(server.password());
     pool.setMaximumPoolSize(2);
     pool.setConnectionTimeout(5_000);
     try (HikariDataSource dataSource = new HikariDataSource(pool)) {

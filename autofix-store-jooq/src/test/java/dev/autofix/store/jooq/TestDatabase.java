@@ -42,7 +42,11 @@ final class TestDatabase {
       EmbeddedPostgresServer server = embedded;
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "embedded-postgres-stop"));
     }
-    return embedded.jdbcUrl("postgres") + "?user=" + embedded.user();
+    return embedded.jdbcUrl("postgres")
+        + "?user="
+        + embedded.user()
+        + "&password="
+        + embedded.password();
   }
 
   /** A new migrated schema with a pool of {@code poolSize} connections on it. */
