@@ -274,7 +274,7 @@ final class Assembly implements Closeable {
             store,
             new SentryModule(s.sentry()),
             repositories(s, http, json),
-            new ServerModule(agentGate(s)));
+            new ServerModule(agentGate(s), database::problem));
     server = injector.getInstance(AutofixServer.class);
     resources.push(new Named("worker", server));
     PostgresNotifications notifications =

@@ -105,10 +105,7 @@ public final class AutofixServer implements Closeable {
     Map<String, Supplier<Optional<String>>> readiness =
         Map.of(
             "database",
-            () -> {
-              b.store.countByStatus();
-              return Optional.empty();
-            },
+            () -> databaseProblem(b),
             "worker",
             () ->
                 worker.isAlive()
@@ -135,6 +132,24 @@ public final class AutofixServer implements Closeable {
             metrics::scrape,
             metrics::delivery,
             limits.bodyTimeout()));
+  }
+
+  /** Empty when the store answers a query now, else why not in one line. */
+  private static Optional<String> databaseProblem(Builder b) {
+    Optional<String> known = b.databaseProblem.get();
+    if (known.isPresent()) {
+      return known;
+    }
+    try {
+      b.store.countByStatus();
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      String line = message.lines().findFirst().orElse("");
+      return Optional.of(
+          "the run store does not answer: "
+              + (line.length() > 300 ? line.substring(0, 300) + "…" : line));
+    }
   }
 
   /**
@@ -276,6 +291,7 @@ public final class AutofixServer implements Closeable {
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private String workerPrefix = defaultWorkerPrefix();
     private Supplier<Optional<String>> agentsReady = Optional::empty;
+    private Supplier<Optional<String>> databaseProblem = Optional::empty;
 
     private Builder() {}
 
@@ -436,6 +452,16 @@ public final class AutofixServer implements Closeable {
      */
     public Builder agentsReady(Supplier<Optional<String>> value) {
       agentsReady = Objects.requireNonNull(value, "agentsReady == null");
+      return this;
+    }
+
+    /**
+     * Why the database cannot answer even before it is asked (an embedded server that died and is
+     * being started again, say), or empty: {@code /readyz} answers 503 with the reason meanwhile.
+     * Either way readiness also asks the store itself.
+     */
+    public Builder databaseProblem(Supplier<Optional<String>> value) {
+      databaseProblem = Objects.requireNonNull(value, "databaseProblem == null");
       return this;
     }
 

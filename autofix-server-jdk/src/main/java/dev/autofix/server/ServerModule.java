@@ -16,6 +16,7 @@ import java.util.function.Supplier;
  */
 public final class ServerModule extends AbstractModule {
   private final Supplier<Optional<String>> agentsReady;
+  private final Supplier<Optional<String>> databaseProblem;
 
   /** A server whose agents can always start. */
   public ServerModule() {
@@ -27,7 +28,18 @@ public final class ServerModule extends AbstractModule {
    * AutofixServer.Builder#agentsReady}).
    */
   public ServerModule(Supplier<Optional<String>> agentsReady) {
+    this(agentsReady, Optional::empty);
+  }
+
+  /**
+   * As {@link #ServerModule(Supplier)}, and {@code /readyz} also names {@code databaseProblem}'s
+   * reason while it gives one (see {@link AutofixServer.Builder#databaseProblem}).
+   */
+  public ServerModule(
+      Supplier<Optional<String>> agentsReady, Supplier<Optional<String>> databaseProblem) {
     this.agentsReady = java.util.Objects.requireNonNull(agentsReady, "agentsReady == null");
+    this.databaseProblem =
+        java.util.Objects.requireNonNull(databaseProblem, "databaseProblem == null");
   }
 
   @Provides
@@ -46,7 +58,8 @@ public final class ServerModule extends AbstractModule {
             .pollInterval(config.pollInterval())
             .shutdownGrace(config.shutdownGrace())
             .recoveryInterval(config.recoveryInterval())
-            .agentsReady(agentsReady);
+            .agentsReady(agentsReady)
+            .databaseProblem(databaseProblem);
     config.adminToken().ifPresent(builder::adminToken);
     config.readToken().ifPresent(builder::readToken);
     return builder.build();
