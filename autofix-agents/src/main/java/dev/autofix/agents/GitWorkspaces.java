@@ -12,6 +12,7 @@ import dev.autofix.core.model.Patch;
 import dev.autofix.core.model.Workspace;
 import dev.autofix.core.port.RunLogs;
 import dev.autofix.core.port.Workspaces;
+import dev.autofix.support.disk.WritableSpace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -171,6 +172,19 @@ final class GitWorkspaces implements Workspaces {
       }
       userGit(config.repoPath(), "worktree", "prune");
     }
+  }
+
+  /**
+   * Why no worktree can be made now: the data dir (worktrees, autofix's git state per run, logs) or
+   * the checkout's common git dir (where git registers a worktree) is full or read-only.
+   */
+  @Override
+  public Optional<String> unavailable() {
+    Optional<String> data = WritableSpace.problem(config.dataDir(), WritableSpace.MIN_FREE_BYTES);
+    UserRepository user = repository;
+    return data.isPresent() || user == null
+        ? data
+        : WritableSpace.problem(user.commonDir(), WritableSpace.MIN_FREE_BYTES);
   }
 
   @Override

@@ -25,6 +25,7 @@ import dev.autofix.store.jooq.JooqStoreModule;
 import dev.autofix.store.jooq.PostgresNotifications;
 import dev.autofix.store.jooq.StoreConfig;
 import dev.autofix.store.jooq.StoreDatabase;
+import dev.autofix.support.disk.WritableSpace;
 import java.io.Closeable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -274,7 +275,7 @@ final class Assembly implements Closeable {
             store,
             new SentryModule(s.sentry()),
             repositories(s, http, json),
-            new ServerModule(agentGate(s), database::problem));
+            new ServerModule(agentGate(s), database::problem, storage(s)));
     server = injector.getInstance(AutofixServer.class);
     resources.push(new Named("worker", server));
     PostgresNotifications notifications =
@@ -286,6 +287,20 @@ final class Assembly implements Closeable {
     server.start();
     summary(s, database.location(), server.getPort()).forEach(line -> LOG.info("{}", line));
     featuresOff(s).forEach(off -> LOG.warn("{}", off));
+  }
+
+  /**
+   * Whether the data dir (the embedded database, worktrees, logs) can take writes. While it cannot,
+   * deliveries are answered 503; with no Sentry token nothing polls for them afterwards.
+   */
+  private static java.util.function.Supplier<Optional<String>> storage(Settings s) {
+    Path dataDir = s.server().dataDir();
+    String after =
+        s.sentry().token() == null
+            ? "; deliveries refused meanwhile are lost: without AUTOFIX_SENTRY_TOKEN nothing polls"
+                + " Sentry for them"
+            : "; the Sentry poller picks up deliveries refused meanwhile";
+    return () -> WritableSpace.problem(dataDir, WritableSpace.MIN_FREE_BYTES).map(p -> p + after);
   }
 
   /**

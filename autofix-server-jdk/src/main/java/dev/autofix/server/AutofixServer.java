@@ -29,6 +29,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,6 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AutofixServer implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(AutofixServer.class);
+  private static final Duration REFUSALS_SHOWN_FOR = Duration.ofMinutes(1);
 
   private final Builder config;
   private final WakeUps wakeUps = new WakeUps();
@@ -60,6 +62,7 @@ public final class AutofixServer implements Closeable {
   private final HttpServer http;
   private final ExecutorService executor;
   private volatile boolean started;
+  private volatile Instant lastRefused;
   private boolean accepting = true;
   private boolean closed;
 
@@ -112,7 +115,11 @@ public final class AutofixServer implements Closeable {
                     ? Optional.empty()
                     : Optional.of("the worker threads are not running"),
             "agents",
-            b.agentsReady);
+            b.agentsReady,
+            "storage",
+            b.storageProblem,
+            "deliveries",
+            this::refusedRecently);
     HttpRoutes.mount(
         new FilteringHttpServer(http, new ClientCap(limits.maxPerClient(), b.uncapped)),
         new HttpRoutes.Api(
@@ -130,8 +137,38 @@ public final class AutofixServer implements Closeable {
             b.maxBodyBytes,
             readiness,
             metrics::scrape,
-            metrics::delivery,
+            this::delivery,
             limits.bodyTimeout()));
+  }
+
+  /** Counts a delivery's outcome, and remembers when one could not be recorded. */
+  private void delivery(String outcome) {
+    metrics.delivery(outcome);
+    switch (outcome) {
+      case "unavailable" -> lastRefused = config.clock.instant();
+      case "accepted", "duplicate" -> lastRefused = null;
+      default -> {}
+    }
+  }
+
+  /**
+   * Not ready for a minute after a delivery was answered 503 because the store could not record it,
+   * unless one was recorded since: an outage of an external database that still answers reads shows
+   * here.
+   */
+  private Optional<String> refusedRecently() {
+    Instant refused = lastRefused;
+    if (refused == null) {
+      return Optional.empty();
+    }
+    Duration ago = Duration.between(refused, config.clock.instant());
+    if (ago.compareTo(REFUSALS_SHOWN_FOR) > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "a delivery was answered 503 "
+            + Math.max(0, ago.toSeconds())
+            + " s ago: the store could not record it (see the database and storage checks)");
   }
 
   /** Empty when the store answers a query now, else why not in one line. */
@@ -292,6 +329,7 @@ public final class AutofixServer implements Closeable {
     private String workerPrefix = defaultWorkerPrefix();
     private Supplier<Optional<String>> agentsReady = Optional::empty;
     private Supplier<Optional<String>> databaseProblem = Optional::empty;
+    private Supplier<Optional<String>> storageProblem = Optional::empty;
 
     private Builder() {}
 
@@ -462,6 +500,15 @@ public final class AutofixServer implements Closeable {
      */
     public Builder databaseProblem(Supplier<Optional<String>> value) {
       databaseProblem = Objects.requireNonNull(value, "databaseProblem == null");
+      return this;
+    }
+
+    /**
+     * Why the disk autofix writes to cannot take writes (full, read-only), or empty: {@code
+     * /readyz} answers 503 with the reason meanwhile.
+     */
+    public Builder storageProblem(Supplier<Optional<String>> value) {
+      storageProblem = Objects.requireNonNull(value, "storageProblem == null");
       return this;
     }
 

@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 public final class ServerModule extends AbstractModule {
   private final Supplier<Optional<String>> agentsReady;
   private final Supplier<Optional<String>> databaseProblem;
+  private final Supplier<Optional<String>> storageProblem;
 
   /** A server whose agents can always start. */
   public ServerModule() {
@@ -28,18 +29,23 @@ public final class ServerModule extends AbstractModule {
    * AutofixServer.Builder#agentsReady}).
    */
   public ServerModule(Supplier<Optional<String>> agentsReady) {
-    this(agentsReady, Optional::empty);
+    this(agentsReady, Optional::empty, Optional::empty);
   }
 
   /**
-   * As {@link #ServerModule(Supplier)}, and {@code /readyz} also names {@code databaseProblem}'s
-   * reason while it gives one (see {@link AutofixServer.Builder#databaseProblem}).
+   * As {@link #ServerModule(Supplier)}, and {@code /readyz} also names the reasons {@code
+   * databaseProblem} and {@code storageProblem} give (see {@link
+   * AutofixServer.Builder#databaseProblem} and {@link AutofixServer.Builder#storageProblem}).
    */
   public ServerModule(
-      Supplier<Optional<String>> agentsReady, Supplier<Optional<String>> databaseProblem) {
+      Supplier<Optional<String>> agentsReady,
+      Supplier<Optional<String>> databaseProblem,
+      Supplier<Optional<String>> storageProblem) {
     this.agentsReady = java.util.Objects.requireNonNull(agentsReady, "agentsReady == null");
     this.databaseProblem =
         java.util.Objects.requireNonNull(databaseProblem, "databaseProblem == null");
+    this.storageProblem =
+        java.util.Objects.requireNonNull(storageProblem, "storageProblem == null");
   }
 
   @Provides
@@ -59,7 +65,8 @@ public final class ServerModule extends AbstractModule {
             .shutdownGrace(config.shutdownGrace())
             .recoveryInterval(config.recoveryInterval())
             .agentsReady(agentsReady)
-            .databaseProblem(databaseProblem);
+            .databaseProblem(databaseProblem)
+            .storageProblem(storageProblem);
     config.adminToken().ifPresent(builder::adminToken);
     config.readToken().ifPresent(builder::readToken);
     return builder.build();

@@ -33,11 +33,26 @@ public final class InMemoryWorkspaces implements Workspaces {
   private String commitRefusal;
   private Consumer<FixRun> prepareHook = run -> {};
   private int commits;
+  private String outage;
 
   /** Makes the next {@link #prepare} throw {@code defect}. */
   public synchronized InMemoryWorkspaces failNextPrepare(RuntimeException defect) {
     prepareFailure = defect;
     return this;
+  }
+
+  /**
+   * Makes {@link #unavailable} say {@code reason} (a full disk, say) until it is given {@code
+   * null}.
+   */
+  public synchronized InMemoryWorkspaces unavailable(String reason) {
+    outage = reason;
+    return this;
+  }
+
+  @Override
+  public synchronized java.util.Optional<String> unavailable() {
+    return java.util.Optional.ofNullable(outage);
   }
 
   /** Makes the next {@link #commit} refuse the change with {@code reason}. */
@@ -76,12 +91,12 @@ public final class InMemoryWorkspaces implements Workspaces {
 
   @Override
   public synchronized Workspace prepare(FixRun run, RunLogs.RunLog log) {
+    prepareHook.accept(run);
     if (prepareFailure != null) {
       RuntimeException failure = prepareFailure;
       prepareFailure = null;
       throw failure;
     }
-    prepareHook.accept(run);
     Workspace workspace =
         new Workspace(
             run.id(),

@@ -5,6 +5,7 @@ import dev.autofix.core.model.Patch;
 import dev.autofix.core.model.RunId;
 import dev.autofix.core.model.Workspace;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Prepares a working copy for a run (a git worktree of the user's checkout), commits what the agent
@@ -16,6 +17,15 @@ import java.util.Objects;
  * change: {@link #checkRepository} says when it did.
  */
 public interface Workspaces {
+
+  /**
+   * Why no workspace can be prepared now though nothing is wrong with any run (the disk that holds
+   * the worktrees is full or read-only, say), or empty. A run meets it postponed, not failed: it is
+   * asked before a run takes its permit, and again when a step fails.
+   */
+  default Optional<String> unavailable() {
+    return Optional.empty();
+  }
 
   /** Prepares the run's workspace; throws a defect when it cannot (a bad repository, say). */
   Workspace prepare(FixRun run, RunLogs.RunLog log);

@@ -52,6 +52,7 @@ public final class FixNextRun {
   private static final int REASON_TAIL = 2_000;
   private static final Duration LIMITER_RETRY = Duration.ofMinutes(1);
   private static final Duration AGENT_RETRY = Duration.ofMinutes(1);
+  private static final Duration STORAGE_RETRY = Duration.ofSeconds(30);
   private static final Duration SPEND_RETRY = Duration.ofMinutes(5);
 
   private final Ports ports;
@@ -213,6 +214,10 @@ public final class FixNextRun {
         if (cannotStart.isPresent()) {
           return postpone("the agent cannot start: " + cannotStart.get(), AGENT_RETRY);
         }
+        Optional<String> noRoom = workspacesUnavailable();
+        if (noRoom.isPresent()) {
+          return postpone("no workspace can be prepared: " + noRoom.get(), STORAGE_RETRY);
+        }
         Optional<Result> noPermit = takePermit();
         if (noPermit.isPresent()) {
           return noPermit.get();
@@ -326,6 +331,17 @@ public final class FixNextRun {
         if (stopRequested()) {
           return stop();
         }
+        // A step that failed while the disk is full or read-only met the outage, not a bug.
+        Optional<String> noRoom =
+            defect instanceof RuntimeException ? workspacesUnavailable() : Optional.empty();
+        if (noRoom.isPresent()) {
+          return postpone(
+              "a step failed ("
+                  + defect.getMessage()
+                  + ") while no workspace can be prepared: "
+                  + noRoom.get(),
+              STORAGE_RETRY);
+        }
         return defect(defect);
       } finally {
         if (workspace != null) {
@@ -334,6 +350,15 @@ public final class FixNextRun {
         if (kept) {
           discardIfDone();
         }
+      }
+    }
+
+    /** The workspaces' own outage, if any; a check that fails is none (the step says why). */
+    private Optional<String> workspacesUnavailable() {
+      try {
+        return target == null ? Optional.empty() : target.workspaces().unavailable();
+      } catch (RuntimeException e) {
+        return Optional.empty();
       }
     }
 

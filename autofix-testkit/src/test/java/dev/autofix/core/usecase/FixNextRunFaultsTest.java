@@ -135,6 +135,52 @@ class FixNextRunFaultsTest {
     assertThat(result).isInstanceOf(FixNextRun.Postponed.class);
   }
 
+  /** The disk is full before the run starts: it waits, without a permit or an agent. */
+  @Test
+  void aFullDisk_postponesTheRunBeforeItsPermit() {
+    FixRun queued = queue(Issues.anIssue().build());
+    workspaces.unavailable("the file system of /data is full: 3 MiB free");
+
+    FixNextRun.Result result = fix(store, logs, AutofixPolicy.defaults(), "worker-1");
+
+    assertThat(result).isInstanceOf(FixNextRun.Postponed.class);
+    FixRun after = store.find(queued.id()).orElseThrow();
+    assertThat(after.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(after.notBefore()).isEqualTo(clock.instant().plus(Duration.ofSeconds(30)));
+    assertThat(after.attempts()).isZero();
+    assertThat(limiter.usage().used()).as("no permit taken").isZero();
+    assertThat(workspaces.prepared()).isEmpty();
+    assertThat(defects.defects()).isEmpty();
+  }
+
+  /** The disk fills while the worktree is made: the failure is the outage, not a defect. */
+  @Test
+  void aStepThatFailsWhileTheDiskIsFull_postponesTheRun_insteadOfFailingIt() {
+    FixRun queued = queue(Issues.anIssue().build());
+    workspaces
+        .onPrepare(run -> workspaces.unavailable("cannot write in /data: No space left on device"))
+        .failNextPrepare(new IllegalStateException("git worktree add failed"));
+
+    FixNextRun.Result result = fix(store, logs, AutofixPolicy.defaults(), "worker-1");
+
+    assertThat(result).isInstanceOf(FixNextRun.Postponed.class);
+    FixRun after = store.find(queued.id()).orElseThrow();
+    assertThat(after.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(defects.defects()).isEmpty();
+    assertThat(store.history(queued.id()))
+        .anySatisfy(
+            e ->
+                assertThat(e.reason())
+                    .contains("git worktree add failed")
+                    .contains("No space left on device"));
+    assertThat(limiter.usage().used()).as("the unspent permit is given back").isZero();
+
+    workspaces.unavailable(null);
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(fix(store, logs, AutofixPolicy.defaults(), "worker-1"))
+        .isNotInstanceOf(FixNextRun.Postponed.class);
+  }
+
   /**
    * The lease is lost (run cancelled) just after the last check before the agent, while a short
    * step runs: the heartbeat sees it, finds the attempt not interruptible, and quits. The agent
