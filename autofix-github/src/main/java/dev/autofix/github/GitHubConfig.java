@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  * @param maxRateLimitWait the longest autofix waits for a rate limit to reset before it gives up
  * @param userAgent the {@code User-Agent} GitHub requires
  * @param apiVersion the {@code X-GitHub-Api-Version} sent
+ * @param publish whether a verified fix becomes a draft pull request (the default) or only a pushed
+ *     branch ({@code AUTOFIX_PUBLISH=branch}: no API call at all)
  */
 public record GitHubConfig(
     URI apiUrl,
@@ -57,7 +59,16 @@ public record GitHubConfig(
     int maxAttempts,
     Duration maxRateLimitWait,
     String userAgent,
-    String apiVersion) {
+    String apiVersion,
+    Publish publish) {
+
+  /** What a verified fix becomes. */
+  public enum Publish {
+    /** A draft pull request on the pushed branch. */
+    PULL_REQUEST,
+    /** The pushed branch only; the run ends {@code branch_pushed} with the compare page. */
+    BRANCH
+  }
 
   /** The label put on a pull request that was meant as a draft but could not be one. */
   public static final String MEANT_AS_DRAFT_LABEL = "autofix:meant-as-draft";
@@ -108,6 +119,7 @@ public record GitHubConfig(
     if (apiVersion == null || apiVersion.isBlank()) {
       throw new IllegalArgumentException("apiVersion is blank");
     }
+    Objects.requireNonNull(publish, "publish == null");
   }
 
   /**
@@ -131,7 +143,8 @@ public record GitHubConfig(
         4,
         Duration.ofMinutes(15),
         "autofix/0.1",
-        "2022-11-28");
+        "2022-11-28",
+        Publish.PULL_REQUEST);
   }
 
   private static final String M = "github";
@@ -254,9 +267,19 @@ public record GitHubConfig(
           "the X-GitHub-Api-Version sent");
 
   /** This module's rows of the key table. */
+  public static final Setting<Publish> PUBLISH =
+      Setting.of(
+              "AUTOFIX_PUBLISH",
+              SettingType.oneOf(Publish.class),
+              Publish.PULL_REQUEST,
+              M,
+              "pull_request: open a draft PR; branch: push the verified branch only (no API call)")
+          .forProjects();
+
   public static final List<Setting<?>> TABLE =
       List.of(
           REPO,
+          PUBLISH,
           TOKEN,
           API_URL,
           Common.BASE_BRANCH,
@@ -342,6 +365,7 @@ public record GitHubConfig(
     Duration rateLimitWait = settings.get(MAX_RATE_LIMIT_WAIT);
     String userAgent = settings.get(USER_AGENT);
     String apiVersion = settings.get(API_VERSION);
+    Publish publish = settings.get(PUBLISH);
     if (owner == null || api == null) {
       return null;
     }
@@ -363,12 +387,58 @@ public record GitHubConfig(
           attempts,
           rateLimitWait,
           userAgent,
-          apiVersion);
+          apiVersion,
+          publish);
     } catch (IllegalArgumentException refused) {
       // the record's own checks (the push URL, plain http with a token) name their key
       settings.problem(refused, API_URL);
       return null;
     }
+  }
+
+  /** This configuration publishing as {@code publish}. */
+  public GitHubConfig withPublish(Publish publish) {
+    return new GitHubConfig(
+        apiUrl,
+        token,
+        owner,
+        repo,
+        baseBranch,
+        pushUrl,
+        labels,
+        reviewers,
+        allowNonDraftFallback,
+        connectTimeout,
+        readTimeout,
+        callTimeout,
+        pushTimeout,
+        maxAttempts,
+        maxRateLimitWait,
+        userAgent,
+        apiVersion,
+        publish);
+  }
+
+  /**
+   * The page on the repository's web host that compares {@code branch} with {@code base} and offers
+   * to open a pull request; empty when autofix pushes elsewhere than the repository on the API's
+   * host (a local path, another remote).
+   */
+  public Optional<URI> compareUrl(String base, String branch) {
+    if (pushUrl != null) {
+      return Optional.empty();
+    }
+    String host = apiUrl.getHost();
+    String web;
+    if ("api.github.com".equals(host)) {
+      web = "https://github.com";
+    } else if (apiUrl.getPath() != null && apiUrl.getPath().startsWith("/api/v3")) {
+      web = apiUrl.getScheme() + "://" + apiUrl.getRawAuthority(); // GitHub Enterprise Server
+    } else {
+      return Optional.empty();
+    }
+    return Optional.of(
+        URI.create(web + "/" + owner + "/" + repo + "/compare/" + base + "..." + branch));
   }
 
   /** This configuration with another API base. */
@@ -423,7 +493,8 @@ public record GitHubConfig(
         maxAttempts,
         maxRateLimitWait,
         userAgent,
-        apiVersion);
+        apiVersion,
+        publish);
   }
 
   /**

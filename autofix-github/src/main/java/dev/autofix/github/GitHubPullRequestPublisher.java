@@ -152,8 +152,18 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
       return switch (git.push(patch.repository(), patch.commit(), branch)) {
         case GitPush.Refused refused -> new Rejected(refused.status(), refused.message());
         case GitPush.Unreachable unreachable -> unreachable(unreachable);
-        case GitPush.Pushed pushed -> openPullRequest(request, branch);
-        case GitPush.EarlierAttempt earlier -> replaceEarlierAttempt(request, branch, earlier);
+        case GitPush.Pushed pushed ->
+            config.publish() == GitHubConfig.Publish.BRANCH
+                ? branchPushed(request, branch)
+                : openPullRequest(request, branch);
+        case GitPush.EarlierAttempt earlier ->
+            config.publish() == GitHubConfig.Publish.BRANCH
+                ? new Rejected(
+                    409,
+                    earlier.message()
+                        + "; in the branch mode autofix does not replace a pushed branch, which"
+                        + " someone may be reviewing: delete it to publish this fix")
+                : replaceEarlierAttempt(request, branch, earlier);
       };
     } finally {
       lock.unlock();
@@ -213,6 +223,14 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
             case GitPush.EarlierAttempt again -> new Rejected(409, again.message());
           };
     };
+  }
+
+  /** The branch mode: the push was the whole publish; no API call. */
+  private PublishResult branchPushed(PublishRequest request, String branch) {
+    String destination = redactor.apply(git.destination());
+    java.net.URI compare = config.compareUrl(baseBranch(request.workspace()), branch).orElse(null);
+    LOG.info("pushed {} to {} (branch mode: no pull request)", branch, destination);
+    return new PullRequestPublisher.BranchPushed(branch, destination, compare);
   }
 
   private PublishResult openPullRequest(PublishRequest request, String branch) {

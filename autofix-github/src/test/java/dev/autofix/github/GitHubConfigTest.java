@@ -12,6 +12,34 @@ import org.junit.jupiter.api.Test;
 class GitHubConfigTest {
 
   @Test
+  void publish_defaultsToPullRequests_andBranchModeHasACompareUrlOnGitHubOnly() {
+    GitHubConfig config = GitHubConfig.fromEnv(Map.of("AUTOFIX_GITHUB_REPO", "octo/demo"));
+    assertThat(config.publish()).isEqualTo(GitHubConfig.Publish.PULL_REQUEST);
+
+    GitHubConfig branch =
+        GitHubConfig.fromEnv(
+            Map.of("AUTOFIX_GITHUB_REPO", "octo/demo", "AUTOFIX_PUBLISH", "branch"));
+    assertThat(branch.publish()).isEqualTo(GitHubConfig.Publish.BRANCH);
+    assertThat(branch.compareUrl("main", "autofix/demo-1"))
+        .hasValue(
+            java.net.URI.create("https://github.com/octo/demo/compare/main...autofix/demo-1"));
+    assertThat(
+            branch
+                .withApiUrl(java.net.URI.create("https://ghe.example.com/api/v3"))
+                .compareUrl("main", "autofix/demo-1"))
+        .hasValue(
+            java.net.URI.create("https://ghe.example.com/octo/demo/compare/main...autofix/demo-1"));
+    assertThat(branch.withPushUrl("/srv/git/demo.git").compareUrl("main", "autofix/demo-1"))
+        .as("pushed elsewhere than the repository on GitHub")
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                GitHubConfig.fromEnv(
+                    Map.of("AUTOFIX_GITHUB_REPO", "octo/demo", "AUTOFIX_PUBLISH", "merge")))
+        .hasMessageContaining("AUTOFIX_PUBLISH");
+  }
+
+  @Test
   void fromEnv_appliesDefaults_whenOnlyTheRepoIsSet() {
     GitHubConfig config = GitHubConfig.fromEnv(Map.of("AUTOFIX_GITHUB_REPO", "octo/demo"));
 
@@ -78,7 +106,8 @@ class GitHubConfigTest {
                 6,
                 Duration.ofMinutes(1),
                 "acme-autofix/1",
-                "2026-03-10"));
+                "2026-03-10",
+                GitHubConfig.Publish.PULL_REQUEST));
   }
 
   @Test

@@ -507,7 +507,8 @@ class GitHubPullRequestPublisherIT {
             config.maxAttempts(),
             config.maxRateLimitWait(),
             config.userAgent(),
-            config.apiVersion());
+            config.apiVersion(),
+            config.publish());
 
     PublishResult result = publish(config);
 

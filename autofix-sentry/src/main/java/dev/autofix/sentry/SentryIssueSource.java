@@ -343,6 +343,14 @@ final class SentryIssueSource implements IssueSource {
             + opened.pullRequest().url()
             + (summary.isEmpty() ? "" : "\n\n" + summary);
       }
+      case BranchPushed pushed -> {
+        String summary = oneLine(pushed.summary());
+        yield "autofix pushed a verified fix to the branch "
+            + pushed.branch()
+            + (pushed.compareUrl() == null ? "" : ": " + pushed.compareUrl())
+            + " (no pull request: branch mode)"
+            + (summary.isEmpty() ? "" : "\n\n" + summary);
+      }
       case EndedWithoutPullRequest ended ->
           "autofix finished without a pull request ("
               + ended.status().wireName()

@@ -341,10 +341,9 @@ final class Assembly implements Closeable {
                   + a.repoPath()
                   + " (base "
                   + a.baseBranch()
-                  + ") to github "
-                  + r.github().owner()
-                  + "/"
-                  + r.github().repo()
+                  + (r.github().publish() == dev.autofix.github.GitHubConfig.Publish.BRANCH
+                      ? ") pushing branches only to " + r.github().pushDestination()
+                      : ") to github " + r.github().owner() + "/" + r.github().repo())
                   + "; agent "
                   + a.agent().wireName()
                   + ", "
@@ -374,12 +373,13 @@ final class Assembly implements Closeable {
     all.putAll(s.projects());
     all.forEach(
         (slug, r) -> {
-          if (r.github().token() == null) {
+          if (r.github().token() == null
+              && r.github().publish() == dev.autofix.github.GitHubConfig.Publish.PULL_REQUEST) {
             off.add(
                 (slug.isEmpty() ? "" : "projects." + slug + ": ")
                     + "no AUTOFIX_GITHUB_TOKEN: git pushes with your own credentials, but"
                     + " GitHub's API opens no pull request without a token, so runs end failed"
-                    + " at the pull request");
+                    + " at the pull request (AUTOFIX_PUBLISH=branch pushes the branch only)");
           }
         });
     return off;

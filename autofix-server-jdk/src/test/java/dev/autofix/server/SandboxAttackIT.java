@@ -46,12 +46,12 @@ class SandboxAttackIT {
       pid="$1"; pgport="$2"; pgsock="$3"; lport="$4"; gitdir="$5"; uhome="$6"; mark="$7"; data="$8"
       r() { if [ "$2" = 0 ]; then echo "ATTACK $1: SUCCEEDED"; else echo "ATTACK $1: blocked"; fi; }
       cat "/proc/$pid/environ" > /dev/null 2>&1; r server-environ $?
-      grep -qs -e java -e postgres /proc/[0-9]*/cmdline; r other-processes $?
+      grep -qs -e bin/java -e bin/postgres /proc/[0-9]*/cmdline; r other-processes $?
       echo "processes visible: $(ls /proc | grep -cE '^[0-9]+$')"
       (exec 3<>"/dev/tcp/127.0.0.1/$pgport") 2>/dev/null; r postgres-tcp $?
       python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])' \\
         "$pgsock" 2>/dev/null; r postgres-socket $?
-      ls /tmp/.s.PGSQL.* > /dev/null 2>&1; r postgres-socket-listed $?
+      ls "$(dirname "$pgsock")" > /dev/null 2>&1; r postgres-socket-listed $?
       (exec 3<>"/dev/tcp/127.0.0.1/$lport") 2>/dev/null; r loopback-listener $?
       (exec 3<>"/dev/tcp/localhost/$lport") 2>/dev/null; r localhost-listener $?
       ls "$data/logs" > /dev/null 2>&1; r data-dir $?
@@ -110,7 +110,7 @@ class SandboxAttackIT {
               attack.toString(),
               Long.toString(ProcessHandle.current().pid()),
               Integer.toString(pgPort),
-              "/tmp/.s.PGSQL." + pgPort,
+              socket(world, pgPort).toString(),
               Integer.toString(listener.getLocalPort()),
               gitDir.toString(),
               userHome.toString(),
@@ -123,7 +123,7 @@ class SandboxAttackIT {
       try (Assembly server =
           Assembly.start(Assembly.settings(env), MutableClock.at(Instant.now()))) {
         int port = server.port();
-        assertThat(Path.of("/tmp/.s.PGSQL." + pgPort))
+        assertThat(socket(world, pgPort))
             .as("the embedded PostgreSQL's socket, the one the agent must not reach")
             .exists();
 
@@ -176,5 +176,10 @@ class SandboxAttackIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  /** Where the embedded PostgreSQL keeps its socket: a 0700 folder of the data dir. */
+  private static Path socket(E2eWorld world, int pgPort) {
+    return world.dataDir.resolve("postgres").resolve("socket").resolve(".s.PGSQL." + pgPort);
   }
 }

@@ -11,10 +11,10 @@ import java.util.Set;
  * every store rejects the others.
  *
  * <pre>
- *   queued ──claim──▶ running ──▶ pr_opened | no_fix | failed
+ *   queued ──claim──▶ running ──▶ pr_opened | branch_pushed | no_fix | failed
  *     ▲  ▲              │  │
  *     │  └─ postponed ──┘  └──▶ deferred (over the daily cap) ──claim──▶ running
- *     └──── retry ◀── pr_opened | no_fix | failed | cancelled
+ *     └──── retry ◀── pr_opened | branch_pushed | no_fix | failed | cancelled
  *   queued | deferred | running ──cancel──▶ cancelled
  * </pre>
  */
@@ -27,6 +27,11 @@ public enum RunStatus {
   RUNNING,
   /** Finished with a draft pull request. */
   PR_OPENED,
+  /**
+   * Finished with the verified branch pushed and no pull request opened: the branch publishing mode
+   * ({@code AUTOFIX_PUBLISH=branch}).
+   */
+  BRANCH_PUSHED,
   /** Finished without a pull request: no change, or the change failed verification. */
   NO_FIX,
   /** Finished by an error: the agent failed or timed out, publishing was rejected, or a defect. */
@@ -34,7 +39,8 @@ public enum RunStatus {
   /** Cancelled by an operator. */
   CANCELLED;
 
-  private static final Set<RunStatus> TERMINAL = EnumSet.of(PR_OPENED, NO_FIX, FAILED, CANCELLED);
+  private static final Set<RunStatus> TERMINAL =
+      EnumSet.of(PR_OPENED, BRANCH_PUSHED, NO_FIX, FAILED, CANCELLED);
 
   /** The name used by the HTTP API and the database, for example {@code pr_opened}. */
   public String wireName() {
@@ -55,7 +61,7 @@ public enum RunStatus {
     throw new IllegalArgumentException(
         "unknown run status: "
             + value
-            + " (expected one of queued, deferred, running, pr_opened,"
+            + " (expected one of queued, deferred, running, pr_opened, branch_pushed,"
             + " no_fix, failed, cancelled)");
   }
 
@@ -79,10 +85,11 @@ public enum RunStatus {
           target == QUEUED
               || target == DEFERRED
               || target == PR_OPENED
+              || target == BRANCH_PUSHED
               || target == NO_FIX
               || target == FAILED
               || target == CANCELLED;
-      case PR_OPENED, NO_FIX, FAILED, CANCELLED -> target == QUEUED;
+      case PR_OPENED, BRANCH_PUSHED, NO_FIX, FAILED, CANCELLED -> target == QUEUED;
     };
   }
 }

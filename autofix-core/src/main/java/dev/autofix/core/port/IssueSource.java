@@ -88,12 +88,22 @@ public interface IssueSource {
   }
 
   /** What to tell the issue. */
-  sealed interface Feedback permits PullRequestOpened, EndedWithoutPullRequest {}
+  sealed interface Feedback permits PullRequestOpened, BranchPushed, EndedWithoutPullRequest {}
 
   /** A draft pull request was opened (or found open) for the issue. */
   record PullRequestOpened(PullRequestRef pullRequest, String summary) implements Feedback {
     public PullRequestOpened {
       Objects.requireNonNull(pullRequest, "pullRequest == null");
+    }
+  }
+
+  /**
+   * The verified fix was pushed to {@code branch} and no pull request opened (the branch mode);
+   * {@code compareUrl} is null when the host has no compare page.
+   */
+  record BranchPushed(String branch, java.net.URI compareUrl, String summary) implements Feedback {
+    public BranchPushed {
+      Objects.requireNonNull(branch, "branch == null");
     }
   }
 

@@ -57,7 +57,7 @@ public interface PullRequestPublisher {
 
   /** The outcome of {@link #publish}. */
   sealed interface PublishResult
-      permits Opened, AlreadyOpen, NothingToPropose, Rejected, Unavailable {}
+      permits Opened, AlreadyOpen, BranchPushed, NothingToPropose, Rejected, Unavailable {}
 
   /** A new draft pull request. */
   record Opened(PullRequestRef pullRequest) implements PublishResult {
@@ -70,6 +70,22 @@ public interface PullRequestPublisher {
   record AlreadyOpen(PullRequestRef pullRequest) implements PublishResult {
     public AlreadyOpen {
       Objects.requireNonNull(pullRequest, "pullRequest == null");
+    }
+  }
+
+  /**
+   * The branch publishing mode: the verified commit was pushed to {@code branch} and no pull
+   * request was opened.
+   *
+   * @param destination where it was pushed, without credentials (a URL or a path)
+   * @param compareUrl the page that compares the branch with its base and offers to open a pull
+   *     request, or null when the host has none (a local bare repository, say)
+   */
+  record BranchPushed(String branch, String destination, java.net.URI compareUrl)
+      implements PublishResult {
+    public BranchPushed {
+      Objects.requireNonNull(branch, "branch == null");
+      Objects.requireNonNull(destination, "destination == null");
     }
   }
 

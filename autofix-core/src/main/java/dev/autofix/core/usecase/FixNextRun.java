@@ -1,5 +1,6 @@
 package dev.autofix.core.usecase;
 
+import dev.autofix.core.OutageException;
 import dev.autofix.core.model.AgentReport;
 import dev.autofix.core.model.ErrorDetails;
 import dev.autofix.core.model.FixCommits;
@@ -53,6 +54,8 @@ public final class FixNextRun {
   private static final Duration LIMITER_RETRY = Duration.ofMinutes(1);
   private static final Duration AGENT_RETRY = Duration.ofMinutes(1);
   private static final Duration STORAGE_RETRY = Duration.ofSeconds(30);
+  private static final Duration OUTAGE_RETRY = Duration.ofSeconds(30);
+  private static final int OUTAGE_RECORD_TRIES = 10;
   private static final Duration SPEND_RETRY = Duration.ofMinutes(5);
 
   private final Ports ports;
@@ -124,7 +127,15 @@ public final class FixNextRun {
 
   /** How the attempt ended. */
   public sealed interface Result
-      permits Idle, Deferred, Postponed, PrOpened, NoFix, Failed, Interrupted, Stopped {}
+      permits Idle,
+          Deferred,
+          Postponed,
+          PrOpened,
+          BranchPushed,
+          NoFix,
+          Failed,
+          Interrupted,
+          Stopped {}
 
   /** Nothing was runnable (or the concurrency cap is reached). */
   public record Idle() implements Result {}
@@ -140,6 +151,9 @@ public final class FixNextRun {
 
   /** A draft pull request was opened (or found open). */
   public record PrOpened(FixRun run, PullRequestRef pullRequest) implements Result {}
+
+  /** The verified fix was pushed to its branch; no pull request (the branch publishing mode). */
+  public record BranchPushed(FixRun run, java.net.URI compareUrl) implements Result {}
 
   /** No pull request: the agent changed nothing, or the change failed verification. */
   public record NoFix(FixRun run, String reason) implements Result {}
@@ -484,6 +498,19 @@ public final class FixNextRun {
      * the run waits in the queue rather than failing, since nothing about it went wrong.
      */
     private Result capUnavailable(String what, RuntimeException error) {
+      Optional<OutageException> outage = OutageException.in(error);
+      if (outage.isPresent()) {
+        LOG.log(
+            Level.WARNING,
+            "run "
+                + run.id()
+                + ": "
+                + what
+                + " could not be checked: "
+                + outage.get().getMessage());
+        return postpone(
+            what + " could not be checked (" + outage.get().getMessage() + ")", LIMITER_RETRY);
+      }
       String fingerprint = Defects.fingerprint(error);
       LOG.log(Level.ERROR, "run " + run.id() + ": " + what + " could not be checked", error);
       report(error, fingerprint);
@@ -543,6 +570,7 @@ public final class FixNextRun {
       return switch (result) {
         case PullRequestPublisher.Opened opened -> prOpened(opened.pullRequest(), report, patch);
         case PullRequestPublisher.AlreadyOpen open -> prOpened(open.pullRequest(), report, patch);
+        case PullRequestPublisher.BranchPushed pushed -> branchPushed(pushed, report, patch);
         case PullRequestPublisher.NothingToPropose nothing ->
             end(RunStatus.NO_FIX, "nothing to propose: " + nothing.reason(), report, patch);
         case PullRequestPublisher.Rejected rejected ->
@@ -654,6 +682,32 @@ public final class FixNextRun {
           });
     }
 
+    private Result branchPushed(
+        PullRequestPublisher.BranchPushed pushed, AgentReport report, Patch patch) {
+      String reason =
+          "branch "
+              + pushed.branch()
+              + " pushed to "
+              + pushed.destination()
+              + "; no pull request (branch mode)"
+              + (pushed.compareUrl() == null ? "" : ": compare at " + pushed.compareUrl());
+      RunChange change = withReport(RunChange.because(reason), report).withBranch(patch.branch());
+      if (pushed.compareUrl() != null) {
+        change = change.withPullRequestUrl(pushed.compareUrl());
+      }
+      log.append(reason);
+      return record(
+          RunStatus.BRANCH_PUSHED,
+          change,
+          done -> {
+            feedback(
+                RunStatus.BRANCH_PUSHED,
+                new IssueSource.BranchPushed(
+                    pushed.branch(), pushed.compareUrl(), report.summary()));
+            return new BranchPushed(done, pushed.compareUrl());
+          });
+    }
+
     /**
      * The user's repository changed where the agent must not change it: the run fails and nothing
      * is published. autofix undoes nothing itself; the user looks at what the reason names.
@@ -714,6 +768,10 @@ public final class FixNextRun {
     }
 
     private Result defect(Throwable defect) {
+      Optional<OutageException> outage = OutageException.in(defect);
+      if (outage.isPresent()) {
+        return outage(outage.get());
+      }
       String fingerprint = Defects.fingerprint(defect);
       String reason = Defects.describe(defect, fingerprint);
       LOG.log(Level.ERROR, "run " + run.id() + " hit " + reason, defect);
@@ -726,9 +784,49 @@ public final class FixNextRun {
             failed -> new Failed(failed, reason));
       } catch (RuntimeException recordFailed) {
         // The store is down too: the lease will expire and recovery will take the run back.
-        report(recordFailed, Defects.fingerprint(recordFailed));
+        defectOrOutage("recording its failure failed", recordFailed);
         return new Failed(run, reason);
       }
+    }
+
+    /**
+     * A database (or Redis) outage interrupted the run: nothing about the run is wrong, so it goes
+     * back in the queue. The outage may last a few seconds (the embedded server restarting), so the
+     * postponement is tried for up to {@link #OUTAGE_RECORD_TRIES} seconds; if the store stays
+     * down, the lease expires and recovery takes the run back.
+     */
+    private Result outage(OutageException outage) {
+      String why = "an outage interrupted the run: " + outage.getMessage();
+      LOG.log(Level.WARNING, "run " + run.id() + ": " + why);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return postpone(why, OUTAGE_RETRY);
+        } catch (RuntimeException stillDown) {
+          if (OutageException.in(stillDown).isEmpty() || attempt >= OUTAGE_RECORD_TRIES) {
+            defectOrOutage("putting it back in the queue failed; recovery takes it", stillDown);
+            return new Postponed(run, clock.instant().plus(OUTAGE_RETRY), why);
+          }
+          try {
+            Thread.sleep(1_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Postponed(run, clock.instant().plus(OUTAGE_RETRY), why);
+          }
+        }
+      }
+    }
+
+    /** Logs and reports a defect; an outage is only logged, at WARN, and reported to no one. */
+    private void defectOrOutage(String what, Throwable failure) {
+      Optional<OutageException> outage = OutageException.in(failure);
+      if (outage.isPresent()) {
+        LOG.log(Level.WARNING, "run " + run.id() + ": " + what + ": " + outage.get().getMessage());
+        return;
+      }
+      String fingerprint = Defects.fingerprint(failure);
+      LOG.log(
+          Level.ERROR, "run " + run.id() + ": " + what + " (defect " + fingerprint + ")", failure);
+      report(failure, fingerprint);
     }
 
     private void report(Throwable error, String fingerprint) {
@@ -750,9 +848,7 @@ public final class FixNextRun {
       try {
         permit.releaseIfUnused();
       } catch (RuntimeException refundFailed) {
-        LOG.log(
-            Level.ERROR, "run " + run.id() + ": the permit could not be given back", refundFailed);
-        report(refundFailed, Defects.fingerprint(refundFailed));
+        defectOrOutage("the permit could not be given back", refundFailed);
       }
     }
 

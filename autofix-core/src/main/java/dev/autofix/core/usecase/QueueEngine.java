@@ -182,7 +182,15 @@ public final class QueueEngine implements FixEngine {
         result = fix.execute(command);
       } catch (RuntimeException | Error e) {
         // Claiming itself failed (the database is down, say), or an Error escaped a run: report,
-        // wait, try again. No run takes the worker thread down with it.
+        // wait, try again. No run takes the worker thread down with it. An outage is no defect.
+        var outage = dev.autofix.core.OutageException.in(e);
+        if (outage.isPresent()) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "worker " + workerId + " could not claim work: " + outage.get().getMessage());
+          pause();
+          continue;
+        }
         String fingerprint = Defects.fingerprint(e);
         LOG.log(
             System.Logger.Level.ERROR,
@@ -294,6 +302,13 @@ public final class QueueEngine implements FixEngine {
         wake(); // whatever signal the recovery was given, this engine takes them now
       }
     } catch (RuntimeException e) {
+      var outage = dev.autofix.core.OutageException.in(e);
+      if (outage.isPresent()) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "recovery waits for the outage to end: " + outage.get().getMessage());
+        return;
+      }
       String fingerprint = Defects.fingerprint(e);
       LOG.log(System.Logger.Level.ERROR, "recovery failed (defect " + fingerprint + ")", e);
       defects.report(new DefectReporter.Defect(fingerprint, "recovery", e, Map.of()));
@@ -307,6 +322,7 @@ public final class QueueEngine implements FixEngine {
       case FixNextRun.Postponed p -> true; // the limiter or the issue source is down
       case FixNextRun.Idle i -> false;
       case FixNextRun.PrOpened p -> false;
+      case FixNextRun.BranchPushed b -> false;
       case FixNextRun.NoFix n -> false;
       case FixNextRun.Failed f -> false;
       case FixNextRun.Interrupted i -> false;
@@ -320,6 +336,7 @@ public final class QueueEngine implements FixEngine {
       case FixNextRun.Deferred d -> "run " + d.run().id() + " deferred until " + d.retryAt();
       case FixNextRun.Postponed p -> "run " + p.run().id() + " postponed: " + p.reason();
       case FixNextRun.PrOpened p -> "run " + p.run().id() + " opened " + p.pullRequest().url();
+      case FixNextRun.BranchPushed b -> "run " + b.run().id() + " pushed " + b.run().branch();
       case FixNextRun.NoFix n -> "run " + n.run().id() + " ended without a fix: " + n.reason();
       case FixNextRun.Failed f -> "run " + f.run().id() + " failed: " + f.reason();
       case FixNextRun.Interrupted i -> "run " + i.runId() + " changed meanwhile: " + i.actual();

@@ -14,7 +14,14 @@ class RunStatusTest {
     assertThat(RunStatus.values())
         .extracting(RunStatus::wireName)
         .containsExactly(
-            "queued", "deferred", "running", "pr_opened", "no_fix", "failed", "cancelled");
+            "queued",
+            "deferred",
+            "running",
+            "pr_opened",
+            "branch_pushed",
+            "no_fix",
+            "failed",
+            "cancelled");
     for (RunStatus status : RunStatus.values()) {
       assertThat(RunStatus.fromWire(status.wireName())).isEqualTo(status);
     }
@@ -38,11 +45,17 @@ class RunStatusTest {
             RunStatus.QUEUED,
             RunStatus.DEFERRED,
             RunStatus.PR_OPENED,
+            RunStatus.BRANCH_PUSHED,
             RunStatus.NO_FIX,
             RunStatus.FAILED,
             RunStatus.CANCELLED));
     for (RunStatus terminal :
-        EnumSet.of(RunStatus.PR_OPENED, RunStatus.NO_FIX, RunStatus.FAILED, RunStatus.CANCELLED)) {
+        EnumSet.of(
+            RunStatus.PR_OPENED,
+            RunStatus.BRANCH_PUSHED,
+            RunStatus.NO_FIX,
+            RunStatus.FAILED,
+            RunStatus.CANCELLED)) {
       assertThat(terminal.isTerminal()).isTrue();
       assertAllowed(terminal, EnumSet.of(RunStatus.QUEUED));
     }

@@ -132,6 +132,11 @@ public final class GitPush {
   private final GitRunner runner;
   private final Retry retry;
 
+  /** Where this pushes to (a URL or a path from autofix's configuration), for messages. */
+  public String destination() {
+    return settings.destination();
+  }
+
   /**
    * @param server the server's environment: git's children take only {@code PATH}, proxy and CA
    *     variables from it, and (when the token does not authenticate) the user's home and ssh agent

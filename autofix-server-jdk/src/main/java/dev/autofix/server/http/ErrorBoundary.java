@@ -54,6 +54,21 @@ final class ErrorBoundary implements HttpHandler {
   }
 
   private void defect(HttpExchange exchange, Throwable defect) {
+    var outage = dev.autofix.core.OutageException.in(defect);
+    if (outage.isPresent()) {
+      // the database or Redis is down for now: no defect, the client asks again
+      LOG.warn("{} unavailable: {}", where, outage.get().getMessage());
+      if (exchange.getResponseCode() == -1) {
+        try {
+          exchange.getResponseHeaders().set("Retry-After", "5");
+          Exchanges.json(
+              exchange, 503, Map.of("error", "unavailable", "reason", outage.get().getMessage()));
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("{} could not answer: {}", where, e.getMessage());
+        }
+      }
+      return;
+    }
     String fingerprint = Defects.fingerprint(defect);
     LOG.error("{} defect {}", where, fingerprint, defect);
     try {

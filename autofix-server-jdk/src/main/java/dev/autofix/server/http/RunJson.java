@@ -32,7 +32,11 @@ final class RunJson {
     json.put("attempts", run.attempts());
     json.put("agent", run.agent());
     json.put("branch", run.branch());
-    json.put("prUrl", run.pullRequestUrl() == null ? null : run.pullRequestUrl().toString());
+    String url = run.pullRequestUrl() == null ? null : run.pullRequestUrl().toString();
+    // In the branch mode the run keeps the compare page where a pull request would be.
+    boolean branchOnly = run.status() == dev.autofix.core.model.RunStatus.BRANCH_PUSHED;
+    json.put("prUrl", branchOnly ? null : url);
+    json.put("compareUrl", branchOnly ? url : null);
     json.put("summary", run.summary());
     json.put("reason", run.reason());
     json.put("costUsd", run.costUsd());

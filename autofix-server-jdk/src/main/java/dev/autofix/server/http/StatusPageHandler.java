@@ -64,7 +64,7 @@ final class StatusPageHandler implements HttpHandler {
         .card b{display:block;font-size:1.5rem} table{border-collapse:collapse;width:100%}
         th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #eaeef2;vertical-align:top}
         .status{font-family:ui-monospace,monospace;padding:.05rem .4rem;border-radius:4px;background:#eaeef2}
-        .pr_opened{background:#dafbe1}.failed{background:#ffebe9}.running{background:#ddf4ff}.deferred{background:#fff8c5}
+        .pr_opened,.branch_pushed{background:#dafbe1}.failed{background:#ffebe9}.running{background:#ddf4ff}.deferred{background:#fff8c5}
         pre{background:#f6f8fa;border-radius:6px;padding:.7rem;max-height:18rem;overflow:auto;font-size:12px}
         .muted{color:#656d76}
         </style></head><body>
@@ -76,6 +76,13 @@ final class StatusPageHandler implements HttpHandler {
     card(html, "deferred", String.valueOf(counts.get(RunStatus.DEFERRED)), "deferred");
     card(html, "running", String.valueOf(counts.get(RunStatus.RUNNING)), "running");
     card(html, "draft PRs", String.valueOf(counts.get(RunStatus.PR_OPENED)), "pr-opened");
+    if (counts.getOrDefault(RunStatus.BRANCH_PUSHED, 0L) > 0) {
+      card(
+          html,
+          "branches pushed",
+          String.valueOf(counts.get(RunStatus.BRANCH_PUSHED)),
+          "branch-pushed");
+    }
     card(
         html,
         "no fix / failed",

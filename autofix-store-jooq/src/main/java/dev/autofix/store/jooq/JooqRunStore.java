@@ -620,11 +620,27 @@ final class JooqRunStore implements RunStore {
     }
   }
 
-  private RunStoreException failure(String action, DataAccessException e) {
-    String what =
-        DatabaseFailures.isUnreachable(e)
-            ? " failed: PostgreSQL at " + location + " is unreachable: "
-            : " failed on PostgreSQL at " + location + ": ";
-    return new RunStoreException(action + what + DatabaseFailures.rootMessage(e), e);
+  private dev.autofix.core.AutofixException failure(String action, DataAccessException e) {
+    if (DatabaseFailures.isUnreachable(e)) {
+      return new StoreUnavailableException(
+          action
+              + " failed: PostgreSQL at "
+              + location
+              + " is unreachable: "
+              + DatabaseFailures.rootMessage(e),
+          e);
+    }
+    if (DatabaseFailures.isOutOfResources(e)) {
+      return new StoreUnavailableException(
+          action
+              + " failed: PostgreSQL at "
+              + location
+              + " is out of disk space, memory or connections: "
+              + DatabaseFailures.rootMessage(e),
+          e);
+    }
+    return new RunStoreException(
+        action + " failed on PostgreSQL at " + location + ": " + DatabaseFailures.rootMessage(e),
+        e);
   }
 }

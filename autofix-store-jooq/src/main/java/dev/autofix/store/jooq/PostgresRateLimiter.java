@@ -120,8 +120,12 @@ final class PostgresRateLimiter implements RateLimiter {
     try {
       return work.get();
     } catch (DataAccessException e) {
-      throw new RunStoreException(
-          "the daily cap counter '" + counter + "' failed: " + DatabaseFailures.rootMessage(e), e);
+      String message =
+          "the daily cap counter '" + counter + "' failed: " + DatabaseFailures.rootMessage(e);
+      if (DatabaseFailures.isUnreachable(e) || DatabaseFailures.isOutOfResources(e)) {
+        throw new StoreUnavailableException(message, e);
+      }
+      throw new RunStoreException(message, e);
     }
   }
 }

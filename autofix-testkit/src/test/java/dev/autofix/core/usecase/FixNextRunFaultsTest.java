@@ -135,6 +135,43 @@ class FixNextRunFaultsTest {
     assertThat(result).isInstanceOf(FixNextRun.Postponed.class);
   }
 
+  /**
+   * The database goes away mid-run (the embedded server restarting): the outage is no defect. The
+   * run's first transition fails with it, the postponement is tried again once the store answers,
+   * and the run waits in the queue; nothing is reported.
+   */
+  @Test
+  void aDatabaseOutageMidRun_postponesTheRun_andReportsNoDefect() {
+    FixRun queued = queue(Issues.anIssue().build());
+    agent.thenEdits(workspaces, "a.py", "fixed");
+    java.util.concurrent.atomic.AtomicInteger outages =
+        new java.util.concurrent.atomic.AtomicInteger(2);
+    RunStore flaky =
+        (RunStore)
+            Proxy.newProxyInstance(
+                RunStore.class.getClassLoader(),
+                new Class<?>[] {RunStore.class},
+                (p, m, args) -> {
+                  if (m.getName().equals("transition") && outages.getAndDecrement() > 0) {
+                    throw new dev.autofix.core.OutageException(
+                        "PostgreSQL is unreachable: the database system is starting up", null);
+                  }
+                  try {
+                    return m.invoke(store, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+
+    FixNextRun.Result result = fix(flaky, logs, AutofixPolicy.defaults(), "worker-1");
+
+    assertThat(result).isInstanceOf(FixNextRun.Postponed.class);
+    FixRun after = store.find(queued.id()).orElseThrow();
+    assertThat(after.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(after.reason()).contains("an outage interrupted the run");
+    assertThat(defects.defects()).isEmpty();
+  }
+
   /** The disk is full before the run starts: it waits, without a permit or an agent. */
   @Test
   void aFullDisk_postponesTheRunBeforeItsPermit() {
