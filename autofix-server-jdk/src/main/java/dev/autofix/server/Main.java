@@ -20,7 +20,11 @@ import org.slf4j.LoggerFactory;
  * and the process exits with status 0.
  */
 public final class Main {
-  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  /** Not a static field: the demo sets the log level before logging starts (see main). */
+  private static Logger log() {
+    return LoggerFactory.getLogger(Main.class);
+  }
+
   static final String VERSION =
       Main.class.getPackage().getImplementationVersion() == null
           ? "development"
@@ -34,6 +38,13 @@ public final class Main {
     if (System.getProperty("guice_bytecode_gen_option") == null) {
       System.setProperty("guice_bytecode_gen_option", "DISABLED");
     }
+    // The demo prints its own steps; the server's INFO lines would drown them.
+    if (args.length > 0
+        && args[0].equals("demo")
+        && System.getenv("AUTOFIX_LOG_LEVEL") == null
+        && System.getProperty("AUTOFIX_LOG_LEVEL") == null) {
+      System.setProperty("AUTOFIX_LOG_LEVEL", "WARN");
+    }
     int code = run(List.of(args), System.getenv(), System.out, System.err);
     // After a handled stop too: a thread nobody stopped (a client library's) must not keep the
     // process alive.
@@ -42,6 +53,9 @@ public final class Main {
 
   /** Runs the command line; returns the exit code once the server stopped (or failed to start). */
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    if (!args.isEmpty() && args.get(0).equals("demo")) {
+      return DemoCommand.run(args.subList(1, args.size()), env, out, err);
+    }
     Path config = null;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -95,7 +109,7 @@ public final class Main {
               if (signal.compareAndSet(null, name)) {
                 stopRequested.countDown();
               } else {
-                LOG.info("{} received; autofix is already stopping", name);
+                log().info("{} received; autofix is already stopping", name);
               }
             });
     Assembly assembly;
@@ -114,7 +128,7 @@ public final class Main {
                 .unstarted(
                     () -> {
                       if (assembly.stop()) {
-                        LOG.info("autofix stopped by the JVM's shutdown");
+                        log().info("autofix stopped by the JVM's shutdown");
                       }
                     }));
     out.println(
@@ -124,16 +138,17 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    LOG.info(
-        "{} received: stopping (a running agent gets {} to finish)",
-        signal.get() == null ? "stop" : signal.get(),
-        settings.server().shutdownGrace());
+    log()
+        .info(
+            "{} received: stopping (a running agent gets {} to finish)",
+            signal.get() == null ? "stop" : signal.get(),
+            settings.server().shutdownGrace());
     assembly.close();
-    LOG.info("autofix stopped{}", handled.isEmpty() ? "" : "; exit status 0");
+    log().info("autofix stopped{}", handled.isEmpty() ? "" : "; exit status 0");
     return 0;
   }
 
-  private static String oneLine(Throwable e) {
+  static String oneLine(Throwable e) {
     List<String> messages = new ArrayList<>();
     for (Throwable t = e; t != null && messages.size() < 3; t = t.getCause()) {
       String message = t.getMessage();
@@ -148,8 +163,10 @@ public final class Main {
   static String usage() {
     return """
         Usage: autofix-server [--config PATH] [--help] [--version]
+               autofix-server demo [--exit] [--agent demo|claude|codex] [--keep]
 
         Turns a new Sentry issue into one coding-agent run and one draft pull request.
+        `demo` shows the whole loop on this machine with no account (demo --help).
 
         Options:
           --config PATH   a YAML configuration file; AUTOFIX_* environment variables override it

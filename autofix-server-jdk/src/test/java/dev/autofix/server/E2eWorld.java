@@ -212,14 +212,18 @@ final class E2eWorld implements AutoCloseable {
     return git(remote, "show", branch + ":" + path);
   }
 
-  /** The run once it has ended (pr_opened, branch_pushed, no_fix or failed), within {@code within}. */
+  /**
+   * The run once it has ended (pr_opened, branch_pushed, no_fix or failed), within {@code within}.
+   */
   JsonNode awaitEnded(int port, long runId, java.time.Duration within) {
     return org.awaitility.Awaitility.await()
         .atMost(within)
         .pollInterval(java.time.Duration.ofMillis(100))
         .until(
             () -> get(port, "/api/runs/" + runId),
-            r -> List.of("pr_opened", "branch_pushed", "no_fix", "failed").contains(r.get("status").asText()));
+            r ->
+                List.of("pr_opened", "branch_pushed", "no_fix", "failed")
+                    .contains(r.get("status").asText()));
   }
 
   /** The run id of a delivery answered 202. */

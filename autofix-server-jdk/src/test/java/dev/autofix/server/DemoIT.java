@@ -1,0 +1,91 @@
+package dev.autofix.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The issue's acceptance for {@code demo}: the server jar, with an environment of only {@code
+ * PATH}, {@code HOME} and {@code JAVA_HOME}, runs {@code demo --exit} and exits 0; the bare origin
+ * then has the branch, and the fix on it passes the sample's tests. {@code --keep} leaves the
+ * folder so that this test can look; the demo's processes are gone once it exited.
+ */
+class DemoIT {
+  @TempDir Path home;
+
+  @Test
+  void demoExit_fixesTheSample_pushesTheBranch_andExitsZero() throws Exception {
+    Path jar = Path.of("target", "autofix-server.jar").toAbsolutePath();
+    assertThat(jar).as("the runnable jar, built in the package phase").exists();
+    String javaHome = System.getProperty("java.home");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(javaHome, "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "demo",
+                "--exit",
+                "--keep")
+            .redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().put("PATH", System.getenv("PATH"));
+    builder.environment().put("HOME", home.toString());
+    builder.environment().put("JAVA_HOME", javaHome);
+    long started = System.nanoTime();
+    Process demo = builder.start();
+    String output;
+    try {
+      output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(demo.waitFor(120, TimeUnit.SECONDS)).as(output).isTrue();
+    } finally {
+      if (demo.isAlive()) {
+        demo.destroyForcibly();
+        demo.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+    System.out.println(
+        "DemoIT: demo --exit took "
+            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
+            + " ms\n"
+            + output);
+    assertThat(demo.exitValue()).as(output).isZero();
+    assertThat(output)
+        .contains("the test on main: FAILED")
+        .contains("Sentry issue SHOP-1")
+        .contains("PriceTest: 3 checks passed")
+        .contains("branch autofix/shop-1 is in the origin")
+        .containsAnyOf("the agent runs sandboxed", "the agent runs trusted");
+    Path kept =
+        Path.of(
+            output
+                .lines()
+                .filter(l -> l.startsWith("kept "))
+                .findFirst()
+                .orElseThrow()
+                .substring(5));
+    try {
+      Path origin = kept.resolve("origin.git");
+      assertThat(E2eWorld.git(origin, "show", "autofix/shop-1:Price.java"))
+          .contains("return cents * (100 - percent) / 100;");
+      assertThat(E2eWorld.git(origin, "show", "main:Price.java"))
+          .as("main is as the user left it")
+          .contains("return cents * percent / 100;");
+      assertThat(CrashRecoveryIT.processesWithArgument(kept.resolve("data/postgres").toString()))
+          .as("the demo's embedded PostgreSQL stopped with it")
+          .isEmpty();
+    } finally {
+      try (var paths = Files.walk(kept)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    assertThat(List.of(kept)).noneMatch(Files::exists);
+  }
+}
