@@ -110,7 +110,9 @@ class StoreDatabaseIT {
                           T0.plusSeconds(5),
                           "w1",
                           RunChange.because("agent failed"))))
-          .isInstanceOf(RunStoreException.class)
+          .as("an outage, which the worker waits out, not a defect")
+          .isInstanceOf(StoreUnavailableException.class)
+          .isInstanceOf(dev.autofix.core.OutageException.class)
           .hasMessageContaining("127.0.0.1:" + port);
 
       // The worker died with the database; after a restart the lease expires and recovery
