@@ -13,6 +13,7 @@ import dev.autofix.core.model.PullRequestRef;
 import dev.autofix.core.port.IssueSource;
 import dev.autofix.sentry.internal.EventMapper;
 import dev.autofix.sentry.internal.IssueFilter;
+import dev.autofix.sentry.internal.IssueReference;
 import dev.autofix.sentry.internal.SentryApi;
 import dev.autofix.sentry.internal.WebhookJson;
 import dev.autofix.sentry.internal.WebhookParser;
@@ -185,6 +186,95 @@ final class SentryIssueSource implements IssueSource {
   }
 
   // ---------------------------------------------------------------- fetch
+
+  /**
+   * Looks an issue up by its page URL, id or short id ({@link IssueReference}): {@code GET
+   * /organizations/{org}/issues/{id}/} or {@code GET /organizations/{org}/shortids/{shortId}/}, in
+   * the configured organization only. The issue passes the same filters as a delivery.
+   */
+  @Override
+  public LookupResult lookup(String reference) {
+    if (api == null) {
+      return new LookupUnsupported(
+          "looking an issue up needs Sentry's API: set AUTOFIX_SENTRY_TOKEN (a token with"
+              + " event:read)");
+    }
+    IssueReference.Parsed parsed = IssueReference.parse(reference, config.org());
+    SentryApi.Answer answer;
+    String what;
+    switch (parsed) {
+      case IssueReference.Invalid invalid -> {
+        return new Malformed(invalid.reason());
+      }
+      case IssueReference.ById byId -> {
+        what = "issue " + byId.id();
+        answer = api.get(api.url("organizations", config.org(), "issues", byId.id()).build());
+      }
+      case IssueReference.ByShortId byShortId -> {
+        what = "issue " + byShortId.shortId();
+        answer =
+            api.get(
+                api.url("organizations", config.org(), "shortids", byShortId.shortId()).build());
+      }
+    }
+    return switch (answer) {
+      case SentryApi.Ok ok ->
+          located(
+              parsed instanceof IssueReference.ByShortId ? ok.body().path("group") : ok.body(),
+              what);
+      case SentryApi.Rejected rejected -> lookupRejected(what, rejected);
+      case SentryApi.Unavailable unavailable ->
+          new Unavailable(unavailable.message(), unavailable.retryAfter());
+    };
+  }
+
+  private LookupResult located(JsonNode node, String what) {
+    if (!node.isObject()) {
+      return new NotFound("Sentry's answer for " + what + " holds no issue");
+    }
+    return switch (parser.parseApiIssue(node)) {
+      case WebhookParser.Parsed parsed -> {
+        Optional<String> rejection = filter.rejection(parsed.issue(), null);
+        yield rejection.isPresent() ? new Ignored(rejection.get()) : new Located(parsed.issue());
+      }
+      case WebhookParser.NotHandled notHandled ->
+          new NotFound("Sentry's answer for " + what + " is not an issue");
+      case WebhookParser.Invalid invalid ->
+          new NotFound("Sentry's answer for " + what + " cannot be read: " + invalid.reason());
+    };
+  }
+
+  private LookupResult lookupRejected(String what, SentryApi.Rejected rejected) {
+    return switch (rejected.status()) {
+      case 401 ->
+          new NotFound(
+              "Sentry rejected the API token (401) looking up "
+                  + what
+                  + ": check AUTOFIX_SENTRY_TOKEN");
+      case 403 ->
+          new NotFound(
+              "the API token may not read "
+                  + what
+                  + " (403): it needs the event:read scope in"
+                  + " organization "
+                  + config.org());
+      case 404 ->
+          new NotFound(
+              "Sentry has no "
+                  + what
+                  + " in organization "
+                  + config.org()
+                  + " (404: deleted, merged, or in another organization)");
+      default ->
+          new NotFound(
+              "Sentry answered "
+                  + rejected.status()
+                  + " looking up "
+                  + what
+                  + ": "
+                  + abbreviate(rejected.body()));
+    };
+  }
 
   /**
    * Fetches the issue's recommended event (its latest when the server has no recommendation).

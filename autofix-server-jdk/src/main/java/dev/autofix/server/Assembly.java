@@ -10,8 +10,10 @@ import dev.autofix.agents.Agents;
 import dev.autofix.agents.AgentsConfig;
 import dev.autofix.agents.AgentsModule;
 import dev.autofix.core.port.FixTargets;
+import dev.autofix.core.port.IssueSource;
 import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.RecordIssue;
+import dev.autofix.core.usecase.TriggerIssue;
 import dev.autofix.github.GitHubConfig;
 import dev.autofix.github.GitHubModule;
 import dev.autofix.github.GitHubPullRequestPublishers;
@@ -496,6 +498,37 @@ final class Assembly implements Closeable {
         every.toMillis(),
         every.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Records {@code reference}'s issue straight into the store, with no server running ({@code
+   * autofix trigger}): opens the database (the embedded one starts from the data dir), looks the
+   * issue up through Sentry's API and records it through the same insert-if-absent path as a
+   * delivery; then notifies any server that shares the database, and closes everything again.
+   */
+  static TriggerIssue.Result triggerDirectly(Settings s, String reference, Clock clock) {
+    try (StoreDatabase database = StoreDatabase.open(s.store())) {
+      OkHttpClient http = new OkHttpClient.Builder().build();
+      try {
+        Injector injector =
+            Guice.createInjector(
+                new ResourcesModule(database.dataSource(), http, new ObjectMapper()),
+                binder -> binder.bind(Clock.class).toInstance(clock),
+                new JooqStoreModule(s.store()),
+                new SentryModule(s.sentry()));
+        RecordIssue record =
+            new RecordIssue(
+                injector.getInstance(RunStore.class),
+                () ->
+                    PostgresNotifications.notifyOnce(
+                        database.dataSource(), PostgresNotifications.DEFAULT_CHANNEL),
+                clock);
+        return new TriggerIssue(injector.getInstance(IssueSource.class), record).execute(reference);
+      } finally {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+      }
+    }
   }
 
   int port() {

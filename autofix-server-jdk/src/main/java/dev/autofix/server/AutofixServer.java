@@ -19,6 +19,7 @@ import dev.autofix.core.usecase.QueueEngine;
 import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.core.usecase.RecoverRuns;
 import dev.autofix.core.usecase.RetryRun;
+import dev.autofix.core.usecase.TriggerIssue;
 import dev.autofix.server.http.ClientCap;
 import dev.autofix.server.http.HttpRoutes;
 import java.io.Closeable;
@@ -120,12 +121,14 @@ public final class AutofixServer implements Closeable {
             b.storageProblem,
             "deliveries",
             this::refusedRecently);
+    RecordIssue record = new RecordIssue(b.store, wakeUps, b.clock);
     HttpRoutes.mount(
         new FilteringHttpServer(http, new ClientCap(limits.maxPerClient(), b.uncapped)),
         new HttpRoutes.Api(
             "/webhooks/" + b.source.name(),
             b.source,
-            new RecordIssue(b.store, wakeUps, b.clock),
+            record,
+            new TriggerIssue(b.source, record),
             b.store,
             b.limiter,
             b.logs,

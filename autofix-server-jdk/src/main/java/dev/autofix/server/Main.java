@@ -38,9 +38,9 @@ public final class Main {
     if (System.getProperty("guice_bytecode_gen_option") == null) {
       System.setProperty("guice_bytecode_gen_option", "DISABLED");
     }
-    // The demo prints its own steps; the server's INFO lines would drown them.
+    // The commands print their own steps; the server's INFO lines would drown them.
     if (args.length > 0
-        && args[0].equals("demo")
+        && List.of("demo", "trigger", "doctor").contains(args[0])
         && System.getenv("AUTOFIX_LOG_LEVEL") == null
         && System.getProperty("AUTOFIX_LOG_LEVEL") == null) {
       System.setProperty("AUTOFIX_LOG_LEVEL", "WARN");
@@ -55,6 +55,9 @@ public final class Main {
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
     if (!args.isEmpty() && args.get(0).equals("demo")) {
       return DemoCommand.run(args.subList(1, args.size()), env, out, err);
+    }
+    if (!args.isEmpty() && args.get(0).equals("trigger")) {
+      return TriggerCommand.run(args.subList(1, args.size()), env, out, err);
     }
     Path config = null;
     for (int i = 0; i < args.size(); i++) {
@@ -164,9 +167,11 @@ public final class Main {
     return """
         Usage: autofix-server [--config PATH] [--help] [--version]
                autofix-server demo [--exit] [--agent demo|claude|codex] [--keep]
+               autofix-server trigger [--config PATH] <Sentry issue URL | id | short id>
 
         Turns a new Sentry issue into one coding-agent run and one draft pull request.
         `demo` shows the whole loop on this machine with no account (demo --help).
+        `trigger` records an existing Sentry issue now, as its webhook would (trigger --help).
 
         Options:
           --config PATH   a YAML configuration file; AUTOFIX_* environment variables override it

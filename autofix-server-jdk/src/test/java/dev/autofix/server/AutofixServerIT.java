@@ -186,6 +186,47 @@ class AutofixServerIT {
   }
 
   @Test
+  void triggerApi_recordsAKnownIssueOnce_andAnswersEveryOtherOutcomeTyped() throws Exception {
+    source.knows(dev.autofix.testkit.fixtures.Issues.anIssue().withId("4711").build());
+    agent.thenChangesNothing("nothing");
+
+    assertThat(trigger("{\"issue\":\"4711\"}", null).statusCode()).isEqualTo(401);
+    assertThat(trigger("{\"issue\":\"4711\"}", "wrong").statusCode()).isEqualTo(401);
+    HttpResponse<String> accepted = trigger("{\"issue\":\"4711\"}", "s3cret");
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    JsonNode body = JSON.readTree(accepted.body());
+    assertThat(body.get("outcome").asText()).isEqualTo("accepted");
+    assertThat(body.get("issue").get("id").asText()).isEqualTo("4711");
+    long runId = body.get("runId").asLong();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> run(runId).get("status").asText().equals("no_fix"));
+
+    HttpResponse<String> again = trigger("{\"issue\":\"4711\"}", "s3cret");
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(again.body()).get("outcome").asText()).isEqualTo("duplicate");
+    assertThat(JSON.readTree(again.body()).get("runId").asLong()).isEqualTo(runId);
+    assertThat(agent.tasks()).as("one agent per issue, ever").hasSize(1);
+
+    assertThat(trigger("{\"issue\":\"9999\"}", "s3cret").statusCode()).isEqualTo(404);
+    HttpResponse<String> down = trigger("{\"issue\":\"unavailable\"}", "s3cret");
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(down.headers().firstValue("Retry-After")).contains("5");
+    for (String bad : List.of("", "not json", "{}", "{\"issue\":42}", "{\"issue\":\" \"}", "[]")) {
+      HttpResponse<String> refused = trigger(bad, "s3cret");
+      assertThat(refused.statusCode()).as("body %s: %s", bad, refused.body()).isEqualTo(400);
+    }
+    assertThat(trigger("{\"issue\":\"" + "1".repeat(20_000) + "\"}", "s3cret").statusCode())
+        .isEqualTo(413);
+    assertThat(get("/api/issues").statusCode()).isEqualTo(405);
+    assertThat(get("/api/issues/4711").statusCode()).isEqualTo(404);
+    store.setAvailable(false);
+    source.knows(dev.autofix.testkit.fixtures.Issues.anIssue().withId("4712").build());
+    assertThat(trigger("{\"issue\":\"4712\"}", "s3cret").statusCode()).isEqualTo(503);
+    assertThat(defects.defects()).isEmpty();
+  }
+
+  @Test
   void listRuns_isNewestFirst_withStatusFilterAndPaging() throws Exception {
     for (int i = 1; i <= 3; i++) {
       agent.thenChangesNothing("nothing");
@@ -245,6 +286,18 @@ class AutofixServerIT {
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> trigger(String body, String token)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri("/api/issues"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

@@ -257,6 +257,12 @@ final class E2eWorld implements AutoCloseable {
     /** What the issue list (the poller's query) answers. */
     volatile String issues = "[]";
 
+    /** The issues that exist, by numeric id: their short id ({@code SHOP-71}). */
+    final Map<String, String> existing = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Every request's method and path, in order. */
+    final List<String> requests = new CopyOnWriteArrayList<>();
+
     private final HttpServer server;
 
     FakeSentry() throws IOException {
@@ -266,7 +272,41 @@ final class E2eWorld implements AutoCloseable {
           exchange -> {
             try (exchange) {
               String path = exchange.getRequestURI().getPath();
-              if ("GET".equals(exchange.getRequestMethod()) && path.contains("/events/")) {
+              requests.add(exchange.getRequestMethod() + " " + path);
+              java.util.regex.Matcher issue =
+                  java.util.regex.Pattern.compile(
+                          "/api/0/organizations/test-org/(issues|shortids)/([^/]+)/")
+                      .matcher(path);
+              if ("GET".equals(exchange.getRequestMethod()) && issue.matches()) {
+                String id =
+                    issue.group(1).equals("issues")
+                        ? issue.group(2)
+                        : existing.entrySet().stream()
+                            .filter(e -> e.getValue().equals(issue.group(2)))
+                            .map(Map.Entry::getKey)
+                            .findFirst()
+                            .orElse(null);
+                if (id == null || !existing.containsKey(id)) {
+                  send(exchange, 404, "{\"detail\":\"The requested resource does not exist\"}");
+                } else {
+                  String details =
+                      resource("api-issue-details.json")
+                          .replaceFirst("\"id\": \"1\",", "\"id\": \"" + id + "\",")
+                          .replace("PUMP-STATION-1", existing.get(id));
+                  send(
+                      exchange,
+                      200,
+                      issue.group(1).equals("issues")
+                          ? details
+                          : "{\"organizationSlug\":\"test-org\",\"groupId\":\""
+                              + id
+                              + "\",\"shortId\":\""
+                              + existing.get(id)
+                              + "\",\"group\":"
+                              + details
+                              + "}");
+                }
+              } else if ("GET".equals(exchange.getRequestMethod()) && path.contains("/events/")) {
                 send(exchange, 200, resource("api-issue-event-latest.json"));
               } else if ("POST".equals(exchange.getRequestMethod())
                   && path.endsWith("/comments/")) {

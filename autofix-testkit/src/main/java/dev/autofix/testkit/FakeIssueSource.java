@@ -112,6 +112,23 @@ public final class FakeIssueSource implements IssueSource {
     return new Malformed("expected issue:<id> or ignore:<reason>");
   }
 
+  /**
+   * Looks up {@code reference}: a known issue's id (see {@link #knows}) is located, {@code
+   * unavailable} answers that the source is down, anything blank is malformed, and any other id is
+   * not found.
+   */
+  @Override
+  public synchronized LookupResult lookup(String reference) {
+    if (reference == null || reference.isBlank()) {
+      return new Malformed("an issue id is needed");
+    }
+    if (reference.equals("unavailable")) {
+      return new Unavailable("the fake source is down", java.time.Duration.ofSeconds(5));
+    }
+    Issue known = issues.get(reference.strip());
+    return known == null ? new NotFound("no issue " + reference) : new Located(known);
+  }
+
   @Override
   public synchronized FetchResult fetch(Issue issue) {
     Deque<FetchResult> scripted = fetches.get(issue.id());

@@ -22,6 +22,13 @@ public interface IssueSource {
   /** Verifies and parses one delivery. Never throws for bad input: that is a result. */
   ReceiveResult receive(Delivery delivery);
 
+  /**
+   * Finds an issue that already exists from what a person would paste: its page URL, its id or its
+   * short id. The answer passes the same filters as a delivery ({@link Ignored} when it does not).
+   * Never throws for a bad reference or an unreachable source: that is a result.
+   */
+  LookupResult lookup(String reference);
+
   /** Fetches the error details a fixer needs for {@code issue}. */
   FetchResult fetch(Issue issue);
 
@@ -39,7 +46,7 @@ public interface IssueSource {
   }
 
   /** A verified delivery that does not ask for a fix (resolved, comment, filtered out, ...). */
-  record Ignored(String reason) implements ReceiveResult {
+  record Ignored(String reason) implements ReceiveResult, LookupResult {
     public Ignored {
       Objects.requireNonNull(reason, "reason == null");
     }
@@ -52,8 +59,8 @@ public interface IssueSource {
     }
   }
 
-  /** The delivery is authentic but cannot be parsed. */
-  record Malformed(String reason) implements ReceiveResult {
+  /** The delivery is authentic but cannot be parsed (or a lookup's reference is no reference). */
+  record Malformed(String reason) implements ReceiveResult, LookupResult {
     public Malformed {
       Objects.requireNonNull(reason, "reason == null");
     }
@@ -61,6 +68,27 @@ public interface IssueSource {
 
   /** The body is larger than the configured limit; it was not parsed. */
   record TooLarge(long limitBytes) implements ReceiveResult {}
+
+  /**
+   * What a {@link #lookup} found: the issue, one the filters leave out, a reference that is none,
+   * no such issue (or no access to it), the source unavailable, or no way to look up at all.
+   */
+  sealed interface LookupResult
+      permits Located, Ignored, Malformed, NotFound, Unavailable, LookupUnsupported {}
+
+  /** The issue the reference names, as the source reports it now. */
+  record Located(Issue issue) implements LookupResult {
+    public Located {
+      Objects.requireNonNull(issue, "issue == null");
+    }
+  }
+
+  /** The source cannot look issues up as configured (no API token, say); the reason says why. */
+  record LookupUnsupported(String reason) implements LookupResult {
+    public LookupUnsupported {
+      Objects.requireNonNull(reason, "reason == null");
+    }
+  }
 
   /** The outcome of fetching error details. */
   sealed interface FetchResult permits Found, NotFound, Unavailable {}
@@ -73,14 +101,14 @@ public interface IssueSource {
   }
 
   /** The source does not know the issue (deleted, or no access: the message says which). */
-  record NotFound(String message) implements FetchResult {
+  record NotFound(String message) implements FetchResult, LookupResult {
     public NotFound {
       Objects.requireNonNull(message, "message == null");
     }
   }
 
   /** The source is unavailable for now (rate limited, down); try again after {@code retryAfter}. */
-  record Unavailable(String message, Duration retryAfter) implements FetchResult {
+  record Unavailable(String message, Duration retryAfter) implements FetchResult, LookupResult {
     public Unavailable {
       Objects.requireNonNull(message, "message == null");
       Objects.requireNonNull(retryAfter, "retryAfter == null");

@@ -10,6 +10,7 @@ import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.CancelRun;
 import dev.autofix.core.usecase.RecordIssue;
 import dev.autofix.core.usecase.RetryRun;
+import dev.autofix.core.usecase.TriggerIssue;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +28,7 @@ public final class HttpRoutes {
    * @param webhookPath where deliveries arrive, for example {@code /webhooks/sentry}
    * @param source parses the deliveries
    * @param record records a delivery's issue
+   * @param trigger records an issue that already exists ({@code POST /api/issues})
    * @param store the runs
    * @param limiter the daily cap, for the status page
    * @param logs the runs' logs
@@ -46,6 +48,7 @@ public final class HttpRoutes {
       String webhookPath,
       IssueSource source,
       RecordIssue record,
+      TriggerIssue trigger,
       RunStore store,
       RateLimiter limiter,
       RunLogs logs,
@@ -63,6 +66,7 @@ public final class HttpRoutes {
       Objects.requireNonNull(webhookPath, "webhookPath == null");
       Objects.requireNonNull(source, "source == null");
       Objects.requireNonNull(record, "record == null");
+      Objects.requireNonNull(trigger, "trigger == null");
       Objects.requireNonNull(store, "store == null");
       Objects.requireNonNull(limiter, "limiter == null");
       Objects.requireNonNull(logs, "logs == null");
@@ -106,6 +110,12 @@ public final class HttpRoutes {
             access.guard(
                 new RunsHandler(
                     api.store(), api.logs(), api.retry(), api.cancel(), api.adminToken())),
+            defects));
+    server.createContext(
+        "/api/issues",
+        guarded(
+            "issues-api",
+            access.guard(new IssuesHandler(api.trigger(), api.adminToken())),
             defects));
     HealthHandler health = new HealthHandler(api.readiness(), access::allows);
     server.createContext("/healthz", guarded("health", health, defects));

@@ -10,8 +10,6 @@ import dev.autofix.core.port.RunStore;
 import dev.autofix.core.usecase.CancelRun;
 import dev.autofix.core.usecase.RetryRun;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +29,7 @@ final class RunsHandler implements HttpHandler {
   private final RunLogs logs;
   private final RetryRun retry;
   private final CancelRun cancel;
-  private final Optional<String> adminToken;
+  private final AdminToken adminToken;
 
   RunsHandler(
       RunStore store, RunLogs logs, RetryRun retry, CancelRun cancel, Optional<String> adminToken) {
@@ -39,7 +37,7 @@ final class RunsHandler implements HttpHandler {
     this.logs = Objects.requireNonNull(logs, "logs == null");
     this.retry = Objects.requireNonNull(retry, "retry == null");
     this.cancel = Objects.requireNonNull(cancel, "cancel == null");
-    this.adminToken = Objects.requireNonNull(adminToken, "adminToken == null");
+    this.adminToken = new AdminToken(adminToken);
   }
 
   /** Answers one request; a defect propagates to the {@link ErrorBoundary}, which answers it. */
@@ -163,21 +161,7 @@ final class RunsHandler implements HttpHandler {
   }
 
   private boolean authorized(HttpExchange exchange) throws IOException {
-    if (adminToken.isEmpty()) {
-      Exchanges.error(
-          exchange, 403, "the admin API is disabled: set AUTOFIX_ADMIN_TOKEN to enable it");
-      return false;
-    }
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
-    String expected = "Bearer " + adminToken.get();
-    if (header == null
-        || !MessageDigest.isEqual(
-            header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
-      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-      Exchanges.error(exchange, 401, "a valid admin bearer token is required");
-      return false;
-    }
-    return true;
+    return adminToken.authorized(exchange);
   }
 
   private static Optional<RunId> parseId(String text) {

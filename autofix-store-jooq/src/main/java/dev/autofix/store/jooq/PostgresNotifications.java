@@ -87,6 +87,27 @@ public final class PostgresNotifications implements AutoCloseable {
     };
   }
 
+  /**
+   * Notifies every listener on {@code channel} once, now, and waits for it: for a short-lived
+   * process (such as {@code autofix trigger}) that records a run and exits. Returns whether the
+   * notification went out; a failure only delays the run to the listeners' next poll.
+   */
+  public static boolean notifyOnce(DataSource dataSource, String channel) {
+    Objects.requireNonNull(dataSource, "dataSource == null");
+    if (channel == null || !CHANNEL.matcher(channel).matches()) {
+      throw new IllegalArgumentException("not a channel name: " + channel);
+    }
+    try {
+      Dsl.on(dataSource)
+          .select(function("pg_notify", SQLDataType.VARCHAR, inline(channel), inline("")))
+          .execute();
+      return true;
+    } catch (RuntimeException e) {
+      LOG.debug("could not notify other processes; they will poll: {}", e.getMessage());
+      return false;
+    }
+  }
+
   private void send() {
     while (running) {
       try {
