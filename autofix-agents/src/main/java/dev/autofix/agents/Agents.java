@@ -3,6 +3,7 @@ package dev.autofix.agents;
 import dev.autofix.core.port.AgentRunner;
 import dev.autofix.core.port.FixVerifier;
 import dev.autofix.core.port.Workspaces;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,6 +51,17 @@ public final class Agents {
   public static Optional<String> sandboxUnavailable(
       AgentsConfig config, Map<String, String> environment) {
     return new UntrustedProcesses(config, environment).unavailable();
+  }
+
+  /**
+   * {@code autofix doctor}'s checks of {@code config}: the checkout's base branch and remote, the
+   * agent CLI's version and login (never a paid model call), the sandbox, and the test command on
+   * the base branch in a worktree made as a run's is (under a temporary data dir, so a running
+   * server's worktrees are left alone). Takes as long as the tests.
+   */
+  public static List<dev.autofix.support.check.Check> check(
+      AgentsConfig config, Map<String, String> environment) {
+    return new AgentChecks(config, environment).run();
   }
 
   /** The verifier running {@code config.testCommand()}; {@code NotConfigured} without one. */

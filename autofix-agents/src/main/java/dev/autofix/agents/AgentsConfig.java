@@ -145,6 +145,7 @@ public record AgentsConfig(
     private ClaudeOptions claude;
     private CodexOptions codex;
     private AgentAccess access;
+    private Path dataDir;
     private final AgentsConfig base;
 
     private Builder(AgentsConfig base) {
@@ -157,6 +158,7 @@ public record AgentsConfig(
       this.claude = base.claude;
       this.codex = base.codex;
       this.access = base.access;
+      this.dataDir = base.dataDir;
     }
 
     /** The agent, and the command line of the {@code command} agent ({@code null} otherwise). */
@@ -191,6 +193,12 @@ public record AgentsConfig(
       return this;
     }
 
+    /** Where autofix keeps its worktrees and git state for these runs. */
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = Objects.requireNonNull(dataDir, "dataDir == null");
+      return this;
+    }
+
     public Builder access(AgentAccess access) {
       this.access = access;
       return this;
@@ -209,7 +217,7 @@ public record AgentsConfig(
           base.repoPath,
           base.baseBranch,
           base.remote,
-          base.dataDir,
+          dataDir,
           base.envDenyList,
           base.promptTemplate,
           base.gitAuthorName,

@@ -53,6 +53,14 @@ final class FakeGitHub implements AutoCloseable {
 
   // Knobs the tests turn.
   String validToken = "ghp_fakeTokenForTests0123456789";
+
+  /**
+   * What {@code GET /repos/{o}/{r}} says: the {@code X-OAuth-Scopes} header (a classic token's;
+   * none for a fine-grained one) and whether the token's account may push.
+   */
+  volatile String oauthScopes;
+
+  volatile boolean mayPush = true;
   boolean draftsAllowed = true;
   boolean repoExists = true;
   String missingPermission = null;
@@ -240,6 +248,24 @@ final class FakeGitHub implements AutoCloseable {
     String method = request.getMethod();
     if (method.equals("GET") && rest.equals(List.of("pulls"))) {
       return listPulls(request.getUrl());
+    }
+    if (method.equals("GET") && rest.isEmpty()) {
+      MockResponse.Builder repository =
+          new MockResponse.Builder()
+              .code(200)
+              .addHeader("Content-Type", "application/json; charset=utf-8")
+              .body(
+                  "{\"full_name\":\""
+                      + owner
+                      + "/"
+                      + repo
+                      + "\",\"private\":true,\"permissions\":{\"admin\":false,\"push\":"
+                      + mayPush
+                      + ",\"pull\":true}}");
+      if (oauthScopes != null) {
+        repository.addHeader("X-OAuth-Scopes", oauthScopes);
+      }
+      return repository.build();
     }
     if (missingPermission != null && method.equals("POST")) {
       return new MockResponse.Builder()

@@ -23,4 +23,13 @@ public final class SentryIssueSources {
   public static IssueSource create(SentryConfig config, OkHttpClient http, ObjectMapper json) {
     return SentryIssueSource.create(config, http, json);
   }
+
+  /**
+   * {@code autofix doctor}'s checks of {@code config}: the webhook secret, and whether the API
+   * token reads the organization's issues (one {@code GET}; a warning without a token).
+   */
+  public static java.util.List<dev.autofix.support.check.Check> check(
+      SentryConfig config, OkHttpClient http, ObjectMapper json) {
+    return SentryChecks.run(config, http, json);
+  }
 }

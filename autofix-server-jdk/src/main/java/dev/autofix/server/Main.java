@@ -56,6 +56,9 @@ public final class Main {
     if (!args.isEmpty() && args.get(0).equals("demo")) {
       return DemoCommand.run(args.subList(1, args.size()), env, out, err);
     }
+    if (!args.isEmpty() && args.get(0).equals("doctor")) {
+      return DoctorCommand.run(args.subList(1, args.size()), env, out, err);
+    }
     if (!args.isEmpty() && args.get(0).equals("trigger")) {
       return TriggerCommand.run(args.subList(1, args.size()), env, out, err);
     }
@@ -167,10 +170,12 @@ public final class Main {
     return """
         Usage: autofix-server [--config PATH] [--help] [--version]
                autofix-server demo [--exit] [--agent demo|claude|codex] [--keep]
+               autofix-server doctor [--config PATH]
                autofix-server trigger [--config PATH] <Sentry issue URL | id | short id>
 
         Turns a new Sentry issue into one coding-agent run and one draft pull request.
         `demo` shows the whole loop on this machine with no account (demo --help).
+        `doctor` checks a configuration and all it points at, one line each (doctor --help).
         `trigger` records an existing Sentry issue now, as its webhook would (trigger --help).
 
         Options:

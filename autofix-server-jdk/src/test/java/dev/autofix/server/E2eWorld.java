@@ -273,6 +273,11 @@ final class E2eWorld implements AutoCloseable {
             try (exchange) {
               String path = exchange.getRequestURI().getPath();
               requests.add(exchange.getRequestMethod() + " " + path);
+              if ("Bearer sntrys_revoked"
+                  .equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                send(exchange, 401, "{\"detail\":\"Invalid token\"}");
+                return;
+              }
               java.util.regex.Matcher issue =
                   java.util.regex.Pattern.compile(
                           "/api/0/organizations/test-org/(issues|shortids)/([^/]+)/")
@@ -352,7 +357,7 @@ final class E2eWorld implements AutoCloseable {
 
     FakeGitHub() throws IOException {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.createContext("/repos/acme/shop/", this::handle);
+      server.createContext("/repos/acme/shop", this::handle);
       server.start();
     }
 
@@ -388,7 +393,20 @@ final class E2eWorld implements AutoCloseable {
                   : "{\"message\":\"Server Error\"}");
           return;
         }
-        if (path.equals("/repos/acme/shop/pulls") && method.equals("GET")) {
+        if (path.equals("/repos/acme/shop") && method.equals("GET")) {
+          // what doctor asks: the repository, the token's permissions, a classic token's scopes
+          if (!"Bearer ghp_e2etoken"
+              .equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            send(exchange, 401, "{\"message\":\"Bad credentials\"}");
+            return;
+          }
+          exchange.getResponseHeaders().set("X-OAuth-Scopes", "repo, workflow");
+          send(
+              exchange,
+              200,
+              "{\"full_name\":\"acme/shop\",\"private\":true,"
+                  + "\"permissions\":{\"admin\":false,\"push\":true,\"pull\":true}}");
+        } else if (path.equals("/repos/acme/shop/pulls") && method.equals("GET")) {
           String head = query(exchange).getOrDefault("head", "");
           String branch = head.substring(head.indexOf(':') + 1);
           ArrayNode list = JSON.createArrayNode();

@@ -163,6 +163,48 @@ public final class GitHubApi {
     return withRetries(request(url).post(body(body)).build());
   }
 
+  /**
+   * What the token may do in the repository, for {@code autofix doctor}: {@code GET
+   * /repos/{o}/{r}}, tried once, with {@code X-OAuth-Scopes} (sent for classic and OAuth tokens
+   * only).
+   *
+   * @param reply the answer; its body holds {@code permissions} when the token can see the repo
+   * @param scopes the token's scopes, or {@code null} when GitHub does not say (fine-grained
+   *     tokens, GitHub App tokens)
+   */
+  public record Access(Reply reply, String scopes) {}
+
+  /** {@code GET /repos/{o}/{r}} once, with the token's scopes when GitHub tells them. */
+  public Access access() {
+    Request request = request(repo().build()).get().build();
+    try (Response response = http.newCall(request).execute()) {
+      String text = response.body().string();
+      JsonNode body = parse(text);
+      String scopes = response.header("X-OAuth-Scopes");
+      if (response.isSuccessful()) {
+        return new Access(new Ok(response.code(), body), scopes);
+      }
+      String message = messageOf(body, text, response.code());
+      Duration retry =
+          RetryDelays.forResponse(response.code(), response.headers(), message, 1, clock.instant());
+      return new Access(
+          retry != null
+              ? new Unavailable(response.code(), message, retry, null, 1)
+              : new Failed(
+                  response.code(), message, response.header("X-Accepted-GitHub-Permissions")),
+          scopes);
+    } catch (IOException e) {
+      return new Access(
+          new Unavailable(
+              0,
+              e.getClass().getSimpleName() + ": " + e.getMessage(),
+              RetryDelays.forTransportFailure(1),
+              e,
+              1),
+          null);
+    }
+  }
+
   /** Waits; an interrupt is kept on the thread and ends the publishing with a defect. */
   public void pause(Duration duration) {
     try {

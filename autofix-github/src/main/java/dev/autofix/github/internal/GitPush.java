@@ -213,6 +213,66 @@ public final class GitPush {
     return outcome;
   }
 
+  /**
+   * Whether the destination would take a push to {@code refs/heads/<branch>}, pushing nothing: a
+   * {@code git push --dry-run} with the same credentials and pins as a real push, of a commit of
+   * the empty tree made for the purpose in a scratch repository under {@code scratch} (the user's
+   * repository is not touched). The remote is asked for its refs, which needs push access; no
+   * object is sent and no ref is changed.
+   */
+  public Outcome dryRun(Path scratch, String branch) {
+    requireBranch(branch);
+    Path gitDir = scratch.resolve("push-check.git");
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", server.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+    env.put("HOME", scratch.toString());
+    env.put("GIT_CONFIG_NOSYSTEM", "1");
+    env.put("GIT_CONFIG_GLOBAL", "/dev/null");
+    env.put("GIT_AUTHOR_NAME", "autofix doctor");
+    env.put("GIT_AUTHOR_EMAIL", "doctor@autofix.invalid");
+    env.put("GIT_COMMITTER_NAME", "autofix doctor");
+    env.put("GIT_COMMITTER_EMAIL", "doctor@autofix.invalid");
+    String commit =
+        scratchGit(scratch, env, null, List.of("init", "--quiet", "--bare", gitDir.toString()))
+                == null
+            ? null
+            : scratchGit(
+                gitDir,
+                env,
+                "",
+                List.of("--git-dir=" + gitDir, "hash-object", "-t", "tree", "-w", "--stdin"));
+    if (commit != null) {
+      commit =
+          scratchGit(
+              gitDir,
+              env,
+              null,
+              List.of(
+                  "--git-dir=" + gitDir,
+                  "commit-tree",
+                  commit,
+                  "-m",
+                  "autofix doctor: a push check, never pushed"));
+    }
+    if (commit == null) {
+      throw new GitHubException(
+          "cannot make the scratch repository for the push check in " + scratch);
+    }
+    return pushWith(gitDir, branch, List.of("--dry-run"), commit);
+  }
+
+  /** A git command in the scratch repository; its stdout stripped, or {@code null} if it failed. */
+  private String scratchGit(Path dir, Map<String, String> env, String stdin, List<String> args) {
+    return switch (runner.run(dir, env, stdin, args)) {
+      case GitRunner.Exited exited when exited.exitCode() == 0 -> exited.stdoutText().strip();
+      case GitRunner.Exited exited -> {
+        LOG.warn("git {} failed: {}", args.getFirst(), exited.stderr().strip());
+        yield null;
+      }
+      default -> null;
+    };
+  }
+
   private static void requireBranch(String branch) {
     if (branch.startsWith("-") || branch.isBlank()) {
       throw new IllegalArgumentException("not a branch name: " + branch);
@@ -493,7 +553,7 @@ public final class GitPush {
    * git's name for the destination's transport: {@code https}, {@code http}, {@code ssh} or {@code
    * file}.
    */
-  static String transport(String destination) {
+  public static String transport(String destination) {
     int scheme = destination.indexOf("://");
     if (scheme > 0) {
       String name = destination.substring(0, scheme).toLowerCase(Locale.ROOT);
