@@ -193,6 +193,20 @@ final class DemoCommand {
         } else {
           out.println("2. the agent runs sandboxed (bubblewrap): it can reach its worktree only");
         }
+        if (!agent.equals("demo")) {
+          // before anything starts: a real CLI that cannot run would leave the run queued
+          Optional<String> cannot =
+              Agents.runner(parsed.repository().orElseThrow().agents(), env).unavailable();
+          if (cannot.isPresent()) {
+            err.println(
+                "autofix demo: the "
+                    + agent
+                    + " agent cannot run here: "
+                    + cannot.get()
+                    + ". Or run the demo with its scripted agent: demo --exit");
+            return 1;
+          }
+        }
         try (Assembly server = Assembly.start(parsed, Clock.systemUTC())) {
           int port = server.port();
           String base = "http://127.0.0.1:" + port;

@@ -53,6 +53,54 @@ class DemoIT {
         .contains("the agent runs trusted");
   }
 
+  /**
+   * {@code --agent claude} with the real CLI on a machine where it is not logged in: the demo says
+   * so, and how to log in, before it starts anything, and exits 1 at once (it used to wait for the
+   * server's readiness for half a minute and print its JSON).
+   */
+  @Test
+  void aRealAgentThatIsNotLoggedIn_isRefusedAtOnce_sayingHowToLogIn() throws Exception {
+    boolean installed =
+        java.util.Arrays.stream(System.getenv("PATH").split(":"))
+            .anyMatch(d -> Files.isExecutable(Path.of(d, "claude")));
+    if (!installed && "true".equalsIgnoreCase(System.getenv("AUTOFIX_REQUIRE_AGENT_CLIS"))) {
+      throw new AssertionError("claude is not installed, and AUTOFIX_REQUIRE_AGENT_CLIS=true");
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(installed, "claude is not installed");
+    Path jar = Path.of("target", "autofix-server.jar").toAbsolutePath();
+    String javaHome = System.getProperty("java.home");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(javaHome, "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "demo",
+                "--exit",
+                "--agent",
+                "claude")
+            .redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().put("PATH", System.getenv("PATH"));
+    builder.environment().put("HOME", home.toString());
+    builder.environment().put("JAVA_HOME", javaHome);
+    Process demo = builder.start();
+    try {
+      String output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+      assertThat(demo.exitValue()).as(output).isEqualTo(1);
+      assertThat(output)
+          .contains("the claude agent cannot run here")
+          .contains("/login")
+          .contains("demo --exit")
+          .doesNotContain("autofix listens on");
+    } finally {
+      if (demo.isAlive()) {
+        demo.destroyForcibly();
+        demo.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   private String demo(String path) throws Exception {
     Path jar = Path.of("target", "autofix-server.jar").toAbsolutePath();
     assertThat(jar).as("the runnable jar, built in the package phase").exists();
