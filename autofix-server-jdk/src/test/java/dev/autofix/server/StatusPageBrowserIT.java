@@ -69,7 +69,7 @@ class StatusPageBrowserIT {
     RunLogs.RunLog log = logs.open(running.id());
     log.append("agent claude starts in /home/ada/.autofix/worktrees/3");
     log.append(
-        "{\"type\":\"assistant\",\"message\":\"Reproduced with a failing test: test_missing_customer\"}");
+        "claude | {\"type\":\"assistant\",\"message\":\"Reproduced with a failing test: test_missing_customer\"}");
     insert(store, "API-8", "ValueError: invalid literal for int() with base 10", t.plusSeconds(3));
     limiter.tryAcquire();
     limiter.tryAcquire();

@@ -44,6 +44,23 @@ final class Exchanges {
     }
   }
 
+  /**
+   * An HTML page, with a policy that lets no script run and no resource load from elsewhere: the
+   * pages hold text written by whoever triggered the error and by the agent, escaped, and this is
+   * the second line of defence should an escape ever be missed.
+   */
+  static void page(HttpExchange exchange, int status, String html) throws IOException {
+    exchange
+        .getResponseHeaders()
+        .set(
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self';"
+                + " base-uri 'none'; frame-ancestors 'none'");
+    exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+    send(exchange, status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+  }
+
   /** A JSON error body: {@code {"error": message}}. */
   static void error(HttpExchange exchange, int status, String message) throws IOException {
     json(exchange, status, Map.of("error", message));

@@ -117,6 +117,12 @@ public final class HttpRoutes {
             "issues-api",
             access.guard(new IssuesHandler(api.trigger(), api.adminToken())),
             defects));
+    server.createContext(
+        "/runs/",
+        guarded(
+            "run-page",
+            access.guard(new RunPageHandler(api.store(), api.logs(), java.time.Clock.systemUTC())),
+            defects));
     HealthHandler health = new HealthHandler(api.readiness(), access::allows);
     server.createContext("/healthz", guarded("health", health, defects));
     server.createContext("/readyz", guarded("health", health, defects));
@@ -127,7 +133,9 @@ public final class HttpRoutes {
         "/",
         guarded(
             "status-page",
-            access.guard(new StatusPageHandler(api.store(), api.limiter(), api.logs())),
+            access.guard(
+                new StatusPageHandler(
+                    api.store(), api.limiter(), api.logs(), java.time.Clock.systemUTC())),
             defects));
   }
 

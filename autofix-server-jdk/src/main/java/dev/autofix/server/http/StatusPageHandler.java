@@ -8,7 +8,6 @@ import dev.autofix.core.port.RateLimiter;
 import dev.autofix.core.port.RunLogs;
 import dev.autofix.core.port.RunStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,8 +24,10 @@ final class StatusPageHandler implements HttpHandler {
   private final RunStore store;
   private final RateLimiter limiter;
   private final RunLogs logs;
+  private final java.time.Clock clock;
 
-  StatusPageHandler(RunStore store, RateLimiter limiter, RunLogs logs) {
+  StatusPageHandler(RunStore store, RateLimiter limiter, RunLogs logs, java.time.Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock == null");
     this.store = Objects.requireNonNull(store, "store == null");
     this.limiter = Objects.requireNonNull(limiter, "limiter == null");
     this.logs = Objects.requireNonNull(logs, "logs == null");
@@ -39,8 +40,7 @@ final class StatusPageHandler implements HttpHandler {
       return;
     }
     if (Exchanges.method(exchange, "GET", "HEAD")) {
-      Exchanges.send(
-          exchange, 200, "text/html; charset=utf-8", render().getBytes(StandardCharsets.UTF_8));
+      Exchanges.page(exchange, 200, render());
     }
   }
 
@@ -58,15 +58,10 @@ final class StatusPageHandler implements HttpHandler {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>autofix</title>
         <style>
-        body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1f2328}
-        h1{font-size:1.4rem;margin:0 0 1rem} h2{font-size:1.1rem;margin:1.6rem 0 .5rem}
-        .cards{display:flex;gap:1rem;flex-wrap:wrap} .card{border:1px solid #d0d7de;border-radius:8px;padding:.7rem 1rem;min-width:9rem}
-        .card b{display:block;font-size:1.5rem} table{border-collapse:collapse;width:100%}
-        th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #eaeef2;vertical-align:top}
-        .status{font-family:ui-monospace,monospace;padding:.05rem .4rem;border-radius:4px;background:#eaeef2}
-        .pr_opened,.branch_pushed{background:#dafbe1}.failed{background:#ffebe9}.running{background:#ddf4ff}.deferred{background:#fff8c5}
-        pre{background:#f6f8fa;border-radius:6px;padding:.7rem;max-height:18rem;overflow:auto;font-size:12px}
-        .muted{color:#656d76}
+        """);
+    html.append(Html.STYLE);
+    html.append(
+        """
         </style></head><body>
         <h1>autofix</h1>
         """);
@@ -95,17 +90,19 @@ final class StatusPageHandler implements HttpHandler {
       html.append("<p class=\"muted\">No agent is running.</p>");
     }
     for (FixRun run : running) {
-      html.append("<p><b>")
+      html.append("<p><b><a href=\"/runs/")
+          .append(run.id())
+          .append("\">")
           .append(esc(run.issue().shortId()))
-          .append("</b> ")
+          .append("</a></b> ")
           .append(esc(run.issue().title()))
           .append(" <span class=\"muted\">since ")
           .append(time(run.startedAt()))
-          .append("</span></p><pre id=\"log-")
+          .append("</span></p><div id=\"log-")
           .append(run.id())
           .append("\">")
-          .append(esc(logs.tail(run.id(), LOG_TAIL)))
-          .append("</pre>");
+          .append(Transcript.render(logs.tail(run.id(), LOG_TAIL)))
+          .append("</div>");
     }
 
     html.append("<h2>Recent runs</h2>");
@@ -114,39 +111,46 @@ final class StatusPageHandler implements HttpHandler {
           "<p class=\"muted\">No runs yet. They appear when Sentry reports a new issue.</p>");
     } else {
       html.append(
-          "<table><thead><tr><th>#</th><th>issue</th><th>status</th><th>updated</th>"
+          "<table><colgroup><col style=\"width:3rem\"><col style=\"width:28%\">"
+              + "<col style=\"width:7rem\"><col style=\"width:8.5rem\"><col style=\"width:11.5rem\">"
+              + "<col style=\"width:5.5rem\"><col></colgroup>"
+              + "<thead><tr><th>#</th><th>issue</th><th>project</th><th>status</th><th>updated</th>"
               + "<th>pull request</th><th>reason</th></tr></thead><tbody>");
       for (FixRun run : recent) {
-        html.append("<tr><td><a href=\"/api/runs/")
+        html.append("<tr><td><a href=\"/runs/")
             .append(run.id())
             .append("\">")
             .append(run.id())
             .append("</a></td><td>");
-        if (run.issue().permalink() != null) {
-          html.append("<a href=\"")
-              .append(esc(run.issue().permalink().toString()))
-              .append("\">")
-              .append(esc(run.issue().shortId()))
-              .append("</a>");
-        } else {
-          html.append(esc(run.issue().shortId()));
-        }
-        html.append(" ")
-            .append(esc(run.issue().title()))
-            .append("</td><td><span class=\"status ")
-            .append(run.status().wireName())
+        String status =
+            RunPageHandler.abandoned(run, clock.instant()) ? "abandoned" : run.status().wireName();
+        html.append(Html.link(run.issue().permalink(), run.issue().shortId()))
+            .append(" <a href=\"/runs/")
+            .append(run.id())
             .append("\">")
-            .append(run.status().wireName())
+            .append(esc(run.issue().title()))
+            .append("</a></td><td>")
+            .append(esc(run.issue().project() == null ? "" : run.issue().project()))
+            .append("</td><td><span class=\"status ")
+            .append(status)
+            .append("\"")
+            .append(
+                status.equals("abandoned")
+                    ? " title=\"its worker's lease ran out: it will be recovered\">abandoned"
+                    : ">" + status)
             .append("</span></td><td>")
             .append(time(run.updatedAt()))
             .append("</td><td>");
         if (run.pullRequestUrl() != null) {
-          html.append("<a href=\"")
-              .append(esc(run.pullRequestUrl().toString()))
-              .append("\">draft PR</a>");
+          html.append(
+              Html.link(
+                  run.pullRequestUrl(),
+                  run.status() == RunStatus.BRANCH_PUSHED ? "compare" : "draft PR"));
         }
-        html.append("</td><td>")
-            .append(esc(run.reason() == null ? "" : run.reason()))
+        html.append("</td><td class=\"reason\" title=\"")
+            .append(esc(Html.firstLine(run.reason(), 500)))
+            .append("\">")
+            .append(esc(Html.firstLine(run.reason(), 200)))
             .append("</td></tr>");
       }
       html.append("</tbody></table>");
@@ -178,18 +182,6 @@ final class StatusPageHandler implements HttpHandler {
   }
 
   static String esc(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+    return Html.esc(text);
   }
 }

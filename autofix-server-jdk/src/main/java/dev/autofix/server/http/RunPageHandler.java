@@ -1,0 +1,209 @@
+package dev.autofix.server.http;
+
+import static dev.autofix.server.http.Html.esc;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.autofix.core.model.FixRun;
+import dev.autofix.core.model.RunEvent;
+import dev.autofix.core.model.RunId;
+import dev.autofix.core.model.RunStatus;
+import dev.autofix.core.port.RunLogs;
+import dev.autofix.core.port.RunStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@code GET /runs/{id}}: one run as a page. The header says what the issue is, where the run
+ * stands and why, with its agent, attempts, times, duration and cost and links to the pull request
+ * or branch; then the timeline of its history, each step with its time and how long it took; the
+ * agent's summary; and its transcript as a person reads it ({@link Transcript}). Server-rendered,
+ * no script; every value is escaped and only http(s) URLs are links.
+ */
+final class RunPageHandler implements HttpHandler {
+  /** How much of the log the page renders; the whole log is at {@code /api/runs/{id}/log}. */
+  static final int LOG_CHARS = 2 * 1024 * 1024;
+
+  private final RunStore store;
+  private final RunLogs logs;
+  private final Clock clock;
+
+  RunPageHandler(RunStore store, RunLogs logs, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store == null");
+    this.logs = Objects.requireNonNull(logs, "logs == null");
+    this.clock = Objects.requireNonNull(clock, "clock == null");
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    String rest = path.substring("/runs".length());
+    Optional<RunId> id = Optional.empty();
+    if (rest.startsWith("/") && rest.indexOf('/', 1) < 0) {
+      try {
+        id = Optional.of(RunId.parse(rest.substring(1)));
+      } catch (IllegalArgumentException e) {
+        // not a run id: 404 below
+      }
+    }
+    if (id.isEmpty()) {
+      Exchanges.error(exchange, 404, "no such resource: " + path);
+      return;
+    }
+    if (!Exchanges.method(exchange, "GET", "HEAD")) {
+      return;
+    }
+    Optional<FixRun> run = store.find(id.get());
+    if (run.isEmpty()) {
+      Exchanges.page(
+          exchange,
+          404,
+          page("run " + id.get() + " not found", "<p>There is no run " + id.get() + ".</p>"));
+      return;
+    }
+    Exchanges.page(exchange, 200, render(run.get()));
+  }
+
+  /** Whether {@code run} says {@code running} though its worker's lease ran out (a crash). */
+  static boolean abandoned(FixRun run, Instant now) {
+    return run.status() == RunStatus.RUNNING
+        && run.leaseUntil() != null
+        && run.leaseUntil().isBefore(now);
+  }
+
+  String render(FixRun run) {
+    Instant now = clock.instant();
+    List<RunEvent> history = store.history(run.id());
+    String log = logs.tail(run.id(), LOG_CHARS);
+    StringBuilder body = new StringBuilder(32_768);
+    body.append("<p><a href=\"/\">← all runs</a></p>");
+    body.append("<h1 id=\"issue\">")
+        .append(Html.link(run.issue().permalink(), run.issue().shortId()))
+        .append(" ")
+        .append(esc(run.issue().title()))
+        .append("</h1>");
+    String status = abandoned(run, now) ? "abandoned" : run.status().wireName();
+    body.append("<p id=\"state\"><span class=\"status ")
+        .append(status)
+        .append("\">")
+        .append(abandoned(run, now) ? "abandoned, will be recovered" : status)
+        .append("</span> ")
+        .append(esc(Html.firstLine(run.reason(), 300)))
+        .append("</p>");
+    if (run.reason() != null && run.reason().strip().contains("\n")) {
+      body.append("<details><summary>the whole reason</summary><pre id=\"reason\">")
+          .append(esc(run.reason()))
+          .append("</pre></details>");
+    }
+    body.append("<dl class=\"facts\">");
+    fact(body, "issue", Html.link(run.issue().permalink(), run.issue().shortId() + " in Sentry"));
+    fact(body, "project", esc(run.issue().project() == null ? "(unknown)" : run.issue().project()));
+    if (run.issue().culprit() != null) {
+      fact(body, "culprit", "<code>" + esc(run.issue().culprit()) + "</code>");
+    }
+    fact(body, "agent", esc(run.agent() == null ? "not started yet" : run.agent()));
+    fact(body, "attempts", Integer.toString(run.attempts()));
+    fact(body, "created", Html.time(run.createdAt()));
+    if (run.startedAt() != null) {
+      fact(body, "started", Html.time(run.startedAt()));
+    }
+    if (run.finishedAt() != null) {
+      fact(body, "ended", Html.time(run.finishedAt()));
+    }
+    Instant from = run.startedAt() != null ? run.startedAt() : run.createdAt();
+    Instant to = run.finishedAt() != null ? run.finishedAt() : now;
+    fact(
+        body,
+        "duration",
+        Html.duration(Duration.between(from, to)) + (run.finishedAt() == null ? " so far" : ""));
+    fact(
+        body, "cost", run.costUsd() == null ? "unknown" : "$" + esc(run.costUsd().toPlainString()));
+    if (run.pullRequestUrl() != null) {
+      fact(
+          body,
+          run.status() == RunStatus.BRANCH_PUSHED ? "compare" : "pull request",
+          Html.link(run.pullRequestUrl(), run.pullRequestUrl().toString()));
+    }
+    if (run.branch() != null) {
+      fact(body, "branch", "<code>" + esc(run.branch()) + "</code>");
+    }
+    if (run.notBefore() != null && run.notBefore().isAfter(now)) {
+      fact(body, "not before", Html.time(run.notBefore()));
+    }
+    body.append("</dl>");
+
+    body.append("<h2>Timeline</h2><ol class=\"timeline\" id=\"timeline\">");
+    Instant previous = null;
+    for (RunEvent event : history) {
+      body.append("<li><span>")
+          .append(Html.time(event.at()))
+          .append("</span><span class=\"step\">")
+          .append(esc(event.to().wireName()))
+          .append(
+              previous == null
+                  ? ""
+                  : " <span class=\"took\">+"
+                      + Html.duration(Duration.between(previous, event.at()))
+                      + "</span>")
+          .append("</span><span>")
+          .append(esc(Html.firstLine(event.reason() == null ? "" : event.reason(), 400)))
+          .append("</span></li>");
+      previous = event.at();
+    }
+    body.append("</ol>");
+
+    if (run.summary() != null && !run.summary().isBlank()) {
+      body.append("<h2>The agent's summary</h2><pre id=\"summary\">")
+          .append(esc(run.summary()))
+          .append("</pre>");
+    }
+    body.append("<h2>Transcript</h2>");
+    if (log.isEmpty()) {
+      body.append("<p class=\"muted\">Nothing logged yet.</p>");
+    } else {
+      if (log.length() >= LOG_CHARS) {
+        body.append(
+            "<p class=\"muted\">The log's last 2 MiB; the whole log is at"
+                + " <a href=\"/api/runs/"
+                + run.id()
+                + "/log\">/api/runs/"
+                + run.id()
+                + "/log</a>.</p>");
+      }
+      body.append("<div id=\"transcript\">").append(Transcript.render(log)).append("</div>");
+    }
+    body.append(
+        "<p class=\"muted\">As JSON: <a href=\"/api/runs/"
+            + run.id()
+            + "\">/api/runs/"
+            + run.id()
+            + "</a> · the raw log: <a href=\"/api/runs/"
+            + run.id()
+            + "/log\">/api/runs/"
+            + run.id()
+            + "/log</a></p>");
+    return page(run.issue().shortId() + " · run " + run.id(), body.toString());
+  }
+
+  private static void fact(StringBuilder body, String name, String valueHtml) {
+    body.append("<dt>").append(esc(name)).append("</dt><dd>").append(valueHtml).append("</dd>");
+  }
+
+  private static String page(String title, String body) {
+    return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        + "<meta name=\"referrer\" content=\"no-referrer\">"
+        + "<title>"
+        + esc(title)
+        + " · autofix</title><style>"
+        + Html.STYLE
+        + "</style></head><body>"
+        + body
+        + "</body></html>\n";
+  }
+}
