@@ -226,7 +226,8 @@ class RunPageBrowserIT {
     assertThat(browser.texts("code.command").getFirst()).isEqualTo("echo " + PAYLOAD);
     assertThat(
             browser
-                .evaluate("document.querySelectorAll('script, img, svg, iframe').length")
+                .evaluate(
+                    "document.querySelectorAll('script:not([src=\"/assets/live.js\"]), img, svg, iframe').length")
                 .asInt())
         .as("no element the payload names was made")
         .isZero();
@@ -238,9 +239,121 @@ class RunPageBrowserIT {
     assertNoHorizontalScrollAndNothingRan();
     assertThat(
             browser
-                .evaluate("document.querySelectorAll('script, img, svg, iframe').length")
+                .evaluate(
+                    "document.querySelectorAll('script:not([src=\"/assets/live.js\"]), img, svg, iframe').length")
                 .asInt())
         .isZero();
+  }
+
+  @Test
+  void aRunningRun_updatesInPlace_asItGoesOn_andStopsOnceItEnded() throws Exception {
+    FixRun run =
+        insert("API-9", "KeyError: 'sku'", "https://acme.sentry.io/issues/9/", Instant.now());
+    store
+        .claimNext(new RunStore.Claim("host-1", Instant.now(), Duration.ofHours(1), 10))
+        .orElseThrow();
+    RunLogs.RunLog log = logs.open(run.id());
+    log.append("agent claude starts in /data/worktrees/run-1");
+
+    browser.navigate(url("/runs/" + run.id()));
+    browser.evaluate("window.stayed = 'yes'");
+    assertThat(browser.texts("#state").getFirst()).contains("running");
+
+    log.append(
+        "claude | {\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"text\","
+            + "\"text\":\"Reproduced it with a failing test.\"}]}}");
+    awaitText(".entry.say", "Reproduced it with a failing test.");
+    store.transition(
+        new RunStore.Transition(
+            run.id(),
+            RunStatus.RUNNING,
+            RunStatus.PR_OPENED,
+            Instant.now(),
+            "host-1",
+            RunChange.because("draft pull request opened")
+                .withPullRequestUrl(URI.create("https://github.com/acme/shop/pull/9"))));
+    awaitText("#state", "pr_opened");
+
+    assertThat(browser.evaluate("window.stayed").asText())
+        .as("updated without a reload")
+        .isEqualTo("yes");
+    assertThat(browser.evaluate("document.getElementById('live').dataset.live").asText())
+        .as("an ended run stops updating")
+        .isEqualTo("false");
+    assertThat(browser.texts("#timeline .step"))
+        .map(t -> t.replaceAll(" \\+.*", ""))
+        .containsExactly("queued", "running", "pr_opened");
+    assertNoHorizontalScrollAndNothingRan();
+    browser.screenshot(Path.of("target", "run-page-live.png"));
+  }
+
+  @Test
+  void theList_updatesInPlace_withNewRuns() throws Exception {
+    insert("API-1", "KeyError: 'a'", "https://acme.sentry.io/issues/1/", Instant.now());
+    browser.navigate(url("/"));
+    browser.evaluate("window.stayed = 'yes'");
+
+    insert("API-2", "KeyError: 'b'", "https://acme.sentry.io/issues/2/", Instant.now());
+
+    awaitText("table", "API-2");
+    assertThat(browser.evaluate("window.stayed").asText()).isEqualTo("yes");
+    assertThat(browser.texts("#queued b")).containsExactly("2");
+  }
+
+  @Test
+  void behindTheReadToken_theLiveUpdatesRideOnTheLoginCookie() throws Exception {
+    server.close();
+    server =
+        AutofixServer.builder()
+            .port(0)
+            .store(store)
+            .limiter(new InMemoryRateLimiter(10, Clock.systemUTC(), ZoneOffset.UTC))
+            .source(new FakeIssueSource())
+            .workspaces(new InMemoryWorkspaces())
+            .agent(new ScriptedAgentRunner())
+            .verifier(new FakeFixVerifier())
+            .publisher(new RecordingPullRequestPublisher())
+            .logs(logs)
+            .readToken("page-read-token")
+            .pollInterval(Duration.ofMinutes(5))
+            .build()
+            .start();
+    FixRun run =
+        insert("API-10", "KeyError: 'id'", "https://acme.sentry.io/issues/10/", Instant.now());
+    store
+        .claimNext(new RunStore.Claim("host-1", Instant.now(), Duration.ofHours(1), 10))
+        .orElseThrow();
+    browser.navigate(url("/runs/" + run.id()));
+    assertThat(browser.texts("form"))
+        .as("the login form, not the run")
+        .isNotEmpty()
+        .noneMatch(t -> t.contains("API-10"));
+    assertThat(browser.texts("h1")).noneMatch(t -> t.contains("API-10"));
+
+    browser.navigate(url("/login"));
+    browser.evaluate(
+        "document.querySelector('input[type=password]').value = 'page-read-token';"
+            + " document.querySelector('form').submit(); true");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(() -> browser.evaluate("location.pathname").asText().equals("/"));
+    browser.navigate(url("/runs/" + run.id()));
+    assertThat(browser.texts("h1").getFirst()).contains("API-10");
+    browser.evaluate("window.stayed = 'yes'");
+
+    logs.open(run.id()).append("workspace ready in /data/worktrees/run-1");
+
+    awaitText(".entry.note", "workspace ready");
+    assertThat(browser.evaluate("window.stayed").asText()).isEqualTo("yes");
+  }
+
+  private void awaitText(String selector, String text) {
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .until(() -> String.join("\n", browser.texts(selector)).contains(text));
   }
 
   @Test

@@ -98,7 +98,8 @@ class StatusPageBrowserIT {
           .contains("href=\"https://github.com/acme/shop/pull/481\"")
           .contains("BACKEND-4Z")
           .contains("the agent timed out after PT30M")
-          .contains("http-equiv=\"refresh\"");
+          .contains("http-equiv=\"refresh\"")
+          .contains("/assets/live.js");
 
       Path screenshot = Path.of("target", "status-page.png").toAbsolutePath();
       chromium(chromium, "--screenshot=" + screenshot, "--window-size=1280,900", url);

@@ -45,7 +45,8 @@ final class Exchanges {
   }
 
   /**
-   * An HTML page, with a policy that lets no script run and no resource load from elsewhere: the
+   * An HTML page, with a policy that lets no script run but autofix's own file ({@code
+   * /assets/live.js}: no inline script, no handler attribute) and nothing load from elsewhere: the
    * pages hold text written by whoever triggered the error and by the agent, escaped, and this is
    * the second line of defence should an escape ever be missed.
    */
@@ -54,8 +55,8 @@ final class Exchanges {
         .getResponseHeaders()
         .set(
             "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self';"
-                + " base-uri 'none'; frame-ancestors 'none'");
+            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline';"
+                + " img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
     exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
     exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
     send(exchange, status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));

@@ -123,6 +123,7 @@ public final class HttpRoutes {
             "run-page",
             access.guard(new RunPageHandler(api.store(), api.logs(), java.time.Clock.systemUTC())),
             defects));
+    server.createContext("/assets/", guarded("assets", new AssetsHandler(), defects));
     HealthHandler health = new HealthHandler(api.readiness(), access::allows);
     server.createContext("/healthz", guarded("health", health, defects));
     server.createContext("/readyz", guarded("health", health, defects));

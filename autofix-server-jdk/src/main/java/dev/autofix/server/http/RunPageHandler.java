@@ -87,6 +87,11 @@ final class RunPageHandler implements HttpHandler {
         .append(" ")
         .append(esc(run.issue().title()))
         .append("</h1>");
+    boolean active =
+        run.status() == RunStatus.QUEUED
+            || run.status() == RunStatus.RUNNING
+            || run.status() == RunStatus.DEFERRED;
+    body.append("<div id=\"live\" data-live=\"").append(active).append("\" data-every=\"2000\">");
     String status = abandoned(run, now) ? "abandoned" : run.status().wireName();
     body.append("<p id=\"state\"><span class=\"status ")
         .append(status)
@@ -177,8 +182,11 @@ final class RunPageHandler implements HttpHandler {
       }
       body.append("<div id=\"transcript\">").append(Transcript.render(log)).append("</div>");
     }
+    body.append("</div>");
     body.append(
-        "<p class=\"muted\">As JSON: <a href=\"/api/runs/"
+        "<p class=\"muted\">"
+            + (active ? "Updates itself while the run is active. " : "")
+            + "As JSON: <a href=\"/api/runs/"
             + run.id()
             + "\">/api/runs/"
             + run.id()
@@ -198,6 +206,7 @@ final class RunPageHandler implements HttpHandler {
     return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         + "<meta name=\"referrer\" content=\"no-referrer\">"
+        + "<script src=\"/assets/live.js\" defer></script>"
         + "<title>"
         + esc(title)
         + " · autofix</title><style>"

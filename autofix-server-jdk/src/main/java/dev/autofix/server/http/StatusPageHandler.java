@@ -54,7 +54,8 @@ final class StatusPageHandler implements HttpHandler {
         """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8">
-        <meta http-equiv="refresh" content="5">
+        <noscript><meta http-equiv="refresh" content="5"></noscript>
+        <script src="/assets/live.js" defer></script>
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>autofix</title>
         <style>
@@ -64,6 +65,7 @@ final class StatusPageHandler implements HttpHandler {
         """
         </style></head><body>
         <h1>autofix</h1>
+        <div id="live" data-live="true" data-every="5000">
         """);
     html.append("<div class=\"cards\">");
     card(html, "fix attempts today", usage.used() + " / " + usage.limit(), "budget");
@@ -155,8 +157,9 @@ final class StatusPageHandler implements HttpHandler {
       }
       html.append("</tbody></table>");
     }
+    html.append("</div>");
     html.append(
-        "<p class=\"muted\">Refreshes every 5 seconds. API: <a href=\"/api/runs\">/api/runs</a>"
+        "<p class=\"muted\">Updates every 5 seconds. API: <a href=\"/api/runs\">/api/runs</a>"
             + " · <a href=\"/metrics\">/metrics</a> · <a href=\"/readyz\">/readyz</a></p></body></html>\n");
     return html.toString();
   }
