@@ -313,7 +313,34 @@ public record AgentsConfig(
    * @param codexHome {@code CODEX_HOME}, or {@code null} for {@code <dataDir>/codex-home}
    */
   public record CodexOptions(
-      String binary, String model, List<String> configOverrides, String sandbox, Path codexHome) {
+      String binary,
+      String model,
+      List<String> configOverrides,
+      String sandbox,
+      Path codexHome,
+      BigDecimal inputUsdPerMillionTokens,
+      BigDecimal outputUsdPerMillionTokens) {
+    public CodexOptions(
+        String binary, String model, List<String> configOverrides, String sandbox, Path codexHome) {
+      this(binary, model, configOverrides, sandbox, codexHome, null, null);
+    }
+
+    /**
+     * What {@code inputTokens} and {@code outputTokens} cost at the configured prices; empty unless
+     * both prices are set (Codex reports tokens, not dollars).
+     */
+    public java.util.Optional<BigDecimal> cost(long inputTokens, long outputTokens) {
+      if (inputUsdPerMillionTokens == null || outputUsdPerMillionTokens == null) {
+        return java.util.Optional.empty();
+      }
+      BigDecimal million = BigDecimal.valueOf(1_000_000);
+      return java.util.Optional.of(
+          inputUsdPerMillionTokens
+              .multiply(BigDecimal.valueOf(inputTokens))
+              .add(outputUsdPerMillionTokens.multiply(BigDecimal.valueOf(outputTokens)))
+              .divide(million, 6, java.math.RoundingMode.HALF_UP));
+    }
+
     public CodexOptions {
       requireBinary(binary);
       model = blankToNull(model);
@@ -568,6 +595,24 @@ public record AgentsConfig(
       Setting.of("AUTOFIX_CODEX_HOME", SettingType.path(), null, M, "CODEX_HOME: its login")
           .shownAs("<data dir>/codex-home")
           .forProjects();
+  public static final Setting<BigDecimal> CODEX_INPUT_PRICE =
+      Setting.of(
+              "AUTOFIX_CODEX_INPUT_USD_PER_MTOK",
+              SettingType.dollars(),
+              null,
+              M,
+              "the model's price per million input tokens, for codex's cost (it reports tokens)")
+          .shownAs("none: cost unknown")
+          .forProjects();
+  public static final Setting<BigDecimal> CODEX_OUTPUT_PRICE =
+      Setting.of(
+              "AUTOFIX_CODEX_OUTPUT_USD_PER_MTOK",
+              SettingType.dollars(),
+              null,
+              M,
+              "the model's price per million output tokens, for codex's cost")
+          .shownAs("none: cost unknown")
+          .forProjects();
   public static final Setting<AgentAccess.Mode> AGENT_ACCESS =
       Setting.of(
               "AUTOFIX_AGENT_ACCESS",
@@ -651,6 +696,8 @@ public record AgentsConfig(
           CODEX_CONFIG,
           CODEX_SANDBOX,
           CODEX_HOME,
+          CODEX_INPUT_PRICE,
+          CODEX_OUTPUT_PRICE,
           AGENT_ACCESS,
           AGENT_WRITABLE,
           AGENT_READABLE,
@@ -732,7 +779,9 @@ public record AgentsConfig(
             settings.find(CODEX_MODEL).orElse(null),
             overrides,
             sandbox,
-            settings.find(CODEX_HOME).orElse(null));
+            settings.find(CODEX_HOME).orElse(null),
+            settings.find(CODEX_INPUT_PRICE).orElse(null),
+            settings.find(CODEX_OUTPUT_PRICE).orElse(null));
     AgentAccess.Mode mode = settings.get(AGENT_ACCESS);
     List<List<String>> lists =
         List.of(

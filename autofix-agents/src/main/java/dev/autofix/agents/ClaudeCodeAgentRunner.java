@@ -270,7 +270,9 @@ final class ClaudeCodeAgentRunner implements AgentRunner {
                   summaryFile != null ? summaryFile : blankToNull(line.text()),
                   line.costUsd(),
                   line.turns(),
-                  line.sessionId()));
+                  line.sessionId(),
+                  line.inputTokens(),
+                  line.outputTokens()));
         }
         // max turns, max budget, an API error: what it spent still counts
         yield new Failed(

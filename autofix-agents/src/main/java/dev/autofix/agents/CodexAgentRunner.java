@@ -295,36 +295,56 @@ final class CodexAgentRunner implements AgentRunner {
     if (summary == null) {
       summary = AgentSupport.readInside(dir, lastMessageFile);
     }
-    return decide(result, events, summary);
+    return decide(result, events, summary, config.codex());
   }
 
   /** The outcome from the process's end, the events and the summary (or {@code null}). */
   static AgentResult decide(ProcessRunner.Result process, CodexEvents events, String summary) {
+    return decide(process, events, summary, AgentsConfig.CodexOptions.defaults());
+  }
+
+  /**
+   * As {@link #decide(ProcessRunner.Result, CodexEvents, String)}; the cost is the reported tokens
+   * at {@code options}' prices, unknown without them.
+   */
+  static AgentResult decide(
+      ProcessRunner.Result process,
+      CodexEvents events,
+      String summary,
+      AgentsConfig.CodexOptions options) {
+    java.math.BigDecimal cost =
+        options.cost(events.inputTokens(), events.outputTokens()).orElse(null);
     return switch (process.outcome()) {
       case ProcessRunner.TimedOut timedOut ->
           new TimedOut(timedOut.after(), AgentSupport.tail(process.outputTail(), MESSAGE_TAIL));
       case ProcessRunner.NotStarted notStarted -> new Failed(127, notStarted.message());
       case ProcessRunner.Exited exited -> {
         if (events.failure() != null) {
-          yield new Failed(exited.code() == 0 ? 1 : exited.code(), events.failure());
+          yield new Failed(exited.code() == 0 ? 1 : exited.code(), events.failure(), cost);
         }
         if (exited.code() != 0) {
           String why =
               events.lastError() != null
                   ? events.lastError()
                   : AgentSupport.tail(process.stderrTail(), MESSAGE_TAIL);
-          yield new Failed(exited.code(), why);
+          yield new Failed(exited.code(), why, cost);
         }
         if (events.turnsCompleted() == 0) {
           yield new Failed(1, "codex exited 0 without completing a turn");
         }
         if (events.sandboxFailure() != null) {
           yield new Failed(
-              1, "Codex's own sandbox could not run commands: " + events.sandboxFailure());
+              1, "Codex's own sandbox could not run commands: " + events.sandboxFailure(), cost);
         }
         String text = summary != null ? summary : events.lastMessage();
         yield new Completed(
-            new AgentReport(text, null, events.turnsCompleted(), events.threadId()));
+            new AgentReport(
+                text,
+                cost,
+                events.turnsCompleted(),
+                events.threadId(),
+                events.inputTokens(),
+                events.outputTokens()));
       }
     };
   }

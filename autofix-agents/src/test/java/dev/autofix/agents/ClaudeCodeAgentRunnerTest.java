@@ -53,7 +53,9 @@ class ClaudeCodeAgentRunnerTest {
                     "Root cause: subtraction.",
                     new BigDecimal("0.154592"),
                     3,
-                    "b9f6cb39-4c1e-4d8a-9f2b-0d6c1b7e2a11")));
+                    "b9f6cb39-4c1e-4d8a-9f2b-0d6c1b7e2a11",
+                    38388L,
+                    52L)));
   }
 
   @Test

@@ -39,7 +39,55 @@ class CodexAgentRunnerTest {
                     "Fixed calc.add: it returned a - b; it now returns a + b.",
                     null,
                     1,
-                    "01a20c73-39c4-73a0-9074-5e97900d21c7")));
+                    "01a20c73-39c4-73a0-9074-5e97900d21c7",
+                    200L,
+                    40L)));
+  }
+
+  @Test
+  void decide_costsTheTokensAtTheConfiguredPrices_andIsUnknownWithoutThem() {
+    AgentsConfig.CodexOptions priced =
+        new AgentsConfig.CodexOptions(
+            "codex",
+            null,
+            java.util.List.of(),
+            null,
+            null,
+            new java.math.BigDecimal("2.50"),
+            new java.math.BigDecimal("10"));
+
+    AgentRunner.AgentResult result =
+        CodexAgentRunner.decide(exited(0, ""), parse("codex-success.jsonl"), null, priced);
+
+    assertThat(((AgentRunner.Completed) result).report().costUsd())
+        .as("200 in at $2.50 and 40 out at $10 per million")
+        .isEqualByComparingTo("0.0009");
+    assertThat(
+            ((AgentRunner.Failed)
+                    CodexAgentRunner.decide(
+                        exited(1, "ERROR codex_core: noise"),
+                        parse("codex-401.jsonl"),
+                        null,
+                        priced))
+                .costUsd())
+        .as("a failed turn's tokens still cost")
+        .isNotNull();
+    assertThat(
+            CodexAgentRunner.decide(
+                exited(0, ""),
+                parse("codex-success.jsonl"),
+                null,
+                new AgentsConfig.CodexOptions(
+                    "codex",
+                    null,
+                    java.util.List.of(),
+                    null,
+                    null,
+                    new java.math.BigDecimal("2"),
+                    null)))
+        .extracting(r -> ((AgentRunner.Completed) r).report().costUsd())
+        .as("one price alone is no price")
+        .isNull();
   }
 
   @Test

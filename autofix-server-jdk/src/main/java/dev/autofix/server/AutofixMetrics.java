@@ -47,6 +47,19 @@ final class AutofixMetrics {
     Gauge.builder("autofix_fix_attempts_limit", () -> limiter.usage().limit())
         .description("The daily cap on fix attempts")
         .register(registry);
+    // read from the store at each scrape: every attempt's own cost, whichever process ran it
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "autofix_agent_cost_usd",
+            store,
+            s -> {
+              try {
+                return s.attemptCostSince(java.time.Instant.EPOCH).doubleValue();
+              } catch (RuntimeException e) {
+                return Double.NaN; // the store is unavailable; /readyz says why
+              }
+            })
+        .description("What the agents' attempts cost, in US dollars (those of known cost)")
+        .register(registry);
   }
 
   /** Counts one delivery outcome ({@code accepted}, {@code duplicate}, ...). */

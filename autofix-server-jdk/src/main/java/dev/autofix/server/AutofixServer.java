@@ -141,7 +141,9 @@ public final class AutofixServer implements Closeable {
             readiness,
             metrics::scrape,
             this::delivery,
-            limits.bodyTimeout()));
+            limits.bodyTimeout(),
+            b.timeZone,
+            b.clock));
   }
 
   /** Counts a delivery's outcome, and remembers when one could not be recorded. */
@@ -322,6 +324,7 @@ public final class AutofixServer implements Closeable {
     private Clock clock = Clock.systemUTC();
     private Optional<String> adminToken = Optional.empty();
     private Optional<String> readToken = Optional.empty();
+    private java.time.ZoneId timeZone = java.time.ZoneOffset.UTC;
     private long maxBodyBytes = 1024 * 1024;
     private ClientLimits clientLimits = ClientLimits.defaults();
     private Predicate<InetAddress> uncapped = InetAddress::isLoopbackAddress;
@@ -438,6 +441,12 @@ public final class AutofixServer implements Closeable {
      */
     public Builder readToken(String value) {
       readToken = Optional.ofNullable(value).filter(t -> !t.isBlank());
+      return this;
+    }
+
+    /** The zone whose midnight starts a new day: the daily cap's, for "spent today". */
+    public Builder timeZone(java.time.ZoneId value) {
+      timeZone = Objects.requireNonNull(value, "timeZone == null");
       return this;
     }
 

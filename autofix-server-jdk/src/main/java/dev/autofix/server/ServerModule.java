@@ -59,6 +59,7 @@ public final class ServerModule extends AbstractModule {
             .ports(ports)
             .policy(policy)
             .clock(clock)
+            .timeZone(config.timeZone())
             .maxBodyBytes(config.maxBodyBytes())
             .clientLimits(config.clientLimits())
             .pollInterval(config.pollInterval())

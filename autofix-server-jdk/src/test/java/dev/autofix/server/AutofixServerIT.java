@@ -92,6 +92,13 @@ class AutofixServerIT {
     assertThat(run.get("issueId").asText()).isEqualTo("42");
     assertThat(run.get("attempts").asInt()).isEqualTo(1);
     assertThat(run.get("history")).hasSize(3);
+    assertThat(run.get("totalCostUsd").decimalValue()).isEqualByComparingTo("0.42");
+    assertThat(run.get("history").get(2).get("attempt").get("agent").asText())
+        .isEqualTo("scripted");
+    assertThat(run.get("history").get(2).get("attempt").get("costUsd").decimalValue())
+        .isEqualByComparingTo("0.42");
+    assertThat(run.get("history").get(1).has("attempt")).as("no agent ended there").isFalse();
+    assertThat(get("/metrics").body()).contains("autofix_agent_cost_usd_total 0.42");
     assertThat(get("/api/runs/" + runId + "/log").body()).contains("edited app/billing.py");
   }
 

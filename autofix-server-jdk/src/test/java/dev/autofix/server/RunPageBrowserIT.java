@@ -127,6 +127,9 @@ class RunPageBrowserIT {
             .withBranch("autofix/backend-4z")
             .withSummary("Root cause: add() subtracted.\nFix: it adds.\nVerified: pytest")
             .withCostUsd(new BigDecimal("0.154592"))
+            .withAttemptCost(
+                new dev.autofix.core.model.AttemptCost(
+                    "claude", new BigDecimal("0.154592"), 38388L, 52L))
             .withPullRequestUrl(URI.create("https://github.com/acme/shop/pull/481")),
         t.plusSeconds(95));
 

@@ -96,7 +96,9 @@ public final class InMemoryRunStore implements RunStore {
     }
     FixRun moved = run.transitioned(t.to(), t.change(), t.at());
     runs.put(run.id().value(), moved);
-    append(new RunEvent(run.id(), run.status(), t.to(), t.at(), t.change().reason()));
+    append(
+        new RunEvent(
+            run.id(), run.status(), t.to(), t.at(), t.change().reason(), t.change().attemptCost()));
     return new Applied(moved);
   }
 
@@ -175,6 +177,15 @@ public final class InMemoryRunStore implements RunStore {
                     || (r.verifiedFix() != null && !r.verifiedFix().publishSince().isBefore(from)))
         .map(FixRun::costUsd)
         .filter(java.util.Objects::nonNull)
+        .reduce(BigDecimal.ZERO, BigDecimal::add);
+  }
+
+  @Override
+  public synchronized BigDecimal attemptCostSince(Instant from) {
+    return history.values().stream()
+        .flatMap(List::stream)
+        .filter(e -> e.cost() != null && e.cost().costUsd() != null && !e.at().isBefore(from))
+        .map(e -> e.cost().costUsd())
         .reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 

@@ -44,7 +44,9 @@ public final class ClaudeStream {
       BigDecimal costUsd,
       Integer turns,
       String sessionId,
-      int permissionDenials) {
+      int permissionDenials,
+      Long inputTokens,
+      Long outputTokens) {
     public Result {
       errors = List.copyOf(errors);
     }
@@ -100,7 +102,13 @@ public final class ClaudeStream {
               cost != null && cost.isNumber() ? cost.decimalValue() : null,
               turns != null && turns.isNumber() ? turns.asInt() : null,
               node.hasNonNull("session_id") ? node.get("session_id").asText() : sessionId,
-              node.path("permission_denials").size());
+              node.path("permission_denials").size(),
+              node.path("usage").path("input_tokens").isNumber()
+                  ? node.path("usage").path("input_tokens").asLong()
+                  : null,
+              node.path("usage").path("output_tokens").isNumber()
+                  ? node.path("usage").path("output_tokens").asLong()
+                  : null);
     }
   }
 

@@ -10,8 +10,21 @@ import java.math.BigDecimal;
  * @param costUsd the cost the agent reported, or {@code null}
  * @param turns how many turns the agent took, or {@code null}
  * @param sessionId the agent's session id, or {@code null}
+ * @param inputTokens the input tokens the agent reported using, or {@code null}
+ * @param outputTokens the output tokens the agent reported using, or {@code null}
  */
-public record AgentReport(String summary, BigDecimal costUsd, Integer turns, String sessionId) {
+public record AgentReport(
+    String summary,
+    BigDecimal costUsd,
+    Integer turns,
+    String sessionId,
+    Long inputTokens,
+    Long outputTokens) {
+  /** A report without token counts. */
+  public AgentReport(String summary, BigDecimal costUsd, Integer turns, String sessionId) {
+    this(summary, costUsd, turns, sessionId, null, null);
+  }
+
   /** A report that says nothing. */
   public static AgentReport empty() {
     return new AgentReport(null, null, null, null);

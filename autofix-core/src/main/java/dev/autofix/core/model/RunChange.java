@@ -22,6 +22,8 @@ import java.time.Instant;
  *     that ends, or is retried after it ended, drops it)
  * @param refundAttempt whether to give back the attempt the claim counted (a deferral or a clean
  *     shutdown is not an attempt)
+ * @param attemptCost what the agent attempt that this transition ends cost, recorded in the run's
+ *     history; {@code null} when no agent ran (a publish retry of a kept fix, say)
  */
 public record RunChange(
     String reason,
@@ -32,7 +34,8 @@ public record RunChange(
     String summary,
     BigDecimal costUsd,
     VerifiedFix verifiedFix,
-    boolean refundAttempt) {
+    boolean refundAttempt,
+    AttemptCost attemptCost) {
 
   public RunChange {
     reason = Texts.storable(reason);
@@ -43,7 +46,7 @@ public record RunChange(
 
   /** A change that records only the status. */
   public static RunChange none() {
-    return new RunChange(null, null, null, null, null, null, null, null, false);
+    return new RunChange(null, null, null, null, null, null, null, null, false, null);
   }
 
   /** A change that records why. */
@@ -61,12 +64,22 @@ public record RunChange(
         summary,
         costUsd,
         verifiedFix,
-        refundAttempt);
+        refundAttempt,
+        attemptCost);
   }
 
   public RunChange withNotBefore(Instant value) {
     return new RunChange(
-        reason, value, agent, branch, pullRequestUrl, summary, costUsd, verifiedFix, refundAttempt);
+        reason,
+        value,
+        agent,
+        branch,
+        pullRequestUrl,
+        summary,
+        costUsd,
+        verifiedFix,
+        refundAttempt,
+        attemptCost);
   }
 
   public RunChange withAgent(String value) {
@@ -79,7 +92,8 @@ public record RunChange(
         summary,
         costUsd,
         verifiedFix,
-        refundAttempt);
+        refundAttempt,
+        attemptCost);
   }
 
   public RunChange withBranch(String value) {
@@ -92,12 +106,22 @@ public record RunChange(
         summary,
         costUsd,
         verifiedFix,
-        refundAttempt);
+        refundAttempt,
+        attemptCost);
   }
 
   public RunChange withPullRequestUrl(URI value) {
     return new RunChange(
-        reason, notBefore, agent, branch, value, summary, costUsd, verifiedFix, refundAttempt);
+        reason,
+        notBefore,
+        agent,
+        branch,
+        value,
+        summary,
+        costUsd,
+        verifiedFix,
+        refundAttempt,
+        attemptCost);
   }
 
   public RunChange withSummary(String value) {
@@ -110,7 +134,8 @@ public record RunChange(
         value,
         costUsd,
         verifiedFix,
-        refundAttempt);
+        refundAttempt,
+        attemptCost);
   }
 
   public RunChange withCostUsd(BigDecimal value) {
@@ -123,17 +148,51 @@ public record RunChange(
         summary,
         value,
         verifiedFix,
-        refundAttempt);
+        refundAttempt,
+        attemptCost);
   }
 
   public RunChange withVerifiedFix(VerifiedFix value) {
     return new RunChange(
-        reason, notBefore, agent, branch, pullRequestUrl, summary, costUsd, value, refundAttempt);
+        reason,
+        notBefore,
+        agent,
+        branch,
+        pullRequestUrl,
+        summary,
+        costUsd,
+        value,
+        refundAttempt,
+        attemptCost);
   }
 
   /** The same change, giving back the attempt the claim counted. */
   public RunChange refundingAttempt() {
     return new RunChange(
-        reason, notBefore, agent, branch, pullRequestUrl, summary, costUsd, verifiedFix, true);
+        reason,
+        notBefore,
+        agent,
+        branch,
+        pullRequestUrl,
+        summary,
+        costUsd,
+        verifiedFix,
+        true,
+        attemptCost);
+  }
+
+  /** This change, recording what the agent attempt it ends cost. */
+  public RunChange withAttemptCost(AttemptCost value) {
+    return new RunChange(
+        reason,
+        notBefore,
+        agent,
+        branch,
+        pullRequestUrl,
+        summary,
+        costUsd,
+        verifiedFix,
+        refundAttempt,
+        value);
   }
 }

@@ -11,8 +11,16 @@ import java.util.Objects;
  * @param to the status after
  * @param at when it happened
  * @param reason why, or {@code null}
+ * @param cost what the agent attempt this transition ended cost, or {@code null} when no agent ran
+ *     in it
  */
-public record RunEvent(RunId runId, RunStatus from, RunStatus to, Instant at, String reason) {
+public record RunEvent(
+    RunId runId, RunStatus from, RunStatus to, Instant at, String reason, AttemptCost cost) {
+  /** An entry no agent attempt ended in. */
+  public RunEvent(RunId runId, RunStatus from, RunStatus to, Instant at, String reason) {
+    this(runId, from, to, at, reason, null);
+  }
+
   public RunEvent {
     Objects.requireNonNull(runId, "runId == null");
     Objects.requireNonNull(to, "to == null");

@@ -76,6 +76,13 @@ public interface RunStore {
    */
   BigDecimal spentSince(Instant from);
 
+  /**
+   * What the agent attempts that ended at or after {@code from} cost, summed over every attempt (a
+   * retried run counts each of its attempts; an attempt of unknown cost counts nothing): the figure
+   * of the status page's "spent today" and of {@code autofix_agent_cost_usd_total}.
+   */
+  BigDecimal attemptCostSince(Instant from);
+
   /** The outcome of {@link #insertIfAbsent}. */
   sealed interface InsertResult permits Inserted, AlreadyExists, Unavailable {}
 

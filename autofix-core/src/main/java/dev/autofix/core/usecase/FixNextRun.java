@@ -2,6 +2,7 @@ package dev.autofix.core.usecase;
 
 import dev.autofix.core.OutageException;
 import dev.autofix.core.model.AgentReport;
+import dev.autofix.core.model.AttemptCost;
 import dev.autofix.core.model.ErrorDetails;
 import dev.autofix.core.model.FixCommits;
 import dev.autofix.core.model.FixRun;
@@ -761,7 +762,17 @@ public final class FixNextRun {
         return change;
       }
       // the agent of this run's own repository: with one per project, the one that ran
-      RunChange result = change.withAgent(target.agent().name());
+      RunChange result =
+          change
+              .withAgent(target.agent().name())
+              .withAttemptCost(
+                  report == null
+                      ? new AttemptCost(target.agent().name(), null, null, null)
+                      : new AttemptCost(
+                          target.agent().name(),
+                          report.costUsd(),
+                          report.inputTokens(),
+                          report.outputTokens()));
       return report == null
           ? result
           : result.withSummary(report.summary()).withCostUsd(report.costUsd());

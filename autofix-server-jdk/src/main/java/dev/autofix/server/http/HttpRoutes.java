@@ -43,6 +43,8 @@ public final class HttpRoutes {
    * @param scrape the Prometheus text behind {@code /metrics}
    * @param deliveryOutcomes told the outcome of every delivery, for metrics
    * @param bodyTimeout how long a webhook body may take to arrive once its headers are in
+   * @param timeZone the zone whose midnight starts a new day (the daily cap's), for "spent today"
+   * @param clock the pages' clock (abandoned runs, durations so far)
    */
   public record Api(
       String webhookPath,
@@ -61,7 +63,9 @@ public final class HttpRoutes {
       Map<String, Supplier<java.util.Optional<String>>> readiness,
       Supplier<String> scrape,
       Consumer<String> deliveryOutcomes,
-      Duration bodyTimeout) {
+      Duration bodyTimeout,
+      java.time.ZoneId timeZone,
+      java.time.Clock clock) {
     public Api {
       Objects.requireNonNull(webhookPath, "webhookPath == null");
       Objects.requireNonNull(source, "source == null");
@@ -79,6 +83,8 @@ public final class HttpRoutes {
       Objects.requireNonNull(scrape, "scrape == null");
       Objects.requireNonNull(deliveryOutcomes, "deliveryOutcomes == null");
       Objects.requireNonNull(bodyTimeout, "bodyTimeout == null");
+      Objects.requireNonNull(timeZone, "timeZone == null");
+      Objects.requireNonNull(clock, "clock == null");
     }
   }
 
@@ -136,7 +142,7 @@ public final class HttpRoutes {
             "status-page",
             access.guard(
                 new StatusPageHandler(
-                    api.store(), api.limiter(), api.logs(), java.time.Clock.systemUTC())),
+                    api.store(), api.limiter(), api.logs(), api.clock(), api.timeZone())),
             defects));
   }
 

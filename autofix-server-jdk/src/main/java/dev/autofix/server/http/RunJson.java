@@ -61,9 +61,31 @@ final class RunJson {
               json.put("to", e.to().wireName());
               json.put("at", time(e.at()));
               json.put("reason", e.reason());
+              if (e.cost() != null) {
+                // the agent attempt this transition ended, and what it cost
+                Map<String, Object> cost = new LinkedHashMap<>();
+                cost.put("agent", e.cost().agent());
+                cost.put("costUsd", e.cost().costUsd());
+                cost.put("inputTokens", e.cost().inputTokens());
+                cost.put("outputTokens", e.cost().outputTokens());
+                json.put("attempt", cost);
+              }
               return json;
             })
         .toList();
+  }
+
+  /**
+   * What the run's agent attempts cost together, from its history; {@code null} when no attempt
+   * reported a cost. ({@code costUsd} stays the last report, as before.)
+   */
+  static java.math.BigDecimal totalCost(List<RunEvent> events) {
+    return events.stream()
+        .map(RunEvent::cost)
+        .filter(c -> c != null && c.costUsd() != null)
+        .map(c -> c.costUsd())
+        .reduce(java.math.BigDecimal::add)
+        .orElse(null);
   }
 
   private static String time(Instant instant) {

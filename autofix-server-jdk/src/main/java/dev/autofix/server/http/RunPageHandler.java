@@ -198,6 +198,45 @@ final class RunPageHandler implements HttpHandler {
     return page(run.issue().shortId() + " · run " + run.id(), body.toString());
   }
 
+  /** The total over the attempts, then each attempt's own figure and tokens. */
+  private static String cost(List<RunEvent> history, FixRun run) {
+    List<dev.autofix.core.model.AttemptCost> attempts =
+        history.stream().map(RunEvent::cost).filter(Objects::nonNull).toList();
+    java.math.BigDecimal total = RunJson.totalCost(history);
+    if (attempts.isEmpty()) {
+      return run.costUsd() == null ? "unknown" : "$" + esc(run.costUsd().toPlainString());
+    }
+    StringBuilder html =
+        new StringBuilder(total == null ? "unknown" : "$" + esc(total.toPlainString()));
+    html.append(" <span class=\"muted\">(");
+    for (int i = 0; i < attempts.size(); i++) {
+      dev.autofix.core.model.AttemptCost attempt = attempts.get(i);
+      html.append(i == 0 ? "" : "; ")
+          .append("attempt ")
+          .append(i + 1)
+          .append(": ")
+          .append(esc(attempt.agent()))
+          .append(" ")
+          .append(
+              attempt.costUsd() == null
+                  ? "cost unknown"
+                  : "$" + esc(attempt.costUsd().toPlainString()));
+      if (attempt.inputTokens() != null || attempt.outputTokens() != null) {
+        html.append(", tokens in ")
+            .append(
+                attempt.inputTokens() == null
+                    ? "?"
+                    : String.format(java.util.Locale.ROOT, "%,d", attempt.inputTokens()))
+            .append(" / out ")
+            .append(
+                attempt.outputTokens() == null
+                    ? "?"
+                    : String.format(java.util.Locale.ROOT, "%,d", attempt.outputTokens()));
+      }
+    }
+    return html.append(")</span>").toString();
+  }
+
   private static void fact(StringBuilder body, String name, String valueHtml) {
     body.append("<dt>").append(esc(name)).append("</dt><dd>").append(valueHtml).append("</dd>");
   }

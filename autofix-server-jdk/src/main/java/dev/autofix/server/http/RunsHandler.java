@@ -119,7 +119,9 @@ final class RunsHandler implements HttpHandler {
       return;
     }
     Map<String, Object> body = RunJson.of(run.get());
-    body.put("history", RunJson.history(store.history(id)));
+    List<dev.autofix.core.model.RunEvent> history = store.history(id);
+    body.put("totalCostUsd", RunJson.totalCost(history));
+    body.put("history", RunJson.history(history));
     Exchanges.json(exchange, 200, body);
   }
 

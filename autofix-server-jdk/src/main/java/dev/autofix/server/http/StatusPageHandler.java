@@ -25,8 +25,15 @@ final class StatusPageHandler implements HttpHandler {
   private final RateLimiter limiter;
   private final RunLogs logs;
   private final java.time.Clock clock;
+  private final java.time.ZoneId zone;
 
-  StatusPageHandler(RunStore store, RateLimiter limiter, RunLogs logs, java.time.Clock clock) {
+  StatusPageHandler(
+      RunStore store,
+      RateLimiter limiter,
+      RunLogs logs,
+      java.time.Clock clock,
+      java.time.ZoneId zone) {
+    this.zone = Objects.requireNonNull(zone, "zone == null");
     this.clock = Objects.requireNonNull(clock, "clock == null");
     this.store = Objects.requireNonNull(store, "store == null");
     this.limiter = Objects.requireNonNull(limiter, "limiter == null");
@@ -69,6 +76,12 @@ final class StatusPageHandler implements HttpHandler {
         """);
     html.append("<div class=\"cards\">");
     card(html, "fix attempts today", usage.used() + " / " + usage.limit(), "budget");
+    java.math.BigDecimal spent = store.attemptCostSince(usage.day().atStartOfDay(zone).toInstant());
+    card(
+        html,
+        "spent today",
+        "$" + spent.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString(),
+        "spent");
     card(html, "queued", String.valueOf(counts.get(RunStatus.QUEUED)), "queued");
     card(html, "deferred", String.valueOf(counts.get(RunStatus.DEFERRED)), "deferred");
     card(html, "running", String.valueOf(counts.get(RunStatus.RUNNING)), "running");

@@ -271,7 +271,14 @@ final class JooqRunStore implements RunStore {
                   }
                   FixRun moved = current.transitioned(t.to(), t.change(), t.at());
                   FixRun stored = update(tx, moved, t.from(), t.leaseOwner());
-                  appendEvent(tx, stored.id(), t.from(), t.to(), t.at(), t.change().reason());
+                  appendEvent(
+                      tx,
+                      stored.id(),
+                      t.from(),
+                      t.to(),
+                      t.at(),
+                      t.change().reason(),
+                      t.change().attemptCost());
                   return new Applied(stored);
                 }));
   }
@@ -425,6 +432,21 @@ final class JooqRunStore implements RunStore {
   }
 
   @Override
+  public BigDecimal attemptCostSince(Instant from) {
+    Objects.requireNonNull(from, "from == null");
+    return guarded(
+        "summing the agents' cost",
+        () -> {
+          BigDecimal sum =
+              dsl.select(DSL.sum(RUN_EVENTS.ATTEMPT_COST_USD))
+                  .from(RUN_EVENTS)
+                  .where(RUN_EVENTS.ATTEMPT_AGENT.isNotNull().and(RUN_EVENTS.AT.ge(from)))
+                  .fetchOne(0, BigDecimal.class);
+          return sum == null ? BigDecimal.ZERO : sum;
+        });
+  }
+
+  @Override
   public BigDecimal spentSince(Instant from) {
     Objects.requireNonNull(from, "from == null");
     return guarded(
@@ -495,12 +517,27 @@ final class JooqRunStore implements RunStore {
 
   private static void appendEvent(
       DSLContext tx, RunId id, RunStatus from, RunStatus to, Instant at, String reason) {
+    appendEvent(tx, id, from, to, at, reason, null);
+  }
+
+  private static void appendEvent(
+      DSLContext tx,
+      RunId id,
+      RunStatus from,
+      RunStatus to,
+      Instant at,
+      String reason,
+      dev.autofix.core.model.AttemptCost cost) {
     tx.insertInto(RUN_EVENTS)
         .set(RUN_EVENTS.RUN_ID, id.value())
         .set(RUN_EVENTS.FROM_STATUS, from == null ? null : from.wireName())
         .set(RUN_EVENTS.TO_STATUS, to.wireName())
         .set(RUN_EVENTS.AT, at)
         .set(RUN_EVENTS.REASON, reason)
+        .set(RUN_EVENTS.ATTEMPT_AGENT, cost == null ? null : cost.agent())
+        .set(RUN_EVENTS.ATTEMPT_COST_USD, cost == null ? null : cost.costUsd())
+        .set(RUN_EVENTS.ATTEMPT_INPUT_TOKENS, cost == null ? null : cost.inputTokens())
+        .set(RUN_EVENTS.ATTEMPT_OUTPUT_TOKENS, cost == null ? null : cost.outputTokens())
         .execute();
   }
 
@@ -607,7 +644,14 @@ final class JooqRunStore implements RunStore {
         r.getFromStatus() == null ? null : RunStatus.fromWire(r.getFromStatus()),
         RunStatus.fromWire(r.getToStatus()),
         r.getAt(),
-        r.getReason());
+        r.getReason(),
+        r.getAttemptAgent() == null
+            ? null
+            : new dev.autofix.core.model.AttemptCost(
+                r.getAttemptAgent(),
+                r.getAttemptCostUsd(),
+                r.getAttemptInputTokens(),
+                r.getAttemptOutputTokens()));
   }
 
   // failures

@@ -3,6 +3,7 @@ package dev.autofix.testkit.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autofix.core.model.AttemptCost;
 import dev.autofix.core.model.FixRun;
 import dev.autofix.core.model.Issue;
 import dev.autofix.core.model.Patch;
@@ -685,6 +686,63 @@ public abstract class RunStoreContract {
 
     assertThat(store.spentSince(T0)).isEqualByComparingTo("0.75");
     assertThat(store.spentSince(T0.plusSeconds(2))).isEqualByComparingTo("0");
+  }
+
+  @Test
+  @DisplayName("every agent attempt keeps its cost in the history, summed over attempts since")
+  void attemptCosts_areKeptPerAttempt_inTheHistory_andSummedSince() {
+    assertThat(store.attemptCostSince(T0)).isEqualByComparingTo("0");
+    FixRun run = inserted(Issues.anIssue().build());
+    FixRun first = store.claimNext(claim("w1", T0, 1)).orElseThrow();
+    FixRun failed =
+        applied(
+            transition(
+                first,
+                RunStatus.FAILED,
+                "w1",
+                RunChange.because("the agent failed")
+                    .withCostUsd(new BigDecimal("0.40"))
+                    .withAttemptCost(
+                        new AttemptCost("claude", new BigDecimal("0.40"), 1000L, 20L))));
+    // a retry: the second attempt's cost is added, never written over the first's
+    applied(transition(failed, RunStatus.QUEUED, null, RunChange.because("retried")));
+    FixRun second = store.claimNext(claim("w2", T0.plusSeconds(2), 1)).orElseThrow();
+    applied(
+        new RunStore.Transition(
+            second.id(),
+            RunStatus.RUNNING,
+            RunStatus.NO_FIX,
+            T0.plusSeconds(5),
+            "w2",
+            RunChange.because("no change")
+                .withCostUsd(new BigDecimal("0.25"))
+                .withAttemptCost(new AttemptCost("codex", new BigDecimal("0.25"), 900L, 30L))));
+    FixRun other = inserted(Issues.anIssue().build());
+    FixRun third = store.claimNext(claim("w3", T0.plusSeconds(6), 1)).orElseThrow();
+    assertThat(third.id()).isEqualTo(other.id());
+    applied(
+        new RunStore.Transition(
+            third.id(),
+            RunStatus.RUNNING,
+            RunStatus.FAILED,
+            T0.plusSeconds(7),
+            "w3",
+            RunChange.because("timed out")
+                .withAttemptCost(new AttemptCost("command", null, null, null))));
+
+    List<AttemptCost> costs =
+        store.history(run.id()).stream().map(RunEvent::cost).filter(c -> c != null).toList();
+    assertThat(costs)
+        .containsExactly(
+            new AttemptCost("claude", new BigDecimal("0.40"), 1000L, 20L),
+            new AttemptCost("codex", new BigDecimal("0.25"), 900L, 30L));
+    assertThat(costs.get(0).costUsd()).isEqualByComparingTo("0.40");
+    assertThat(store.history(other.id()).getLast().cost())
+        .as("an attempt of unknown cost is recorded as an attempt")
+        .isEqualTo(new AttemptCost("command", null, null, null));
+    assertThat(store.attemptCostSince(T0)).isEqualByComparingTo("0.65");
+    assertThat(store.attemptCostSince(T0.plusSeconds(2))).isEqualByComparingTo("0.25");
+    assertThat(store.attemptCostSince(T0.plusSeconds(8))).isEqualByComparingTo("0");
   }
 
   // helpers

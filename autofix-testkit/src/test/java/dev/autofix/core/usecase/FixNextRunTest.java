@@ -67,6 +67,12 @@ class FixNextRunTest {
     assertThat(run.costUsd()).isEqualByComparingTo("0.42");
     assertThat(run.leaseOwner()).isNull();
     assertThat(run.finishedAt()).isEqualTo(clock.instant());
+    assertThat(store.history(queued.id()).getLast().cost())
+        .as("the attempt's cost, in the transition that ended it")
+        .isEqualTo(
+            new dev.autofix.core.model.AttemptCost(
+                "claude", new java.math.BigDecimal("0.42"), null, null));
+    assertThat(store.history(queued.id()).stream().filter(e -> e.cost() != null)).hasSize(1);
 
     var request = publisher.requests().getFirst();
     assertThat(request.verification()).isInstanceOf(FixVerifier.Passed.class);
@@ -353,6 +359,9 @@ class FixNextRunTest {
 
     assertThat(fix()).isInstanceOf(FixNextRun.Failed.class);
     assertThat(store.find(queued.id()).orElseThrow().reason()).contains("timed out after PT30M");
+    assertThat(store.history(queued.id()).getLast().cost())
+        .as("an attempt of unknown cost is still an attempt")
+        .isEqualTo(new dev.autofix.core.model.AttemptCost("claude", null, null, null));
   }
 
   @Test
@@ -426,6 +435,10 @@ class FixNextRunTest {
     assertThat(run.summary()).isEqualTo("guarded the empty invoice");
     assertThat(run.agent()).isEqualTo("claude");
     assertThat(agent.tasks()).as("the agent ran once").hasSize(1);
+    assertThat(store.history(queued.id()).stream().filter(e -> e.cost() != null))
+        .as("one attempt's cost, not one per publish try")
+        .hasSize(1);
+    assertThat(store.attemptCostSince(Instant.EPOCH)).isEqualByComparingTo("0.42");
     assertThat(limiter.usage().used()).as("one permit, for the one agent run").isEqualTo(1);
     assertThat(workspaces.prepared()).as("no new workspace").hasSize(1);
     var requests = publisher.requests();
