@@ -351,6 +351,43 @@ class RunPageBrowserIT {
     assertThat(browser.evaluate("window.stayed").asText()).isEqualTo("yes");
   }
 
+  @Test
+  void theList_filtersByStatusProjectAndShortId_withAPlainForm() throws Exception {
+    Instant t = Instant.now().minusSeconds(300);
+    FixRun backend =
+        insert("BACKEND-4Z", "b", "https://acme.sentry.io/issues/1/", t.minusSeconds(9));
+    store.insertIfAbsent(
+        Issues.anIssue().withProject("web").withShortId("WEB-4Z").withTitle("a").build(), t);
+    store.insertIfAbsent(
+        Issues.anIssue().withProject("web").withShortId("WEB-51").withTitle("c").build(), t);
+    finish(backend, RunStatus.NO_FIX, RunChange.because("no change"), t.plusSeconds(60));
+
+    browser.navigate(url("/?project=web&q=4z"));
+    assertThat(browser.texts("td:nth-child(2) a[href^='/runs/']")).containsExactly("a");
+    browser.navigate(url("/?status=no_fix"));
+    assertThat(browser.texts("td:nth-child(2) a[href^='/runs/']")).containsExactly("b");
+    assertThat(browser.evaluate("document.querySelector('select[name=status]').value").asText())
+        .isEqualTo("no_fix");
+
+    browser.navigate(url("/"));
+    browser.evaluate(
+        "document.querySelector('input[name=q]').value = '51';"
+            + " document.querySelector('#filters').submit(); true");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(() -> browser.evaluate("location.search").asText().contains("q=51"));
+    awaitText("table", "WEB-51");
+    assertThat(browser.texts("td:nth-child(2) a[href^='/runs/']")).containsExactly("c");
+
+    browser.navigate(url("/?status=nonsense&q=" + "x".repeat(300)));
+    assertThat(browser.texts("#notice").getFirst()).contains("all runs are shown");
+    assertNoHorizontalScrollAndNothingRan();
+    browser.navigate(url("/?q=%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E"));
+    assertThat(browser.texts("#no-match")).hasSize(1);
+    assertNoHorizontalScrollAndNothingRan();
+  }
+
   private void awaitText(String selector, String text) {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(20))

@@ -149,6 +149,14 @@ public final class InMemoryRunStore implements RunStore {
     return runs.descendingMap().values().stream()
         .filter(r -> query.status() == null || r.status() == query.status())
         .filter(r -> query.before() == null || r.id().value() < query.before().value())
+        .filter(r -> query.project() == null || query.project().equals(r.issue().project()))
+        .filter(
+            r ->
+                query.shortId() == null
+                    || r.issue()
+                        .shortId()
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .contains(query.shortId().toLowerCase(java.util.Locale.ROOT)))
         .limit(query.limit())
         .toList();
   }

@@ -180,14 +180,32 @@ public interface RunStore {
    * @param before only runs with an id below this one (the last id of the previous page), or {@code
    *     null} for the first page
    * @param limit at most this many runs, 1 to 500
+   * @param project only runs of issues of this project (exactly), or {@code null} for all
+   * @param shortId only runs whose issue's short id contains this, case aside (a search: {@code 4z}
+   *     finds {@code BACKEND-4Z}), or {@code null} for all
    */
-  record RunQuery(RunStatus status, RunId before, int limit) {
+  record RunQuery(RunStatus status, RunId before, int limit, String project, String shortId) {
     public static final int MAX_LIMIT = 500;
+
+    /** The most characters a filter may have: more than a project slug or a short id has. */
+    public static final int MAX_FILTER = 200;
 
     public RunQuery {
       if (limit < 1 || limit > MAX_LIMIT) {
         throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ": " + limit);
       }
+      project = project == null || project.isBlank() ? null : project.strip();
+      shortId = shortId == null || shortId.isBlank() ? null : shortId.strip();
+      for (String filter : new String[] {project, shortId}) {
+        if (filter != null && filter.length() > MAX_FILTER) {
+          throw new IllegalArgumentException("a filter is at most " + MAX_FILTER + " characters");
+        }
+      }
+    }
+
+    /** Runs of any project and short id. */
+    public RunQuery(RunStatus status, RunId before, int limit) {
+      this(status, before, limit, null, null);
     }
 
     /** The first page of all runs. */

@@ -38,6 +38,8 @@ final class Html {
       code{font-family:ui-monospace,monospace;font-size:12px;background:#f6f8fa;padding:.05rem .3rem;border-radius:4px}
       .del{background:#ffebe9;display:block} .add{background:#dafbe1;display:block}
       details summary{cursor:pointer;color:#57606a}
+      form#filters{margin:.3rem 0 .8rem;display:flex;gap:.8rem;flex-wrap:wrap;align-items:center}
+      form#filters input,form#filters select,form#filters button{font:inherit;padding:.15rem .4rem}
       """;
 
   static String esc(String text) {

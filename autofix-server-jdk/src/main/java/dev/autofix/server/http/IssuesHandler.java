@@ -58,7 +58,14 @@ final class IssuesHandler implements HttpHandler {
       switch (Exchanges.readBody(exchange, MAX_BODY_BYTES, hold, BODY_TIMEOUT)) {
         case Exchanges.BodyRead.Body whole -> body = whole.bytes();
         case Exchanges.BodyRead.TooLarge tooLarge -> {
-          refuse(exchange, 413, "too_large", "body larger than " + MAX_BODY_BYTES + " bytes");
+          // answered as usual, not cut off: the caller holds the admin token, and a client still
+          // sending its body would otherwise lose the answer to the reset
+          answer(
+              exchange,
+              413,
+              "too_large",
+              "reason",
+              "body larger than " + MAX_BODY_BYTES + " bytes");
           return;
         }
         case Exchanges.BodyRead.Busy busy -> {

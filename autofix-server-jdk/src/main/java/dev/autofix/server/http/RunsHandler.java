@@ -99,7 +99,7 @@ final class RunsHandler implements HttpHandler {
       if (query.containsKey("limit")) {
         limit = Integer.parseInt(query.get("limit"));
       }
-      runQuery = new RunStore.RunQuery(status, before, limit);
+      runQuery = new RunStore.RunQuery(status, before, limit, query.get("project"), query.get("q"));
     } catch (IllegalArgumentException e) {
       Exchanges.error(exchange, 400, e.getMessage());
       return;

@@ -47,15 +47,41 @@ final class StatusPageHandler implements HttpHandler {
       return;
     }
     if (Exchanges.method(exchange, "GET", "HEAD")) {
-      Exchanges.page(exchange, 200, render());
+      Exchanges.page(exchange, 200, render(Exchanges.query(exchange)));
     }
   }
 
   String render() {
+    return render(Map.of());
+  }
+
+  /** The page, its recent runs filtered by {@code status}, {@code project} and {@code q}. */
+  String render(Map<String, String> filters) {
     RateLimiter.Usage usage = limiter.usage();
     Map<RunStatus, Long> counts = store.countByStatus();
     List<FixRun> running = store.list(new RunStore.RunQuery(RunStatus.RUNNING, null, 10));
-    List<FixRun> recent = store.list(RunStore.RunQuery.firstPage(RECENT));
+    String notice = null;
+    RunStatus only = null;
+    String wanted = filters.getOrDefault("status", "");
+    if (!wanted.isBlank()) {
+      try {
+        only = RunStatus.fromWire(wanted.strip());
+      } catch (IllegalArgumentException e) {
+        notice = "There is no status '" + wanted + "'; all runs are shown.";
+      }
+    }
+    String project = filters.get("project");
+    String search = filters.get("q");
+    RunStore.RunQuery query;
+    try {
+      query = new RunStore.RunQuery(only, null, RECENT, project, search);
+    } catch (IllegalArgumentException e) {
+      notice = e.getMessage() + "; all runs are shown.";
+      query = RunStore.RunQuery.firstPage(RECENT);
+      project = null;
+      search = null;
+    }
+    List<FixRun> recent = store.list(query);
     StringBuilder html = new StringBuilder(8192);
     html.append(
         """
@@ -120,10 +146,16 @@ final class StatusPageHandler implements HttpHandler {
           .append("</div>");
     }
 
-    html.append("<h2>Recent runs</h2>");
+    html.append("<h2>Runs</h2>");
+    filterForm(html, query);
+    if (notice != null) {
+      html.append("<p class=\"muted\" id=\"notice\">").append(esc(notice)).append("</p>");
+    }
     if (recent.isEmpty()) {
       html.append(
-          "<p class=\"muted\">No runs yet. They appear when Sentry reports a new issue.</p>");
+          query.status() == null && query.project() == null && query.shortId() == null
+              ? "<p class=\"muted\">No runs yet. They appear when Sentry reports a new issue.</p>"
+              : "<p class=\"muted\" id=\"no-match\">No run matches these filters.</p>");
     } else {
       html.append(
           "<table><colgroup><col style=\"width:3rem\"><col style=\"width:28%\">"
@@ -175,6 +207,29 @@ final class StatusPageHandler implements HttpHandler {
         "<p class=\"muted\">Updates every 5 seconds. API: <a href=\"/api/runs\">/api/runs</a>"
             + " · <a href=\"/metrics\">/metrics</a> · <a href=\"/readyz\">/readyz</a></p></body></html>\n");
     return html.toString();
+  }
+
+  /** A plain GET form: filters work without JavaScript, and the live updates keep them. */
+  private static void filterForm(StringBuilder html, RunStore.RunQuery query) {
+    html.append(
+            "<form method=\"get\" action=\"/\" id=\"filters\"><label>status <select name=\"status\">")
+        .append("<option value=\"\">any</option>");
+    for (RunStatus each : RunStatus.values()) {
+      html.append("<option")
+          .append(each == query.status() ? " selected" : "")
+          .append(">")
+          .append(each.wireName())
+          .append("</option>");
+    }
+    html.append("</select></label> <label>project <input name=\"project\" size=\"12\" value=\"")
+        .append(esc(query.project() == null ? "" : query.project()))
+        .append("\"></label> <label>short id <input name=\"q\" size=\"12\" value=\"")
+        .append(esc(query.shortId() == null ? "" : query.shortId()))
+        .append("\"></label> <button>filter</button>");
+    if (query.status() != null || query.project() != null || query.shortId() != null) {
+      html.append(" <a href=\"/\">all runs</a>");
+    }
+    html.append("</form>");
   }
 
   private static void card(StringBuilder html, String label, String value, String id) {

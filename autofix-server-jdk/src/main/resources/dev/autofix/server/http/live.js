@@ -17,7 +17,11 @@
   }
 
   function update() {
-    if (live.getAttribute("data-live") !== "true" || document.hidden) {
+    var focused = document.activeElement;
+    var typing =
+      focused && live.contains(focused) && /^(INPUT|SELECT|TEXTAREA)$/.test(focused.tagName);
+    // not while the page is hidden, nor while someone types into a field the swap would replace
+    if (live.getAttribute("data-live") !== "true" || document.hidden || typing) {
       schedule();
       return;
     }

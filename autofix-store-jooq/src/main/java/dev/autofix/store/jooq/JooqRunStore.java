@@ -382,6 +382,13 @@ final class JooqRunStore implements RunStore {
     if (query.before() != null) {
       where = where.and(RUNS.ID.lt(query.before().value()));
     }
+    if (query.project() != null) {
+      where = where.and(RUNS.PROJECT.eq(query.project()));
+    }
+    if (query.shortId() != null) {
+      // jOOQ escapes % and _ in the text: a search, never a pattern
+      where = where.and(RUNS.SHORT_ID.containsIgnoreCase(query.shortId()));
+    }
     Condition filter = where;
     return guarded(
         "listing runs",

@@ -745,6 +745,37 @@ public abstract class RunStoreContract {
     assertThat(store.attemptCostSince(T0.plusSeconds(8))).isEqualByComparingTo("0");
   }
 
+  @Test
+  @DisplayName("a page of runs filters by project and searches the short id, wildcards as text")
+  void list_filtersByProject_andSearchesTheShortId() {
+    inserted(Issues.anIssue().withProject("backend").withShortId("BACKEND-4Z").build());
+    inserted(Issues.anIssue().withProject("backend").withShortId("BACKEND-51").build());
+    inserted(Issues.anIssue().withProject("web").withShortId("WEB-4Z").build());
+    inserted(Issues.anIssue().withProject("web").withShortId("WEB_1").build());
+
+    assertThat(
+            store.list(new RunStore.RunQuery(null, null, 10, "backend", null)).stream()
+                .map(r -> r.issue().shortId()))
+        .containsExactly("BACKEND-51", "BACKEND-4Z");
+    assertThat(
+            store.list(new RunStore.RunQuery(null, null, 10, null, "4z")).stream()
+                .map(r -> r.issue().shortId()))
+        .containsExactly("WEB-4Z", "BACKEND-4Z");
+    assertThat(
+            store.list(new RunStore.RunQuery(null, null, 10, "web", "4Z")).stream()
+                .map(r -> r.issue().shortId()))
+        .containsExactly("WEB-4Z");
+    assertThat(store.list(new RunStore.RunQuery(null, null, 10, null, "%")))
+        .as("% is text, not a wildcard")
+        .isEmpty();
+    assertThat(
+            store.list(new RunStore.RunQuery(null, null, 10, null, "_")).stream()
+                .map(r -> r.issue().shortId()))
+        .as("_ is text, not a wildcard")
+        .containsExactly("WEB_1");
+    assertThat(store.list(new RunStore.RunQuery(null, null, 10, "nope", null))).isEmpty();
+  }
+
   // helpers
 
   protected FixRun inserted(Issue issue) {
