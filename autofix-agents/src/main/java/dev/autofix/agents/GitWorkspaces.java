@@ -610,6 +610,9 @@ final class GitWorkspaces implements Workspaces {
     }
   }
 
+  /** The most of a diff a run's log keeps for its page: the pull request has the rest. */
+  static final int MAX_DIFF_CHARS = 200_000;
+
   @Override
   public CommitResult commit(Workspace workspace, String message) {
     Prepared state = state(workspace);
@@ -639,7 +642,9 @@ final class GitWorkspaces implements Workspaces {
               workspace.branch());
       List<String> files = own.changedPaths(state.start(), sha, OwnRepository.MAX_CHANGED_PATHS);
       String stat = own.shortStat(state.start(), sha);
-      return new Committed(new Patch(workspace.branch(), sha, files, stat, own.gitDir()));
+      return new Committed(
+          new Patch(workspace.branch(), sha, files, stat, own.gitDir()),
+          own.diff(state.start(), sha, MAX_DIFF_CHARS));
     } catch (IOException e) {
       throw new WorkspaceException("cannot commit the change in " + workspace.directory(), e);
     }

@@ -70,6 +70,11 @@ class GitWorkspacesIT {
     Patch patch = ((Workspaces.Committed) result).patch();
     String parent = own(patch, "rev-parse", "autofix/backend-4z^");
     workspaces.release(ws);
+    assertThat(((Workspaces.Committed) result).diff())
+        .as("the change as people read it, for the run's page")
+        .contains("calc.py")
+        .contains("+    return a + b")
+        .contains("@@");
 
     assertThat(ws.branch()).isEqualTo("autofix/backend-4z");
     assertThat(ws.baseRef()).isEqualTo("main");

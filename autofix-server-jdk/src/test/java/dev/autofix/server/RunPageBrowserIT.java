@@ -117,7 +117,18 @@ class RunPageBrowserIT {
         .lines()
         .forEach(line -> log.append("claude | " + line));
     log.append("claude: exited with 0 after 4 s");
+    log.append("committed 4f2a9c1 (1 file changed, 1 insertion(+), 1 deletion(-))");
+    log.append("diff |  calc.py | 2 +-");
+    log.append("diff | --- a/calc.py");
+    log.append("diff | +++ b/calc.py");
+    log.append("diff | @@ -1,2 +1,2 @@");
+    log.append("diff |  def add(a, b):");
+    log.append("diff | -    return a - b");
+    log.append("diff | +    return a + b");
     log.append("verification: python -m pytest -q");
+    log.append("test | ..");
+    log.append("test | 2 passed in 0.01s");
+    log.append("test: exited with 0 after 1 s");
     log.append("verification: passed");
     finish(
         run,
@@ -143,6 +154,9 @@ class RunPageBrowserIT {
     assertThat(browser.texts(".entry.say"))
         .anySatisfy(s -> assertThat(s).contains("Fixed: add() now returns a + b."));
     assertThat(browser.texts("pre.diff")).anySatisfy(s -> assertThat(s).contains("+ return a + b"));
+    assertThat(browser.texts("#diff .add")).containsExactly("+    return a + b");
+    assertThat(browser.texts("#diff .del")).containsExactly("-    return a - b");
+    assertThat(browser.texts("details.output summary")).contains("test output (2 lines)");
     assertThat(browser.texts(".entry.error")).anySatisfy(s -> assertThat(s).contains("1 failed"));
     assertThat(browser.texts("dl.facts dd"))
         .contains(

@@ -489,6 +489,23 @@ public final class OwnRepository {
   }
 
   /** {@code git diff --shortstat from to}. */
+  /**
+   * The change from {@code from} to {@code to} as a unified diff, for people to read (the run's
+   * page): no external diff tool, no textconv (either would run a program), no colour, at most
+   * {@code maxChars} characters.
+   */
+  public String diff(String from, String to, int maxChars) throws IOException {
+    Result diff =
+        bare("diff", "--no-ext-diff", "--no-textconv", "--no-color", "--stat", "--patch", from, to);
+    if (diff.exitCode() != 0) {
+      throw new IOException("git diff failed: " + diff.error());
+    }
+    String text = diff.text();
+    return text.length() <= maxChars
+        ? text
+        : text.substring(0, maxChars) + "\n… (the diff goes on; the pull request has all of it)";
+  }
+
   public String shortStat(String from, String to) throws IOException {
     Result stat = bare("diff", "--no-ext-diff", "--no-textconv", "--shortstat", from, to);
     if (stat.exitCode() != 0) {

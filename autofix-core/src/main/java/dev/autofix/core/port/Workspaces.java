@@ -82,10 +82,21 @@ public interface Workspaces {
   /** What {@link #commit} found. */
   sealed interface CommitResult permits Committed, Unchanged, Refused {}
 
-  /** A commit was made. */
-  record Committed(Patch patch) implements CommitResult {
+  /**
+   * A commit was made.
+   *
+   * @param patch the commit
+   * @param diff the change as a unified diff for people to read, possibly cut short; empty when the
+   *     implementation has none
+   */
+  record Committed(Patch patch, String diff) implements CommitResult {
     public Committed {
       Objects.requireNonNull(patch, "patch == null");
+      diff = diff == null ? "" : diff;
+    }
+
+    public Committed(Patch patch) {
+      this(patch, "");
     }
   }
 

@@ -297,6 +297,8 @@ public final class FixNextRun {
           case Workspaces.Committed committed -> {
             patch = committed.patch();
             log.append("committed " + patch.commit() + " (" + patch.diffStat() + ")");
+            // the change as the run's page shows it: one log line per diff line
+            committed.diff().lines().forEach(line -> log.append("diff | " + line));
           }
           case Workspaces.Unchanged unchanged -> {
             return noFix(

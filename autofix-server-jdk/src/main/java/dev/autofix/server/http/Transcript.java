@@ -28,12 +28,19 @@ final class Transcript {
   private final StringBuilder html = new StringBuilder(16_384);
   private int toolCalls;
 
+  /** Consecutive output lines of one process (or the diff), shown as one block. */
+  private String groupLabel;
+
+  private Instant groupAt;
+  private final java.util.List<String> group = new java.util.ArrayList<>();
+
   private Transcript() {}
 
   /** The HTML of {@code log}, one {@code div.entry} per line or event. */
   static String render(String log) {
     Transcript transcript = new Transcript();
     log.lines().forEach(transcript::line);
+    transcript.flush();
     return transcript.html.toString();
   }
 
@@ -41,6 +48,7 @@ final class Transcript {
   static int toolCalls(String log) {
     Transcript transcript = new Transcript();
     log.lines().forEach(transcript::line);
+    transcript.flush();
     return transcript.toolCalls;
   }
 
@@ -61,14 +69,81 @@ final class Transcript {
     }
     Matcher process = PROCESS_LINE.matcher(rest);
     if (process.matches()) {
+      String label = process.group(1);
       String content = process.group(3);
-      if (process.group(2).equals("|") && content.startsWith("{") && event(at, content)) {
+      // an event is rendered as such (a pending block is written first, by entry())
+      if (!label.equals("diff")
+          && process.group(2).equals("|")
+          && content.startsWith("{")
+          && event(at, content)) {
         return;
       }
-      note(at, process.group(1) + (process.group(2).equals("!") ? " (stderr): " : ": ") + content);
+      flushIfOther(label);
+      if (groupLabel == null) {
+        groupLabel = label;
+        groupAt = at;
+      }
+      group.add((process.group(2).equals("!") ? "! " : "") + content);
+      return;
+    }
+    if (rest.startsWith("verification: failed")) {
+      entry(at, "error", esc(rest));
       return;
     }
     note(at, rest);
+  }
+
+  private void flushIfOther(String label) {
+    if (groupLabel != null && !groupLabel.equals(label)) {
+      flush();
+    }
+  }
+
+  /** Writes the pending block: the diff, coloured and open; any other output, folded away. */
+  private void flush() {
+    if (groupLabel == null) {
+      return;
+    }
+    String label = groupLabel;
+    Instant at = groupAt;
+    java.util.List<String> lines = java.util.List.copyOf(group);
+    groupLabel = null;
+    groupAt = null;
+    group.clear();
+    if (label.equals("diff")) {
+      StringBuilder diff = new StringBuilder();
+      for (String line : lines) {
+        String css =
+            line.startsWith("+") && !line.startsWith("+++")
+                ? "add"
+                : line.startsWith("-") && !line.startsWith("---")
+                    ? "del"
+                    : line.startsWith("@@") ? "muted" : null;
+        diff.append(css == null ? "" : "<span class=\"" + css + "\">")
+            .append(esc(line))
+            .append(css == null ? "\n" : "</span>");
+      }
+      entry(
+          at,
+          "tool",
+          "<details open id=\"diff\"><summary>the change ("
+              + lines.size()
+              + " lines)</summary><pre class=\"diff\">"
+              + diff
+              + "</pre></details>");
+    } else {
+      entry(
+          at,
+          "note",
+          "<details class=\"output\"><summary>"
+              + esc(label)
+              + " output ("
+              + lines.size()
+              + (lines.size() == 1 ? " line" : " lines")
+              + ")</summary><pre>"
+              + esc(abbreviate(String.join("\n", lines), MAX_RESULT_CHARS))
+              + "</pre></details>");
+    }
   }
 
   /** Renders one JSON event; false when it is not one this knows. */
@@ -311,6 +386,7 @@ final class Transcript {
   }
 
   private void entry(Instant at, String css, String inner) {
+    flush();
     html.append("<div class=\"entry ").append(css).append("\">");
     if (at != null) {
       html.append("<span class=\"when\">")
