@@ -61,6 +61,32 @@ class EndToEndIT {
                   world.sentry.comments.stream()
                       .anyMatch(c -> c.contains("/issues/4242/comments/")));
       assertThat(world.sentry.comments.getFirst()).contains("https://github.com/acme/shop/pull/1");
+      // The run's page: every step of the attempt in its timeline, in order (this world's clock
+      // stands still, so the status changes share one time with them), the diff, the tests.
+      String page = world.getText(port, "/runs/" + runId);
+      assertThat(page).contains("status-step\">queued").contains("status-step\">pr_opened");
+      int previous = -1;
+      for (String step :
+          List.of(
+              "permit taken",
+              "details fetched",
+              "workspace ready",
+              "agent command started",
+              "agent ended: completed",
+              "committed",
+              "verified: passed",
+              "pull request opened",
+              "feedback posted")) {
+        int at = page.indexOf("\">" + step, previous + 1);
+        assertThat(at)
+            .as("the timeline's step %s, after the one before", step)
+            .isGreaterThan(previous);
+        previous = at;
+      }
+      assertThat(page)
+          .contains("<span class=\"add\">+4</span>")
+          .contains("<span class=\"del\">-5</span>")
+          .contains("test output (1 line)");
 
       // 1,000 deliveries of the same issue from 16 threads, in both shapes: still one run, one PR.
       AtomicInteger duplicates = new AtomicInteger();

@@ -105,6 +105,15 @@ class RunPageBrowserIT {
             "https://acme.sentry.io/issues/4/",
             t);
     RunLogs.RunLog log = logs.open(run.id());
+    // the attempt's steps, timed as FileRunLogs writes them
+    String[] steps = {"permit taken", "details fetched", "workspace ready", "agent claude started"};
+    for (int i = 0; i < steps.length; i++) {
+      log.append(t.plusSeconds(6 + i) + " step: " + steps[i]);
+    }
+    log.append(t.plusSeconds(71) + " step: agent ended: completed");
+    log.append(t.plusSeconds(72) + " step: committed");
+    log.append(t.plusSeconds(80) + " step: verified: passed");
+    log.append(t.plusSeconds(90) + " step: pull request opened");
     log.append("fetched main from origin");
     log.append("agent claude starts in /data/worktrees/run-1");
     log.append(
@@ -148,7 +157,21 @@ class RunPageBrowserIT {
 
     assertThat(browser.texts("#timeline .step"))
         .map(s -> s.replaceAll(" \\+.*", ""))
-        .containsExactly("queued", "running", "pr_opened");
+        .containsExactly(
+            "queued",
+            "running",
+            "permit taken",
+            "details fetched",
+            "workspace ready",
+            "agent claude started",
+            "agent ended: completed",
+            "committed",
+            "verified: passed",
+            "pull request opened",
+            "pr_opened");
+    assertThat(browser.texts("#timeline .attempt-step .took"))
+        .as("each step says how long it took")
+        .contains("+1 min 2 s");
     assertThat(browser.texts("code.command")).contains("python -m pytest -q tests/test_calc.py");
     assertThat(browser.texts("code.file")).contains("/data/worktrees/run-1/calc.py");
     assertThat(browser.texts(".entry.say"))
@@ -297,7 +320,7 @@ class RunPageBrowserIT {
     assertThat(browser.evaluate("document.getElementById('live').dataset.live").asText())
         .as("an ended run stops updating")
         .isEqualTo("false");
-    assertThat(browser.texts("#timeline .step"))
+    assertThat(browser.texts("#timeline .status-step"))
         .map(t -> t.replaceAll(" \\+.*", ""))
         .containsExactly("queued", "running", "pr_opened");
     assertNoHorizontalScrollAndNothingRan();

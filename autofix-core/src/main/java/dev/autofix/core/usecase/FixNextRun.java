@@ -50,6 +50,12 @@ import java.util.function.Function;
  * fails, saying so.
  */
 public final class FixNextRun {
+  /**
+   * The prefix of the log lines that name a step of an attempt, which the run's page shows in its
+   * timeline with its time: {@code step: details fetched}.
+   */
+  public static final String STEP = "step: ";
+
   private static final System.Logger LOG = System.getLogger(FixNextRun.class.getName());
   private static final int REASON_TAIL = 2_000;
   private static final Duration LIMITER_RETRY = Duration.ofMinutes(1);
@@ -237,9 +243,13 @@ public final class FixNextRun {
         if (noPermit.isPresent()) {
           return noPermit.get();
         }
+        log.append(STEP + "permit taken");
         ErrorDetails details;
         switch (ports.source().fetch(run.issue())) {
-          case IssueSource.Found found -> details = found.details();
+          case IssueSource.Found found -> {
+            details = found.details();
+            log.append(STEP + "details fetched");
+          }
           case IssueSource.NotFound notFound -> {
             return fail("the issue source no longer knows the issue: " + notFound.message());
           }
@@ -250,6 +260,7 @@ public final class FixNextRun {
           }
         }
         workspace = target.workspaces().prepare(run, log);
+        log.append(STEP + "workspace ready");
         if (stopRequested()) {
           return stop();
         }
@@ -258,9 +269,18 @@ public final class FixNextRun {
         }
         permit.spend();
         log.append("agent " + target.agent().name() + " starts in " + workspace.directory());
+        log.append(STEP + "agent " + target.agent().name() + " started");
         AgentRunner.AgentTask task =
             new AgentRunner.AgentTask(run, run.issue(), details, workspace, log);
         AgentRunner.AgentResult agentResult = lease.interruptibly(() -> target.agent().run(task));
+        log.append(
+            STEP
+                + "agent ended: "
+                + switch (agentResult) {
+                  case AgentRunner.Completed completed -> "completed";
+                  case AgentRunner.TimedOut timedOut -> "timed out";
+                  case AgentRunner.Failed failed -> "failed";
+                });
         if (stopRequested()) {
           return stop();
         }
@@ -297,6 +317,7 @@ public final class FixNextRun {
           case Workspaces.Committed committed -> {
             patch = committed.patch();
             log.append("committed " + patch.commit() + " (" + patch.diffStat() + ")");
+            log.append(STEP + "committed");
             // the change as the run's page shows it: one log line per diff line
             committed.diff().lines().forEach(line -> log.append("diff | " + line));
           }
@@ -315,6 +336,14 @@ public final class FixNextRun {
         }
         FixVerifier.Verification verification =
             lease.interruptibly(() -> target.verifier().verify(task.workspace(), log));
+        log.append(
+            STEP
+                + "verified: "
+                + switch (verification) {
+                  case FixVerifier.Passed passed -> "passed";
+                  case FixVerifier.Failed failed -> "failed";
+                  case FixVerifier.NotConfigured none -> "no test command";
+                });
         if (stopRequested()) {
           return stop();
         }
@@ -676,6 +705,7 @@ public final class FixNextRun {
               .withBranch(patch.branch())
               .withPullRequestUrl(pr.url());
       log.append("opened " + pr.url());
+      log.append(STEP + "pull request opened");
       return record(
           RunStatus.PR_OPENED,
           change,
@@ -699,6 +729,7 @@ public final class FixNextRun {
         change = change.withPullRequestUrl(pushed.compareUrl());
       }
       log.append(reason);
+      log.append(STEP + "branch pushed");
       return record(
           RunStatus.BRANCH_PUSHED,
           change,
@@ -886,7 +917,10 @@ public final class FixNextRun {
     private void feedback(RunStatus ended, IssueSource.Feedback feedback) {
       try {
         switch (ports.source().postFeedback(run.issue(), feedback)) {
-          case IssueSource.Posted posted -> log.append("feedback posted on the issue");
+          case IssueSource.Posted posted -> {
+            log.append("feedback posted on the issue");
+            log.append(STEP + "feedback posted");
+          }
           case IssueSource.Skipped skipped -> log.append("no feedback: " + skipped.reason());
           case IssueSource.NotPosted notPosted -> {
             // After the source's own retries: the run keeps its outcome, and says so once.

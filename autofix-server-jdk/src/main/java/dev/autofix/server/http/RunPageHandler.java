@@ -144,21 +144,25 @@ final class RunPageHandler implements HttpHandler {
 
     body.append("<h2>Timeline</h2><ol class=\"timeline\" id=\"timeline\">");
     Instant previous = null;
-    for (RunEvent event : history) {
-      body.append("<li><span>")
-          .append(Html.time(event.at()))
-          .append("</span><span class=\"step\">")
-          .append(esc(event.to().wireName()))
+    for (Moment moment : timeline(history, log)) {
+      body.append("<li class=\"")
+          .append(moment.status() ? "status-change" : "attempt-step")
+          .append("\"><span>")
+          .append(Html.time(moment.at()))
+          .append("</span><span class=\"step")
+          .append(moment.status() ? " status-step" : "")
+          .append("\">")
+          .append(esc(moment.label()))
           .append(
               previous == null
                   ? ""
                   : " <span class=\"took\">+"
-                      + Html.duration(Duration.between(previous, event.at()))
+                      + Html.duration(Duration.between(previous, moment.at()))
                       + "</span>")
           .append("</span><span>")
-          .append(esc(Html.firstLine(event.reason() == null ? "" : event.reason(), 400)))
+          .append(esc(Html.firstLine(moment.detail(), 400)))
           .append("</span></li>");
-      previous = event.at();
+      previous = moment.at();
     }
     body.append("</ol>");
 
@@ -196,6 +200,39 @@ final class RunPageHandler implements HttpHandler {
             + run.id()
             + "/log</a></p>");
     return page(run.issue().shortId() + " · run " + run.id(), body.toString());
+  }
+
+  /** One entry of the timeline: a status change from the history, or a step from the log. */
+  record Moment(Instant at, String label, String detail, boolean status) {}
+
+  /**
+   * The history's status changes and the log's steps ({@code <time> step: ...} lines, which the
+   * attempts write), in time order; a status change first when both have one time.
+   */
+  static List<Moment> timeline(List<RunEvent> history, String log) {
+    List<Moment> moments = new java.util.ArrayList<>();
+    for (RunEvent event : history) {
+      moments.add(new Moment(event.at(), event.to().wireName(), event.reason(), true));
+    }
+    String marker = " " + dev.autofix.core.usecase.FixNextRun.STEP;
+    for (String line : log.split("\n")) {
+      int at = line.indexOf(marker);
+      if (at <= 0 || line.indexOf(' ') != at) {
+        continue;
+      }
+      try {
+        moments.add(
+            new Moment(
+                Instant.parse(line.substring(0, at)),
+                line.substring(at + marker.length()).strip(),
+                "",
+                false));
+      } catch (java.time.format.DateTimeParseException e) {
+        // not one of the log's own timestamps
+      }
+    }
+    moments.sort(java.util.Comparator.comparing(Moment::at).thenComparing(m -> m.status() ? 0 : 1));
+    return moments;
   }
 
   /** The total over the attempts, then each attempt's own figure and tokens. */
