@@ -276,7 +276,7 @@ final class GitHubPullRequestPublisher implements PullRequestPublisher {
           }
           label(ref.number(), labels);
           requestReviews(ref.number());
-          return new Opened(ref);
+          return new Opened(ref, body);
         }
         case Failed failed when failed.status() == 422 -> {
           String message = failed.message().toLowerCase(Locale.ROOT);

@@ -86,7 +86,9 @@ class EndToEndIT {
       assertThat(page)
           .contains("<span class=\"add\">+4</span>")
           .contains("<span class=\"del\">-5</span>")
-          .contains("test output (1 line)");
+          .contains("test output (1 line)")
+          .contains("the pull request's body, as sent")
+          .contains("Fixes SHOP-1");
 
       // 1,000 deliveries of the same issue from 16 threads, in both shapes: still one run, one PR.
       AtomicInteger duplicates = new AtomicInteger();

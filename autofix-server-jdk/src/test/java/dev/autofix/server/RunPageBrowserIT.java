@@ -183,7 +183,11 @@ class RunPageBrowserIT {
     assertThat(browser.texts(".entry.error")).anySatisfy(s -> assertThat(s).contains("1 failed"));
     assertThat(browser.texts("dl.facts dd"))
         .contains(
-            "$0.154592", "claude", "autofix/backend-4z", "https://github.com/acme/shop/pull/481");
+            "claude, model claude-opus-5-5",
+            "autofix/backend-4z",
+            "https://github.com/acme/shop/pull/481")
+        .anySatisfy(
+            d -> assertThat(d).startsWith("$0.154592").contains("tokens in 38,388 / out 52"));
     assertThat(browser.evaluate("document.querySelector('h1 a').href").asText())
         .isEqualTo("https://acme.sentry.io/issues/4/");
     assertNoHorizontalScrollAndNothingRan();

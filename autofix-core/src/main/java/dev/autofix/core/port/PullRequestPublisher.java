@@ -59,10 +59,21 @@ public interface PullRequestPublisher {
   sealed interface PublishResult
       permits Opened, AlreadyOpen, BranchPushed, NothingToPropose, Rejected, Unavailable {}
 
-  /** A new draft pull request. */
-  record Opened(PullRequestRef pullRequest) implements PublishResult {
+  /**
+   * A draft pull request was opened.
+   *
+   * @param pullRequest the pull request
+   * @param body its body as it was sent (for the run's page), or empty when not told
+   */
+  record Opened(PullRequestRef pullRequest, String body) implements PublishResult {
     public Opened {
       Objects.requireNonNull(pullRequest, "pullRequest == null");
+      body = body == null ? "" : body;
+    }
+
+    /** Opened, its body not told. */
+    public Opened(PullRequestRef pullRequest) {
+      this(pullRequest, "");
     }
   }
 

@@ -600,7 +600,11 @@ public final class FixNextRun {
         AgentReport report,
         VerifiedFix earlier) {
       return switch (result) {
-        case PullRequestPublisher.Opened opened -> prOpened(opened.pullRequest(), report, patch);
+        case PullRequestPublisher.Opened opened -> {
+          // the body as it was sent, for the run's page
+          opened.body().lines().forEach(line -> log.append("pr-body | " + line));
+          yield prOpened(opened.pullRequest(), report, patch);
+        }
         case PullRequestPublisher.AlreadyOpen open -> prOpened(open.pullRequest(), report, patch);
         case PullRequestPublisher.BranchPushed pushed -> branchPushed(pushed, report, patch);
         case PullRequestPublisher.NothingToPropose nothing ->

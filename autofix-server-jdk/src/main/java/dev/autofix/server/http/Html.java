@@ -29,7 +29,7 @@ final class Html {
       pre{background:#f6f8fa;border-radius:6px;padding:.7rem;max-height:24rem;overflow:auto;font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere}
       dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.8rem 0}
       dl.facts dt{color:#656d76} dl.facts dd{margin:0;overflow-wrap:anywhere}
-      ol.timeline{list-style:none;padding:0;margin:0} ol.timeline li{padding:.35rem 0;border-bottom:1px solid #eaeef2;display:grid;grid-template-columns:11rem 10rem 1fr;gap:.8rem}
+      ol.timeline{list-style:none;padding:0;margin:0} ol.timeline li{padding:.35rem 0;border-bottom:1px solid #eaeef2;display:grid;grid-template-columns:11rem 15rem 1fr;gap:.8rem}
       .step{font-weight:600} .took{color:#656d76;font-size:12px}
       .entry{border-left:3px solid #d0d7de;padding:.2rem .8rem;margin:.4rem 0;overflow-wrap:anywhere}
       .entry.say{border-color:#8250df} .entry.tool{border-color:#0969da} .entry.error{border-color:#cf222e;background:#ffebe9}

@@ -111,7 +111,11 @@ final class RunPageHandler implements HttpHandler {
     if (run.issue().culprit() != null) {
       fact(body, "culprit", "<code>" + esc(run.issue().culprit()) + "</code>");
     }
-    fact(body, "agent", esc(run.agent() == null ? "not started yet" : run.agent()));
+    fact(
+        body,
+        "agent",
+        esc(run.agent() == null ? "not started yet" : run.agent())
+            + Transcript.model(log).map(m -> ", model " + esc(m)).orElse(""));
     fact(body, "attempts", Integer.toString(run.attempts()));
     fact(body, "created", Html.time(run.createdAt()));
     if (run.startedAt() != null) {
@@ -126,8 +130,7 @@ final class RunPageHandler implements HttpHandler {
         body,
         "duration",
         Html.duration(Duration.between(from, to)) + (run.finishedAt() == null ? " so far" : ""));
-    fact(
-        body, "cost", run.costUsd() == null ? "unknown" : "$" + esc(run.costUsd().toPlainString()));
+    fact(body, "cost", cost(history, run));
     if (run.pullRequestUrl() != null) {
       fact(
           body,

@@ -52,6 +52,26 @@ final class Transcript {
     return transcript.toolCalls;
   }
 
+  /** The model the agent said it used (Claude Code's init event), if the log has one. */
+  static java.util.Optional<String> model(String log) {
+    String found = null;
+    for (String line : log.split("\n")) {
+      int brace = line.indexOf("{\"type\":\"system\"");
+      if (brace < 0 || !line.contains("\"init\"")) {
+        continue;
+      }
+      try {
+        JsonNode node = Exchanges.JSON.readTree(line.substring(brace));
+        if ("init".equals(node.path("subtype").asText()) && node.hasNonNull("model")) {
+          found = node.get("model").asText();
+        }
+      } catch (IOException e) {
+        // a cut line: no model in it
+      }
+    }
+    return java.util.Optional.ofNullable(found);
+  }
+
   private void line(String line) {
     if (line.isBlank()) {
       return;
@@ -85,6 +105,9 @@ final class Transcript {
       }
       group.add((process.group(2).equals("!") ? "! " : "") + content);
       return;
+    }
+    if (rest.startsWith(dev.autofix.core.usecase.FixNextRun.STEP)) {
+      return; // the timeline shows the steps
     }
     if (rest.startsWith("verification: failed")) {
       entry(at, "error", esc(rest));
@@ -135,9 +158,13 @@ final class Transcript {
       entry(
           at,
           "note",
-          "<details class=\"output\"><summary>"
-              + esc(label)
-              + " output ("
+          "<details class=\"output\""
+              + (label.equals("pr-body") ? " id=\"pr-body\"" : "")
+              + "><summary>"
+              + (label.equals("pr-body")
+                  ? "the pull request's body, as sent"
+                  : esc(label) + " output")
+              + " ("
               + lines.size()
               + (lines.size() == 1 ? " line" : " lines")
               + ")</summary><pre>"
