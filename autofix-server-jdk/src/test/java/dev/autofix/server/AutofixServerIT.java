@@ -99,6 +99,11 @@ class AutofixServerIT {
         .isEqualByComparingTo("0.42");
     assertThat(run.get("history").get(1).has("attempt")).as("no agent ended there").isFalse();
     assertThat(get("/metrics").body()).contains("autofix_agent_cost_usd_total 0.42");
+    JsonNode costs = JSON.readTree(get("/api/costs").body());
+    assertThat(costs.get("todayUsd").decimalValue()).isEqualByComparingTo("0.42");
+    assertThat(costs.get("totalUsd").decimalValue()).isEqualByComparingTo("0.42");
+    assertThat(costs.get("attemptsToday").asInt()).isEqualTo(1);
+    assertThat(costs.get("timeZone").asText()).isEqualTo("Z");
     assertThat(get("/api/runs/" + runId + "/log").body()).contains("edited app/billing.py");
   }
 

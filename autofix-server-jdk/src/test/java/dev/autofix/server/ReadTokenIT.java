@@ -34,6 +34,7 @@ class ReadTokenIT {
           "/api/runs",
           "/api/runs/1",
           "/api/runs/1/log",
+          "/api/costs",
           "/api/other",
           "/metrics",
           "/nope");

@@ -192,6 +192,12 @@ class RunPageBrowserIT {
         .isEqualTo("https://acme.sentry.io/issues/4/");
     assertNoHorizontalScrollAndNothingRan();
     browser.screenshot(Path.of("target", "run-page.png"));
+
+    browser.navigate(url("/"));
+    assertThat(browser.texts("td.cost")).containsExactly("$0.15");
+    assertThat(browser.texts("td.took")).containsExactly("1 min 30 s");
+    assertThat(browser.texts("#spent b")).containsExactly("$0.15");
+    assertNoHorizontalScrollAndNothingRan();
   }
 
   @Test

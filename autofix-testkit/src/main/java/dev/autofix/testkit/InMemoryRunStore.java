@@ -197,6 +197,19 @@ public final class InMemoryRunStore implements RunStore {
         .reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 
+  @Override
+  public synchronized Map<RunId, BigDecimal> attemptCosts(List<RunId> runs) {
+    Map<RunId, BigDecimal> costs = new java.util.LinkedHashMap<>();
+    for (RunId id : runs) {
+      history.getOrDefault(id.value(), List.of()).stream()
+          .filter(e -> e.cost() != null && e.cost().costUsd() != null)
+          .map(e -> e.cost().costUsd())
+          .reduce(BigDecimal::add)
+          .ifPresent(sum -> costs.put(id, sum));
+    }
+    return costs;
+  }
+
   private void append(RunEvent event) {
     history.computeIfAbsent(event.runId().value(), k -> new ArrayList<>()).add(event);
   }

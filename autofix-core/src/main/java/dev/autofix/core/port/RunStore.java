@@ -83,6 +83,12 @@ public interface RunStore {
    */
   BigDecimal attemptCostSince(Instant from);
 
+  /**
+   * What each of {@code runs}' agent attempts cost together (the list's cost column); a run none of
+   * whose attempts reported a cost is absent. One query for a page of runs.
+   */
+  Map<RunId, BigDecimal> attemptCosts(List<RunId> runs);
+
   /** The outcome of {@link #insertIfAbsent}. */
   sealed interface InsertResult permits Inserted, AlreadyExists, Unavailable {}
 

@@ -129,6 +129,12 @@ public final class HttpRoutes {
             "run-page",
             access.guard(new RunPageHandler(api.store(), api.logs(), java.time.Clock.systemUTC())),
             defects));
+    server.createContext(
+        "/api/costs",
+        guarded(
+            "costs-api",
+            access.guard(new CostsHandler(api.store(), api.limiter(), api.timeZone())),
+            defects));
     server.createContext("/assets/", guarded("assets", new AssetsHandler(), defects));
     HealthHandler health = new HealthHandler(api.readiness(), access::allows);
     server.createContext("/healthz", guarded("health", health, defects));

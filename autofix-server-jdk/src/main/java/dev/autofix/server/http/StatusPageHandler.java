@@ -158,11 +158,15 @@ final class StatusPageHandler implements HttpHandler {
               : "<p class=\"muted\" id=\"no-match\">No run matches these filters.</p>");
     } else {
       html.append(
-          "<table><colgroup><col style=\"width:3rem\"><col style=\"width:28%\">"
-              + "<col style=\"width:7rem\"><col style=\"width:8.5rem\"><col style=\"width:11.5rem\">"
-              + "<col style=\"width:5.5rem\"><col></colgroup>"
+          "<table><colgroup><col style=\"width:3rem\"><col style=\"width:24%\">"
+              + "<col style=\"width:6.5rem\"><col style=\"width:8.5rem\"><col style=\"width:11.5rem\">"
+              + "<col style=\"width:5.5rem\"><col style=\"width:5rem\"><col style=\"width:5.5rem\">"
+              + "<col></colgroup>"
               + "<thead><tr><th>#</th><th>issue</th><th>project</th><th>status</th><th>updated</th>"
-              + "<th>pull request</th><th>reason</th></tr></thead><tbody>");
+              + "<th>took</th><th>cost</th><th>pull request</th><th>reason</th></tr></thead><tbody>");
+      Map<dev.autofix.core.model.RunId, java.math.BigDecimal> costs =
+          store.attemptCosts(recent.stream().map(FixRun::id).toList());
+      java.time.Instant now = clock.instant();
       for (FixRun run : recent) {
         html.append("<tr><td><a href=\"/runs/")
             .append(run.id())
@@ -187,6 +191,18 @@ final class StatusPageHandler implements HttpHandler {
                     : ">" + status)
             .append("</span></td><td>")
             .append(time(run.updatedAt()))
+            .append("</td><td class=\"took\">")
+            .append(
+                run.startedAt() == null
+                    ? ""
+                    : Html.duration(
+                        java.time.Duration.between(
+                            run.startedAt(), run.finishedAt() != null ? run.finishedAt() : now)))
+            .append("</td><td class=\"cost\">")
+            .append(
+                costs.containsKey(run.id())
+                    ? "$" + costs.get(run.id()).setScale(2, java.math.RoundingMode.HALF_UP)
+                    : "")
             .append("</td><td>");
         if (run.pullRequestUrl() != null) {
           html.append(

@@ -439,6 +439,27 @@ final class JooqRunStore implements RunStore {
   }
 
   @Override
+  public Map<RunId, BigDecimal> attemptCosts(List<RunId> runs) {
+    Objects.requireNonNull(runs, "runs == null");
+    if (runs.isEmpty()) {
+      return Map.of();
+    }
+    List<Long> ids = runs.stream().map(RunId::value).toList();
+    return guarded(
+        "summing the runs' cost",
+        () -> {
+          Map<RunId, BigDecimal> costs = new java.util.LinkedHashMap<>();
+          dsl.select(RUN_EVENTS.RUN_ID, DSL.sum(RUN_EVENTS.ATTEMPT_COST_USD))
+              .from(RUN_EVENTS)
+              .where(RUN_EVENTS.RUN_ID.in(ids).and(RUN_EVENTS.ATTEMPT_COST_USD.isNotNull()))
+              .groupBy(RUN_EVENTS.RUN_ID)
+              .fetch()
+              .forEach(r -> costs.put(new RunId(r.value1()), r.value2()));
+          return costs;
+        });
+  }
+
+  @Override
   public BigDecimal attemptCostSince(Instant from) {
     Objects.requireNonNull(from, "from == null");
     return guarded(

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -741,6 +742,11 @@ public abstract class RunStoreContract {
         .as("an attempt of unknown cost is recorded as an attempt")
         .isEqualTo(new AttemptCost("command", null, null, null));
     assertThat(store.attemptCostSince(T0)).isEqualByComparingTo("0.65");
+    Map<RunId, BigDecimal> perRun =
+        store.attemptCosts(List.of(run.id(), other.id(), new RunId(999)));
+    assertThat(perRun).containsOnlyKeys(run.id());
+    assertThat(perRun.get(run.id())).isEqualByComparingTo("0.65");
+    assertThat(store.attemptCosts(List.of())).isEmpty();
     assertThat(store.attemptCostSince(T0.plusSeconds(2))).isEqualByComparingTo("0.25");
     assertThat(store.attemptCostSince(T0.plusSeconds(8))).isEqualByComparingTo("0");
   }
