@@ -228,6 +228,11 @@ class RunPageBrowserIT {
         .contains("the change failed verification: python -m unittest (exit 1)")
         .doesNotContain("test_total_0");
     assertThat(browser.texts("#reason").getFirst()).contains("test_total_59");
+    assertThat(browser.texts("#timeline .status-step"))
+        .map(x -> x.replaceAll(" \\+.*", ""))
+        .containsExactly("queued", "running", "no_fix");
+    assertThat(browser.texts(".entry.error"))
+        .anySatisfy(x -> assertThat(x).contains("verification: failed"));
     assertNoHorizontalScrollAndNothingRan();
     browser.screenshot(Path.of("target", "run-page-no-fix.png"));
 

@@ -189,7 +189,6 @@ final class RunPageHandler implements HttpHandler {
       }
       body.append("<div id=\"transcript\">").append(Transcript.render(log)).append("</div>");
     }
-    body.append("</div>");
     body.append(
         "<p class=\"muted\">"
             + (active ? "Updates itself while the run is active. " : "")
@@ -202,6 +201,7 @@ final class RunPageHandler implements HttpHandler {
             + "/log\">/api/runs/"
             + run.id()
             + "/log</a></p>");
+    body.append("</div>"); // #live: the footer too, so that it stops saying it updates
     return page(run.issue().shortId() + " · run " + run.id(), body.toString());
   }
 
