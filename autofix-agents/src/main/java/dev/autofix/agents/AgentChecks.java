@@ -93,7 +93,14 @@ final class AgentChecks {
         return Optional.of(
             Check.ok(
                 "repository",
-                repo + ": base " + base + " at " + remote + " (" + url.stdout().strip() + ")"));
+                repo
+                    + ": base "
+                    + base
+                    + " at "
+                    + remote
+                    + " ("
+                    + redact(url.stdout().strip())
+                    + ")"));
       }
       if (fetched != null && !fetched.ok()) {
         return Optional.of(
@@ -104,13 +111,13 @@ final class AgentChecks {
                         + ": cannot read "
                         + remote
                         + " ("
-                        + fetched.firstError()
+                        + redact(fetched.firstError())
                         + "); runs would start from the local "
                         + base,
                     "make `git ls-remote " + remote + "` work for this user, or check the remote")
                 : Check.fail(
                     "repository",
-                    repo + ": cannot read " + remote + " (" + fetched.firstError() + ")",
+                    repo + ": cannot read " + remote + " (" + redact(fetched.firstError()) + ")",
                     "make `git ls-remote " + remote + "` work for this user"));
       }
       if (local) {
@@ -160,26 +167,49 @@ final class AgentChecks {
     if (config.agent() == AgentsConfig.Agent.COMMAND) {
       return Check.ok("agent", "command " + config.command());
     }
-    ProcessBuilder builder = new ProcessBuilder(binary, "--version").redirectErrorStream(true);
+    Path output;
+    try {
+      output = Files.createTempFile("autofix-doctor-version", ".txt");
+    } catch (IOException e) {
+      return Check.fail(
+          "agent",
+          "cannot make a temporary file: " + e.getMessage(),
+          "free space in " + System.getProperty("java.io.tmpdir"));
+    }
+    // to a file, not a pipe: a CLI that hangs, or leaves a child holding the pipe, cannot hold
+    // doctor past the timeout; and none of autofix's own settings (its secrets) reach it
+    ProcessBuilder builder =
+        new ProcessBuilder(binary, "--version")
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     builder.environment().clear();
-    builder.environment().putAll(environment);
+    environment.forEach(
+        (key, value) -> {
+          if (!key.startsWith("AUTOFIX_")) {
+            builder.environment().put(key, value);
+          }
+        });
     Process process;
     try {
       process = builder.start();
     } catch (IOException e) {
+      deleteQuietly(output);
       return Check.fail(
           "agent",
           "cannot start " + binary + ": " + e.getMessage(),
           "install the " + config.agent().wireName() + " CLI, or set " + setting);
     }
     try {
-      process.getOutputStream().close();
-      byte[] out = process.getInputStream().readNBytes(4096);
       if (!process.waitFor(VERSION_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         return Check.fail(
             "agent",
             "`" + binary + " --version` did not answer in " + VERSION_TIMEOUT.toSeconds() + " s",
             "run it yourself to see why");
+      }
+      byte[] out;
+      try (java.io.InputStream in = Files.newInputStream(output)) {
+        out = in.readNBytes(4096);
       }
       String version = tail(new String(out, StandardCharsets.UTF_8));
       return process.exitValue() == 0
@@ -197,6 +227,11 @@ final class AgentChecks {
     } finally {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
+      try {
+        Files.deleteIfExists(output);
+      } catch (IOException e) {
+        // a temporary file; the system cleans it
+      }
     }
   }
 
@@ -321,13 +356,24 @@ final class AgentChecks {
           // the scratch data dir goes below; git prunes the worktree's registration later
         }
       }
-      deleteQuietly(scratch);
-      if (workspaces != null) {
-        // the worktree's registration in the checkout, now that its folder is gone
+      if (workspace != null) {
+        // its registration in the checkout, should release() not have removed it: this worktree
+        // only (a prune would also drop the user's own stale ones)
         git(Path.of(System.getProperty("java.io.tmpdir")))
-            .run(config.repoPath(), "worktree", "prune");
+            .run(
+                config.repoPath(),
+                "worktree",
+                "remove",
+                "--force",
+                workspace.directory().toString());
       }
+      deleteQuietly(scratch);
     }
+  }
+
+  /** {@code text} without the credentials a URL may carry ({@code https://user:token@host}). */
+  static String redact(String text) {
+    return text.replaceAll("(?i)([a-z][a-z0-9+.-]*://)[^/@\\s]+@", "$1***@");
   }
 
   private static String tail(String text) {

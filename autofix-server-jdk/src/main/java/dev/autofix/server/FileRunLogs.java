@@ -52,7 +52,17 @@ final class FileRunLogs implements RunLogs {
       if (size >= maxBytes) {
         return;
       }
-      String text = clock.instant() + " " + line + "\n";
+      // One entry per line, every physical line stamped: a text with a line break in it (a reason
+      // that carries the agent's summary, a progress bar's bare \r) goes on in lines indented
+      // under its first, so that nothing written inside one entry can pass for an entry of its
+      // own (a step of the timeline, a diff line) on the run's page.
+      String at = clock.instant().toString();
+      StringBuilder entry = new StringBuilder(line.length() + 40);
+      String[] pieces = line.split("\r\n|\r|\n");
+      for (int i = 0; i < pieces.length; i++) {
+        entry.append(at).append(i == 0 ? " " : "   ").append(pieces[i]).append('\n');
+      }
+      String text = entry.toString();
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       if (size + bytes.length > maxBytes) {
         bytes = ("… log truncated at " + maxBytes + " bytes\n").getBytes(StandardCharsets.UTF_8);

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code autofix trigger <Sentry issue URL, id or short id>}: records an issue that already exists,
@@ -99,7 +100,26 @@ final class TriggerCommand {
             .build();
     try {
       return viaServer(http, server, settings.server(), reference, out, err);
-    } catch (ConnectException | HttpConnectTimeoutException e) {
+    } catch (HttpConnectTimeoutException e) {
+      // something may be there and slow: never go around a server that may be running
+      err.println(
+          "autofix trigger: "
+              + server
+              + " did not take the connection within 2 s; is the server running there? Try again,"
+              + " or check AUTOFIX_BIND and AUTOFIX_PORT");
+      return 1;
+    } catch (ConnectException e) {
+      Optional<String> taken = dev.autofix.store.jooq.StoreDatabase.inUse(settings.store());
+      if (taken.isPresent()) {
+        err.println(
+            "autofix trigger: nothing answers at "
+                + server
+                + ", but "
+                + taken.get()
+                + ". Give this command the server's AUTOFIX_BIND and AUTOFIX_PORT (and"
+                + " AUTOFIX_ADMIN_TOKEN), or stop the server");
+        return 1;
+      }
       out.println(
           "no server answers at " + server + "; recording the issue in the database directly");
     } catch (IOException e) {
@@ -270,8 +290,13 @@ final class TriggerCommand {
             : "");
   }
 
+  /** One line of at most 100 characters, without control characters (a title is anyone's). */
   private static String abbreviate(String text) {
-    String line = text.replace('\n', ' ').replace('\r', ' ');
+    String line =
+        text.codePoints()
+            .map(c -> Character.isISOControl(c) ? ' ' : c)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString();
     return line.length() <= 100 ? line : line.substring(0, 100) + "…";
   }
 }

@@ -88,6 +88,17 @@ class TriggerIT {
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.output()).contains("AUTOFIX_ADMIN_TOKEN").contains("not set here");
 
+        // Pointed at the wrong port, it finds the server's database in use and leaves it alone
+        // (opening it would have stopped it as an orphan).
+        Map<String, String> wrongPort = new java.util.HashMap<>(env);
+        wrongPort.put("AUTOFIX_PORT", Integer.toString(CrashRecoveryIT.freePort()));
+        Result misdirected = trigger(wrongPort, "7201");
+        assertThat(misdirected.exit()).as(misdirected.output()).isEqualTo(1);
+        assertThat(misdirected.output())
+            .contains("an autofix server seems to run on this data dir")
+            .contains("AUTOFIX_PORT");
+        CrashRecoveryIT.awaitReady(world, port, server, log);
+
         Result first = trigger(env, "https://test-org.sentry.io/issues/7201/");
         assertThat(first.exit()).as(first.output()).isZero();
         assertThat(first.output())

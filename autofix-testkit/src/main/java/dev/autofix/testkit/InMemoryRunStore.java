@@ -177,18 +177,6 @@ public final class InMemoryRunStore implements RunStore {
   }
 
   @Override
-  public synchronized BigDecimal spentSince(Instant from) {
-    return runs.values().stream()
-        .filter(
-            r ->
-                (r.finishedAt() != null && !r.finishedAt().isBefore(from))
-                    || (r.verifiedFix() != null && !r.verifiedFix().publishSince().isBefore(from)))
-        .map(FixRun::costUsd)
-        .filter(java.util.Objects::nonNull)
-        .reduce(BigDecimal.ZERO, BigDecimal::add);
-  }
-
-  @Override
   public synchronized BigDecimal attemptCostSince(Instant from) {
     return history.values().stream()
         .flatMap(List::stream)

@@ -70,13 +70,6 @@ public interface RunStore {
   Map<RunStatus, Long> countByStatus();
 
   /**
-   * What the agents of the runs that ended at or after {@code from} reported they cost, in US
-   * dollars (zero when none did): the daily spend ceiling's count. A run whose verified fix waits
-   * to be published since {@code from} or later counts too: its agent's money is spent.
-   */
-  BigDecimal spentSince(Instant from);
-
-  /**
    * What the agent attempts that ended at or after {@code from} cost, summed over every attempt (a
    * retried run counts each of its attempts; an attempt of unknown cost counts nothing): the figure
    * of the status page's "spent today" and of {@code autofix_agent_cost_usd_total}.

@@ -273,6 +273,17 @@ public final class FixNextRun {
         AgentRunner.AgentTask task =
             new AgentRunner.AgentTask(run, run.issue(), details, workspace, log);
         AgentRunner.AgentResult agentResult = lease.interruptibly(() -> target.agent().run(task));
+        // what the attempt cost is recorded however the attempt ends from here on (a stop, a
+        // defect of a later step): see withReport
+        agentReport =
+            switch (agentResult) {
+              case AgentRunner.Completed completed -> completed.report();
+              case AgentRunner.Failed failed ->
+                  failed.costUsd() == null
+                      ? null
+                      : new AgentReport(null, failed.costUsd(), null, null);
+              case AgentRunner.TimedOut timedOut -> null;
+            };
         log.append(
             STEP
                 + "agent ended: "
@@ -466,7 +477,7 @@ public final class FixNextRun {
         try {
           check =
               ceiling.check(
-                  ports.store().spentSince(ceiling.startOfDay(now)),
+                  ports.store().attemptCostSince(ceiling.startOfDay(now)),
                   ports.store().countByStatus().getOrDefault(RunStatus.RUNNING, 1L),
                   target.agent().budgetPerRunUsd());
         } catch (RuntimeException storeDown) {
@@ -501,6 +512,9 @@ public final class FixNextRun {
       }
     }
 
+    /** The agent's report once it ran in this attempt (null before, or when it told nothing). */
+    private AgentReport agentReport;
+
     private boolean agentStarted() {
       return permit != null && permit.spent();
     }
@@ -522,7 +536,10 @@ public final class FixNextRun {
       stopped = true;
       String reason = "the worker stopped before the run ended; queued again";
       log.append(reason);
-      return record(RunStatus.QUEUED, RunChange.because(reason).refundingAttempt(), Stopped::new);
+      return record(
+          RunStatus.QUEUED,
+          withReport(RunChange.because(reason).refundingAttempt(), agentReport),
+          Stopped::new);
     }
 
     /**
@@ -828,7 +845,7 @@ public final class FixNextRun {
         log.append("failed: " + reason);
         return record(
             RunStatus.FAILED,
-            withReport(RunChange.because(reason), null),
+            withReport(RunChange.because(reason), agentReport),
             failed -> new Failed(failed, reason));
       } catch (RuntimeException recordFailed) {
         // The store is down too: the lease will expire and recovery will take the run back.

@@ -183,11 +183,15 @@ final class Exchanges {
     }
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
-      String name =
-          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value =
-          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      params.putIfAbsent(name, value);
+      try {
+        String name =
+            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value =
+            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        params.putIfAbsent(name, value);
+      } catch (IllegalArgumentException e) {
+        // a bad escape (%zz): that pair says nothing, which is no reason for a 500
+      }
     }
     return params;
   }

@@ -127,7 +127,7 @@ public final class HttpRoutes {
         "/runs/",
         guarded(
             "run-page",
-            access.guard(new RunPageHandler(api.store(), api.logs(), java.time.Clock.systemUTC())),
+            access.guard(new RunPageHandler(api.store(), api.logs(), api.clock())),
             defects));
     server.createContext(
         "/api/costs",

@@ -474,21 +474,6 @@ final class JooqRunStore implements RunStore {
         });
   }
 
-  @Override
-  public BigDecimal spentSince(Instant from) {
-    Objects.requireNonNull(from, "from == null");
-    return guarded(
-        "summing today's spend",
-        () -> {
-          BigDecimal sum =
-              dsl.select(DSL.sum(RUNS.COST_USD))
-                  .from(RUNS)
-                  .where(RUNS.FINISHED_AT.ge(from).or(RUNS.PUBLISH_SINCE.ge(from)))
-                  .fetchOne(0, BigDecimal.class);
-          return sum == null ? BigDecimal.ZERO : sum;
-        });
-  }
-
   // writes
 
   /** Stores {@code run}'s mutable fields, guarded by the status (and owner) the caller saw. */

@@ -31,6 +31,8 @@ public final class StoreChecks {
                       ? " (the server starts it)"
                       : " (created at the server's first start)")));
     }
+    // the URL may carry ?password=: never shown
+    String shown = dev.autofix.store.jooq.internal.DatabaseFailures.redact(config.jdbcUrl());
     Properties properties = new Properties();
     if (config.user() != null) {
       properties.setProperty("user", config.user());
@@ -47,19 +49,20 @@ public final class StoreChecks {
         return List.of(
             Check.fail(
                 "database",
-                config.jdbcUrl() + " is not a PostgreSQL JDBC URL",
+                shown + " is not a PostgreSQL JDBC URL",
                 "set AUTOFIX_DATABASE_URL to jdbc:postgresql://host:port/database"));
       }
       connection.createStatement().execute("SELECT 1");
-      return List.of(Check.ok("database", "connected to " + config.jdbcUrl()));
+      return List.of(Check.ok("database", "connected to " + shown));
     } catch (SQLException e) {
       return List.of(
           Check.fail(
               "database",
               "cannot connect to "
-                  + config.jdbcUrl()
+                  + shown
                   + ": "
-                  + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+                  + dev.autofix.store.jooq.internal.DatabaseFailures.redact(
+                      String.valueOf(e.getMessage()).lines().findFirst().orElse("")),
               "check AUTOFIX_DATABASE_URL, AUTOFIX_DATABASE_USER and AUTOFIX_DATABASE_PASSWORD,"
                   + " and that the server is up"));
     }

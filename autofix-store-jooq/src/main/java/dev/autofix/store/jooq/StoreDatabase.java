@@ -43,6 +43,27 @@ public final class StoreDatabase implements AutoCloseable {
    * @throws RunStoreException with a one-line message naming the URL (never the password) when the
    *     database cannot be reached or migrated
    */
+  /**
+   * Why the embedded database's directory is taken now (a PostgreSQL server runs on it, most likely
+   * a running autofix server's), or empty; always empty for an external database. A command that
+   * opens the database for a moment asks this first, so that it never stops a running server's
+   * database the way {@link #open} stops an orphan.
+   */
+  public static java.util.Optional<String> inUse(StoreConfig config) {
+    if (!config.isEmbedded()) {
+      return java.util.Optional.empty();
+    }
+    return dev.autofix.store.jooq.internal.EmbeddedPostgresServer.runningOn(
+            config.embeddedDataDir())
+        .map(
+            pid ->
+                "a PostgreSQL server (pid "
+                    + pid
+                    + ") runs on "
+                    + config.embeddedDataDir()
+                    + ": an autofix server seems to run on this data dir");
+  }
+
   public static StoreDatabase open(StoreConfig config) {
     Objects.requireNonNull(config, "config == null");
     EmbeddedPostgresServer embedded = null;

@@ -91,7 +91,7 @@ class FixNextRunFaultsTest {
 
     FixNextRun.Result mine = fix(store, logs, policy, "worker-1");
 
-    assertThat(store.spentSince(Instant.parse("2026-11-24T00:00:00Z"))).isZero();
+    assertThat(store.attemptCostSince(Instant.parse("2026-11-24T00:00:00Z"))).isZero();
     assertThat(mine)
         .as(
             "$0 spent today; a run deferred now waits until tomorrow, though the others may"
@@ -117,7 +117,7 @@ class FixNextRunFaultsTest {
                 RunStore.class.getClassLoader(),
                 new Class<?>[] {RunStore.class},
                 (p, m, args) -> {
-                  if (m.getName().equals("spentSince") && failOnce.getAndSet(false)) {
+                  if (m.getName().equals("attemptCostSince") && failOnce.getAndSet(false)) {
                     throw new IllegalStateException("connection reset");
                   }
                   try {

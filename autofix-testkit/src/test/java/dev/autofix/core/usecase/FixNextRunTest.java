@@ -827,6 +827,9 @@ class FixNextRunTest {
     assertThat(limiter.usage().used()).as("the agent started: its permit is spent").isEqualTo(1);
     assertThat(workspaces.released()).hasSize(1);
     assertThat(source.feedback()).isEmpty();
+    assertThat(store.history(queued.id()).getLast().cost())
+        .as("the stopped attempt is still recorded as one")
+        .isEqualTo(new dev.autofix.core.model.AttemptCost("claude", null, null, null));
   }
 
   @Test

@@ -350,6 +350,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The pid of a PostgreSQL server that runs on {@code dataDir} now, if one does: a short-lived
+   * command must not take the directory over from a running autofix server (as {@link #start} would
+   * from an orphan).
+   */
+  public static Optional<Long> runningOn(Path dataDir) {
+    return postmaster(dataDir.toAbsolutePath()).map(ProcessHandle::pid);
+  }
+
   /** The live postmaster named by {@code dataDir}'s {@code postmaster.pid}, if any. */
   private static Optional<ProcessHandle> postmaster(Path dataDir) {
     Path pidFile = dataDir.resolve("postmaster.pid");
