@@ -51,6 +51,19 @@ public final class ClaudeStream {
       errors = List.copyOf(errors);
     }
 
+    /**
+     * All the input the model read: the prompt's fresh tokens plus those written to and read from
+     * its cache, which the API counts apart ({@code input_tokens} alone reads very low).
+     */
+    static Long readInputTokens(JsonNode usage) {
+      if (!usage.path("input_tokens").isNumber()) {
+        return null;
+      }
+      return usage.path("input_tokens").asLong()
+          + usage.path("cache_creation_input_tokens").asLong(0)
+          + usage.path("cache_read_input_tokens").asLong(0);
+    }
+
     /** Whether the run ended as a success: not an error, and completed. */
     public boolean succeeded() {
       return !isError && (terminalReason == null || "completed".equals(terminalReason));
@@ -103,9 +116,7 @@ public final class ClaudeStream {
               turns != null && turns.isNumber() ? turns.asInt() : null,
               node.hasNonNull("session_id") ? node.get("session_id").asText() : sessionId,
               node.path("permission_denials").size(),
-              node.path("usage").path("input_tokens").isNumber()
-                  ? node.path("usage").path("input_tokens").asLong()
-                  : null,
+              Result.readInputTokens(node.path("usage")),
               node.path("usage").path("output_tokens").isNumber()
                   ? node.path("usage").path("output_tokens").asLong()
                   : null);
