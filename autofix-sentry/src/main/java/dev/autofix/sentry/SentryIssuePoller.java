@@ -202,6 +202,9 @@ public final class SentryIssuePoller {
           return Optional.of("callback failed for " + issue.id() + ": " + e);
         }
       }
+      case WebhookParser.Changed changed -> {
+        // an issue list holds issues, not changes
+      }
       case WebhookParser.NotHandled notHandled -> {
         // an issue list holds only issues
       }

@@ -159,6 +159,7 @@ final class SentryIssueSource implements IssueSource {
     }
     return switch (outcome) {
       case WebhookParser.Parsed parsed -> filtered(parsed);
+      case WebhookParser.Changed changed -> new Changed(changed.issue(), changed.change());
       case WebhookParser.NotHandled notHandled -> new Ignored(notHandled.reason());
       case WebhookParser.Invalid invalid -> new Malformed(invalid.reason());
     };
@@ -238,6 +239,8 @@ final class SentryIssueSource implements IssueSource {
         yield rejection.isPresent() ? new Ignored(rejection.get()) : new Located(parsed.issue());
       }
       case WebhookParser.NotHandled notHandled ->
+          new NotFound("Sentry's answer for " + what + " is not an issue");
+      case WebhookParser.Changed changed ->
           new NotFound("Sentry's answer for " + what + " is not an issue");
       case WebhookParser.Invalid invalid ->
           new NotFound("Sentry's answer for " + what + " cannot be read: " + invalid.reason());

@@ -36,7 +36,28 @@ public interface IssueSource {
   FeedbackResult postFeedback(Issue issue, Feedback feedback);
 
   /** What a delivery turned out to be. */
-  sealed interface ReceiveResult permits Received, Ignored, BadSignature, Malformed, TooLarge {}
+  sealed interface ReceiveResult
+      permits Received, Changed, Ignored, BadSignature, Malformed, TooLarge {}
+
+  /** What happened to an issue in its source since it was reported. */
+  enum Change {
+    /** Resolved: whatever a run would fix is fixed, or will not be. */
+    RESOLVED,
+    /** Ignored or archived: nobody wants it fixed now. */
+    IGNORED,
+    /** Unresolved again (reopened, or a regression). */
+    UNRESOLVED
+  }
+
+  /**
+   * A verified delivery saying what happened to an issue (its life in the source, not an event).
+   */
+  record Changed(dev.autofix.core.model.IssueId issue, Change change) implements ReceiveResult {
+    public Changed {
+      Objects.requireNonNull(issue, "issue == null");
+      Objects.requireNonNull(change, "change == null");
+    }
+  }
 
   /** A verified delivery about a new issue (or a new event of one). */
   record Received(Issue issue) implements ReceiveResult {

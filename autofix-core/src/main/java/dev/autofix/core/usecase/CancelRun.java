@@ -37,7 +37,7 @@ public final class CancelRun {
             RunStatus.CANCELLED,
             clock.instant(),
             null,
-            RunChange.because("cancelled by " + command.requestedBy()));
+            RunChange.because(command.reason()));
     return switch (store.transition(transition)) {
       case RunStore.Applied applied -> new Cancelled(applied.run());
       case RunStore.Conflict conflict ->
@@ -52,12 +52,18 @@ public final class CancelRun {
    * A cancel request.
    *
    * @param runId the run
-   * @param requestedBy who asked, for the run's history
+   * @param requestedBy who asked
+   * @param reason what the run's history says, {@code cancelled by <requestedBy>} unless told
    */
-  public record Command(RunId runId, String requestedBy) {
+  public record Command(RunId runId, String requestedBy, String reason) {
     public Command {
       Objects.requireNonNull(runId, "runId == null");
       Objects.requireNonNull(requestedBy, "requestedBy == null");
+      reason = reason == null ? "cancelled by " + requestedBy : reason;
+    }
+
+    public Command(RunId runId, String requestedBy) {
+      this(runId, requestedBy, null);
     }
   }
 

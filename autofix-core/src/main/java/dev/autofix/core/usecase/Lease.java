@@ -14,10 +14,10 @@ import java.util.function.Supplier;
  * clock's now; {@link #held()} renews and is asked before every side effect, so a run that was
  * cancelled, or taken over after a pause, commits, verifies and publishes nothing.
  *
- * <p>While the attempt lasts, a heartbeat renews it every third of its length. When the heartbeat
- * finds it lost during a long step ({@link #interruptibly}: the agent, the test command), it
- * interrupts the attempt's thread, which stops that step's process; the short steps run on to their
- * next check, which fails.
+ * <p>While the attempt lasts, a heartbeat renews it every third of its length, and at least every
+ * {@link #HEARTBEAT}. When the heartbeat finds it lost during a long step ({@link #interruptibly}:
+ * the agent, the test command), it interrupts the attempt's thread, which stops that step's
+ * process; the short steps run on to their next check, which fails.
  */
 final class Lease implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Lease.class.getName());
@@ -101,13 +101,19 @@ final class Lease implements AutoCloseable {
     heartbeat.interrupt();
   }
 
+  /** The longest wait between two renewals. */
+  static final java.time.Duration HEARTBEAT = java.time.Duration.ofSeconds(10);
+
   private boolean renew() {
     Instant now = clock.instant();
     return store.renewLease(run, owner, now.plus(length), now);
   }
 
   private void beat() {
-    long every = Math.max(1, length.toMillis() / 3);
+    // A third of the lease, and at most HEARTBEAT: a renewal is how a running attempt finds its
+    // run cancelled (by a person, or by its issue resolved in Sentry), so that bounds how long
+    // its agent goes on after a cancel.
+    long every = Math.max(1, Math.min(length.toMillis() / 3, HEARTBEAT.toMillis()));
     while (true) {
       try {
         Thread.sleep(every);

@@ -29,7 +29,11 @@ public final class WebhookParser {
   }
 
   /** What a payload turned out to be. */
-  public sealed interface Outcome permits Parsed, NotHandled, Invalid {}
+  public sealed interface Outcome permits Parsed, Changed, NotHandled, Invalid {}
+
+  /** A payload about what happened to an issue (resolved, ignored or archived, unresolved). */
+  public record Changed(IssueId issue, dev.autofix.core.port.IssueSource.Change change)
+      implements Outcome {}
 
   /**
    * A payload about an issue.
@@ -58,6 +62,12 @@ public final class WebhookParser {
         case "issue.created" -> fromIssueWebhook(data);
         case "event_alert.triggered" -> fromEvent(Json.object(data, "event"), "data.event");
         case "error.created" -> fromEvent(Json.object(data, "error"), "data.error");
+        case "issue.resolved" -> changed(data, dev.autofix.core.port.IssueSource.Change.RESOLVED);
+        // archiving arrives as "ignored" (the older name) or "archived"
+        case "issue.ignored", "issue.archived" ->
+            changed(data, dev.autofix.core.port.IssueSource.Change.IGNORED);
+        case "issue.unresolved" ->
+            changed(data, dev.autofix.core.port.IssueSource.Change.UNRESOLVED);
         default -> new NotHandled(kind + " does not ask for a fix");
       };
     } catch (InvalidPayloadException e) {
@@ -93,6 +103,15 @@ public final class WebhookParser {
     } catch (InvalidPayloadException e) {
       return new Invalid("legacy payload: " + e.getMessage());
     }
+  }
+
+  private Outcome changed(JsonNode data, dev.autofix.core.port.IssueSource.Change change) {
+    JsonNode issue = Json.object(data, "issue");
+    String id = issue == null ? null : Json.text(issue, "id");
+    if (id == null) {
+      throw new InvalidPayloadException("data.issue.id is missing");
+    }
+    return new Changed(new IssueId(source, id), change);
   }
 
   private Outcome fromIssueWebhook(JsonNode data) {

@@ -104,6 +104,7 @@ public final class HttpRoutes {
             new WebhookHandler(
                 api.source(),
                 api.record(),
+                new dev.autofix.core.usecase.FollowIssue(api.store(), api.cancel(), api.retry()),
                 api.maxBodyBytes(),
                 api.bodyTimeout(),
                 api.deliveryOutcomes()::accept),

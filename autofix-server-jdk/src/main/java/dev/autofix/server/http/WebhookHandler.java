@@ -45,13 +45,14 @@ final class WebhookHandler implements HttpHandler {
 
   private final IssueSource source;
   private final RecordIssue record;
+  private final dev.autofix.core.usecase.FollowIssue follow;
   private final long maxBodyBytes;
   private final Duration bodyTimeout;
   private final Listener listener;
   private final BodyBudget budget;
 
   WebhookHandler(IssueSource source, RecordIssue record, long maxBodyBytes, Listener listener) {
-    this(source, record, maxBodyBytes, BODY_TIMEOUT, listener);
+    this(source, record, null, maxBodyBytes, BODY_TIMEOUT, listener);
   }
 
   /**
@@ -61,9 +62,11 @@ final class WebhookHandler implements HttpHandler {
   WebhookHandler(
       IssueSource source,
       RecordIssue record,
+      dev.autofix.core.usecase.FollowIssue follow,
       long maxBodyBytes,
       Duration bodyTimeout,
       Listener listener) {
+    this.follow = follow;
     this.bodyTimeout = Objects.requireNonNull(bodyTimeout, "bodyTimeout == null");
     this.source = Objects.requireNonNull(source, "source == null");
     this.record = Objects.requireNonNull(record, "record == null");
@@ -142,6 +145,7 @@ final class WebhookHandler implements HttpHandler {
         receipt instanceof IssueSource.Received received ? record.execute(received.issue()) : null;
     switch (receipt) {
       case IssueSource.Received received -> recorded(exchange, recorded);
+      case IssueSource.Changed changed -> followed(exchange, changed);
       case IssueSource.Ignored ignored -> {
         LOG.debug("delivery ignored: {}", ignored.reason());
         answer(exchange, 200, "ignored", "reason", ignored.reason());
@@ -163,6 +167,36 @@ final class WebhookHandler implements HttpHandler {
             "reason",
             "body larger than " + tooLarge.limitBytes() + " bytes");
       }
+    }
+  }
+
+  /** What happened to an issue in Sentry, followed by its run (without one: ignored). */
+  private void followed(HttpExchange exchange, IssueSource.Changed changed) throws IOException {
+    if (follow == null) {
+      answer(exchange, 200, "ignored", "reason", "this server does not follow issues");
+      return;
+    }
+    String by = Character.toUpperCase(source.name().charAt(0)) + source.name().substring(1);
+    switch (follow.execute(changed, by)) {
+      case dev.autofix.core.usecase.FollowIssue.Cancelled cancelled -> {
+        LOG.info(
+            "issue {} {} in {}: run {} cancelled",
+            changed.issue().value(),
+            changed.change().name().toLowerCase(java.util.Locale.ROOT),
+            by,
+            cancelled.run().id());
+        answer(exchange, 200, "cancelled", "runId", cancelled.run().id().value());
+      }
+      case dev.autofix.core.usecase.FollowIssue.Requeued requeued -> {
+        LOG.info(
+            "issue {} unresolved in {}: run {} queued again",
+            changed.issue().value(),
+            by,
+            requeued.run().id());
+        answer(exchange, 200, "requeued", "runId", requeued.run().id().value());
+      }
+      case dev.autofix.core.usecase.FollowIssue.Unchanged unchanged ->
+          answer(exchange, 200, "unchanged", "reason", unchanged.reason());
     }
   }
 

@@ -58,6 +58,8 @@ final class SentryHookHandler implements HttpHandler {
       // No default branches: a new outcome in a later autofix version is a compile error here.
       switch (source.receive(delivery)) {
         case IssueSource.Received received -> recorded(exchange, record.execute(received.issue()));
+        // an issue resolved or reopened in Sentry: this example only fixes new ones
+        case IssueSource.Changed changed -> answer(exchange, 200, "ignored");
         case IssueSource.Ignored ignored -> answer(exchange, 200, "ignored");
         case IssueSource.BadSignature bad -> {
           LOG.warn("Sentry webhook refused: {}", bad.reason());
