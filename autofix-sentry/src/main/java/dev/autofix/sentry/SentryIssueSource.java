@@ -249,17 +249,17 @@ final class SentryIssueSource implements IssueSource {
 
   private LookupResult lookupRejected(String what, SentryApi.Rejected rejected) {
     return switch (rejected.status()) {
+      // the token, not the issue: no lookup can work until it is fixed
       case 401 ->
-          new NotFound(
+          new LookupUnsupported(
               "Sentry rejected the API token (401) looking up "
                   + what
                   + ": check AUTOFIX_SENTRY_TOKEN");
       case 403 ->
-          new NotFound(
+          new LookupUnsupported(
               "the API token may not read "
                   + what
-                  + " (403): it needs the event:read scope in"
-                  + " organization "
+                  + " (403): it needs the event:read scope in organization "
                   + config.org());
       case 404 ->
           new NotFound(

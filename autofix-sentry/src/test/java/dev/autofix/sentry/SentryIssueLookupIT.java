@@ -151,12 +151,15 @@ class SentryIssueLookupIT {
   }
 
   @Test
-  void aRefusedToken_isNotFound_namingTheSetting() {
+  void aRefusedToken_isNoLookupAtAll_namingTheSetting() {
     sentry.enqueue(json(401, "{\"detail\":\"Invalid token\"}"));
 
     assertThat(source().lookup("4711"))
+        .as("the token, not the issue: not a 404")
         .isInstanceOfSatisfying(
-            NotFound.class, n -> assertThat(n.message()).contains("AUTOFIX_SENTRY_TOKEN"));
+            LookupUnsupported.class, n -> assertThat(n.reason()).contains("AUTOFIX_SENTRY_TOKEN"));
+    sentry.enqueue(json(403, "{\"detail\":\"You do not have permission\"}"));
+    assertThat(source().lookup("4711")).isInstanceOf(LookupUnsupported.class);
   }
 
   @Test
