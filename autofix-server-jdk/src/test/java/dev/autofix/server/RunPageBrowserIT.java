@@ -279,6 +279,9 @@ class RunPageBrowserIT {
     assertNoHorizontalScrollAndNothingRan();
     assertThat(browser.texts("h1").getFirst()).contains("<script>window.pwned=1</script>");
     assertThat(browser.texts("code.command").getFirst()).isEqualTo("echo " + PAYLOAD);
+    assertThat(browser.texts("#timeline .status-step"))
+        .map(x -> x.replaceAll(" \\+.*", ""))
+        .containsExactly("queued", "running", "failed");
     assertThat(
             browser
                 .evaluate(
@@ -475,7 +478,9 @@ class RunPageBrowserIT {
   private void finish(FixRun run, RunStatus status, RunChange change, Instant at) {
     FixRun claimed =
         store
-            .claimNext(new RunStore.Claim("host-1", at.minusSeconds(90), Duration.ofHours(1), 10))
+            .claimNext(
+                new RunStore.Claim(
+                    "host-1", run.createdAt().plusSeconds(5), Duration.ofHours(1), 10))
             .orElseThrow();
     assertThat(claimed.id()).isEqualTo(run.id());
     store.transition(
