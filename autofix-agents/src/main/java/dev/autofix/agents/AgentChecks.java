@@ -290,6 +290,18 @@ final class AgentChecks {
     List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
     RunLogs.RunLog log = lines::add;
     AgentsConfig scratchConfig = config.toBuilder().dataDir(scratch.resolve("data")).build();
+    // Ctrl-C while the tests run: the worktree's registration in the checkout and the scratch
+    // folder go too (GitWorkspaces puts run 1's worktree at worktrees/run-1 of its data dir)
+    Path worktree = scratch.resolve("data").resolve("worktrees").resolve("run-1");
+    Thread cleanup =
+        Thread.ofPlatform()
+            .unstarted(
+                () -> {
+                  git(Path.of(System.getProperty("java.io.tmpdir")))
+                      .run(config.repoPath(), "worktree", "remove", "--force", worktree.toString());
+                  deleteQuietly(scratch);
+                });
+    Runtime.getRuntime().addShutdownHook(cleanup);
     Workspace workspace = null;
     Workspaces workspaces = null;
     long start = System.nanoTime();
@@ -368,6 +380,11 @@ final class AgentChecks {
                 workspace.directory().toString());
       }
       deleteQuietly(scratch);
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs, or ran: it finds nothing left
+      }
     }
   }
 

@@ -163,6 +163,43 @@ class DoctorIT {
   }
 
   @Test
+  void stoppedWhileTheTestsRun_doctorLeavesNoWorktreeInTheCheckout() throws Exception {
+    Path jar = Path.of("target", "autofix-server.jar").toAbsolutePath();
+    assertThat(jar).as("the runnable jar, built in the package phase").exists();
+    try (E2eWorld world = new E2eWorld(root)) {
+      Map<String, String> env = world.environment(CrashRecoveryIT.freePort());
+      env.put("AUTOFIX_TEST_COMMAND", "sleep 60");
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  jar.toString(),
+                  "doctor")
+              .redirectErrorStream(true)
+              .redirectOutput(root.resolve("doctor.log").toFile());
+      builder.environment().clear();
+      builder.environment().putAll(env);
+      Process doctor = builder.start();
+      try {
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(60))
+            .until(() -> E2eWorld.git(world.checkout, "worktree", "list").lines().count() == 2);
+
+        doctor.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the JVM's shutdown hooks run
+        assertThat(doctor.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        assertThat(E2eWorld.git(world.checkout, "worktree", "list").lines())
+            .as("the test command's worktree went with doctor")
+            .hasSize(1);
+      } finally {
+        doctor.descendants().forEach(ProcessHandle::destroyForcibly);
+        doctor.destroyForcibly();
+        doctor.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void aMissingBaseBranch_failsTheRepository_andTheTestsAreNotRun() throws Exception {
     try (E2eWorld world = new E2eWorld(root)) {
       Map<String, String> env = world.environment(CrashRecoveryIT.freePort());

@@ -177,8 +177,8 @@ class RunPageBrowserIT {
     assertThat(browser.texts(".entry.say"))
         .anySatisfy(s -> assertThat(s).contains("Fixed: add() now returns a + b."));
     assertThat(browser.texts("pre.diff")).anySatisfy(s -> assertThat(s).contains("+ return a + b"));
-    assertThat(browser.texts("#diff .add")).containsExactly("+    return a + b");
-    assertThat(browser.texts("#diff .del")).containsExactly("-    return a - b");
+    assertThat(browser.texts("details.change .add")).containsExactly("+    return a + b");
+    assertThat(browser.texts("details.change .del")).containsExactly("-    return a - b");
     assertThat(browser.texts("details.output summary")).contains("test output (2 lines)");
     assertThat(browser.texts(".entry.error")).anySatisfy(s -> assertThat(s).contains("1 failed"));
     assertThat(browser.texts("dl.facts dd"))

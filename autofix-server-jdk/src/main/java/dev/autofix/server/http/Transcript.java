@@ -149,7 +149,7 @@ final class Transcript {
       entry(
           at,
           "tool",
-          "<details open id=\"diff\"><summary>the change ("
+          "<details open class=\"change\"><summary>the change ("
               + lines.size()
               + " lines)</summary><pre class=\"diff\">"
               + diff
@@ -158,9 +158,9 @@ final class Transcript {
       entry(
           at,
           "note",
-          "<details class=\"output\""
-              + (label.equals("pr-body") ? " id=\"pr-body\"" : "")
-              + "><summary>"
+          "<details class=\"output"
+              + (label.equals("pr-body") ? " pr-body" : "")
+              + "\"><summary>"
               + (label.equals("pr-body")
                   ? "the pull request's body, as sent"
                   : esc(label) + " output")

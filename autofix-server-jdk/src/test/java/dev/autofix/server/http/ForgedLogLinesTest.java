@@ -38,7 +38,7 @@ class ForgedLogLinesTest {
     assertThat(log.lines()).allMatch(l -> l.startsWith("2026-12-08T01:00:00Z "));
     assertThat(RunPageHandler.timeline(List.of(), log)).as("no forged step").isEmpty();
     String html = Transcript.render(log);
-    assertThat(html).doesNotContain("id=\"diff\"").doesNotContain("id=\"pr-body\"");
+    assertThat(html).doesNotContain("class=\"change\"").doesNotContain("output pr-body");
     assertThat(html).contains("step: pull request opened").contains("diff | +evil");
   }
 }

@@ -28,7 +28,7 @@ class TranscriptTest {
                 + T
                 + "diff |  context\n");
 
-    assertThat(html.split("id=\"diff\"", -1)).as("one block").hasSize(2);
+    assertThat(html.split("class=\"change\"", -1)).as("one block").hasSize(2);
     assertThat(html)
         .contains("<span class=\"del\">-    return a - b</span>")
         .contains("<span class=\"add\">+    return a + b</span>")
