@@ -42,26 +42,23 @@ final class DoctorCommand {
   }
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-    Path config = null;
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (arg.equals("--help") || arg.equals("-h")) {
-        out.print(usage());
-        return 0;
-      } else if (arg.equals("--config")) {
-        if (i + 1 >= args.size()) {
-          err.println("autofix doctor: --config needs a file path");
-          return 2;
-        }
-        config = Path.of(args.get(++i));
-      } else if (arg.startsWith("--config=")) {
-        config = Path.of(arg.substring("--config=".length()));
-      } else {
-        err.println("autofix doctor: unknown argument '" + arg + "'");
-        err.print(usage());
-        return 2;
+    CommandArgs parsed;
+    try {
+      parsed = CommandArgs.parse(args);
+      if (!parsed.positional().isEmpty()) {
+        throw new CommandArgs.UsageException(
+            "unknown argument '" + parsed.positional().getFirst() + "'");
       }
+    } catch (CommandArgs.UsageException e) {
+      err.println("autofix doctor: " + e.getMessage());
+      err.print(usage());
+      return 2;
     }
+    if (parsed.help()) {
+      out.print(usage());
+      return 0;
+    }
+    Path config = parsed.config();
     Report report = new Report(out);
     out.println(
         "autofix doctor: "

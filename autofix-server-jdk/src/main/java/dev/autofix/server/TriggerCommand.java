@@ -50,37 +50,33 @@ final class TriggerCommand {
   }
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-    Path config = null;
-    String reference = null;
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (arg.equals("--help") || arg.equals("-h")) {
-        out.print(usage());
-        return 0;
-      } else if (arg.equals("--config")) {
-        if (i + 1 >= args.size()) {
-          err.println("autofix trigger: --config needs a file path");
-          return 2;
-        }
-        config = Path.of(args.get(++i));
-      } else if (arg.startsWith("--config=")) {
-        config = Path.of(arg.substring("--config=".length()));
-      } else if (arg.startsWith("--")) {
-        err.println("autofix trigger: unknown option '" + arg + "'");
-        err.print(usage());
-        return 2;
-      } else if (reference == null) {
-        reference = arg;
-      } else {
-        err.println("autofix trigger: one issue at a time ('" + arg + "' is a second one)");
-        return 2;
-      }
+    CommandArgs parsed;
+    try {
+      parsed = CommandArgs.parse(args);
+    } catch (CommandArgs.UsageException e) {
+      err.println("autofix trigger: " + e.getMessage());
+      err.print(usage());
+      return 2;
     }
-    if (reference == null) {
+    if (parsed.help()) {
+      out.print(usage());
+      return 0;
+    }
+    if (parsed.positional().size() > 1) {
+      err.println(
+          "autofix trigger: one issue at a time ('"
+              + parsed.positional().get(1)
+              + "' is a second"
+              + " one)");
+      return 2;
+    }
+    if (parsed.positional().isEmpty()) {
       err.println("autofix trigger: which issue? Pass its URL, its id or its short id");
       err.print(usage());
       return 2;
     }
+    Path config = parsed.config();
+    String reference = parsed.positional().getFirst();
     Assembly.Settings settings;
     try {
       settings = Assembly.settings(ConfigSource.load(config, env));

@@ -57,21 +57,26 @@ class RunPageBrowserIT {
     if (System.getenv("CI") == null) {
       assumeTrue(Files.isExecutable(CHROMIUM), "Debian chromium is not installed");
     }
-    server =
-        AutofixServer.builder()
-            .port(0)
-            .store(store)
-            .limiter(new InMemoryRateLimiter(10, Clock.systemUTC(), ZoneOffset.UTC))
-            .source(new FakeIssueSource())
-            .workspaces(new InMemoryWorkspaces())
-            .agent(new ScriptedAgentRunner())
-            .verifier(new FakeFixVerifier())
-            .publisher(new RecordingPullRequestPublisher())
-            .logs(logs)
-            .pollInterval(Duration.ofMinutes(5))
-            .build()
-            .start();
+    server = server(null);
     browser = DevTools.start(CHROMIUM, profile);
+  }
+
+  /** The server over the fakes, with {@code readToken} when it is not null. */
+  private AutofixServer server(String readToken) {
+    return AutofixServer.builder()
+        .port(0)
+        .store(store)
+        .limiter(new InMemoryRateLimiter(10, Clock.systemUTC(), ZoneOffset.UTC))
+        .source(new FakeIssueSource())
+        .workspaces(new InMemoryWorkspaces())
+        .agent(new ScriptedAgentRunner())
+        .verifier(new FakeFixVerifier())
+        .publisher(new RecordingPullRequestPublisher())
+        .logs(logs)
+        .readToken(readToken)
+        .pollInterval(Duration.ofMinutes(5))
+        .build()
+        .start();
   }
 
   @AfterEach
@@ -361,21 +366,7 @@ class RunPageBrowserIT {
   @Test
   void behindTheReadToken_theLiveUpdatesRideOnTheLoginCookie() throws Exception {
     server.close();
-    server =
-        AutofixServer.builder()
-            .port(0)
-            .store(store)
-            .limiter(new InMemoryRateLimiter(10, Clock.systemUTC(), ZoneOffset.UTC))
-            .source(new FakeIssueSource())
-            .workspaces(new InMemoryWorkspaces())
-            .agent(new ScriptedAgentRunner())
-            .verifier(new FakeFixVerifier())
-            .publisher(new RecordingPullRequestPublisher())
-            .logs(logs)
-            .readToken("page-read-token")
-            .pollInterval(Duration.ofMinutes(5))
-            .build()
-            .start();
+    server = server("page-read-token");
     FixRun run =
         insert("API-10", "KeyError: 'id'", "https://acme.sentry.io/issues/10/", Instant.now());
     store

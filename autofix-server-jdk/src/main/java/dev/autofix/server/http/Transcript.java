@@ -26,7 +26,6 @@ final class Transcript {
   private static final int MAX_RESULT_CHARS = 20_000;
 
   private final StringBuilder html = new StringBuilder(16_384);
-  private int toolCalls;
 
   /** Consecutive output lines of one process (or the diff), shown as one block. */
   private String groupLabel;
@@ -42,14 +41,6 @@ final class Transcript {
     log.lines().forEach(transcript::line);
     transcript.flush();
     return transcript.html.toString();
-  }
-
-  /** How many tool calls {@link #render} showed (for tests and the page's summary). */
-  static int toolCalls(String log) {
-    Transcript transcript = new Transcript();
-    log.lines().forEach(transcript::line);
-    transcript.flush();
-    return transcript.toolCalls;
   }
 
   /** The model the agent said it used (Claude Code's init event), if the log has one. */
@@ -286,7 +277,6 @@ final class Transcript {
   }
 
   private void claudeTool(Instant at, String name, JsonNode input) {
-    toolCalls++;
     StringBuilder body = new StringBuilder();
     body.append("<span class=\"step\">").append(esc(name)).append("</span> ");
     switch (name) {
@@ -326,7 +316,6 @@ final class Transcript {
       case "agent_message" -> say(at, item.path("text").asText(""));
       case "reasoning" -> folded(at, "note", "reasoning", item.path("text").asText(""));
       case "command_execution" -> {
-        toolCalls++;
         int exit = item.path("exit_code").asInt(0);
         String output = item.path("aggregated_output").asText("");
         entry(
@@ -343,7 +332,6 @@ final class Transcript {
                 + "</pre></details>");
       }
       case "file_change" -> {
-        toolCalls++;
         StringBuilder files = new StringBuilder("<span class=\"step\">edit</span>");
         for (JsonNode change : item.path("changes")) {
           files
@@ -357,7 +345,6 @@ final class Transcript {
       }
       case "error" -> entry(at, "error", esc(item.path("message").asText("")));
       default -> {
-        toolCalls++;
         entry(
             at,
             "tool",
